@@ -1,0 +1,64 @@
+package io.linkprobe.common.wire;
+
+/**
+ * One window (default 60 s) of STAMP probing towards one target.
+ *
+ * <p>Loss is split by direction from the stateful reflector's own sequence numbers: a reply whose
+ * reflector sequence skips ahead means requests were lost on the way out ({@code lostForward},
+ * site to hub, "up"); requests never answered beyond those are lost on the way back
+ * ({@code lostBackward}, "down"). {@code rttMicros} holds every RTT of the window in order of
+ * sending, so the collector can build exact histograms.
+ *
+ * @param rtt null when nothing was received in the window
+ * @param forwardDelayMicrosP50 one-way delay, only when the clocks are known to be in sync; else null
+ */
+public record LatencyWindow(
+        String target,
+        long startEpochMillis,
+        long endEpochMillis,
+        long sent,
+        long received,
+        long lostForward,
+        long lostBackward,
+        long duplicates,
+        long reordered,
+        RttSummary rtt,
+        double jitterMicros,
+        Double ipdvP50Micros,
+        Double ipdvP99Micros,
+        long bytesSent,
+        long bytesReceived,
+        Double forwardDelayMicrosP50,
+        Double backwardDelayMicrosP50,
+        int[] rttMicros) implements Sample {
+
+    public long lost() {
+        return lostForward + lostBackward;
+    }
+
+    /** RTT statistics of a window, in microseconds. */
+    public record RttSummary(double min, double p50, double p90, double p99, double max, double mean) {}
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LatencyWindow w
+                && target.equals(w.target) && startEpochMillis == w.startEpochMillis
+                && endEpochMillis == w.endEpochMillis && sent == w.sent && received == w.received
+                && lostForward == w.lostForward && lostBackward == w.lostBackward
+                && duplicates == w.duplicates && reordered == w.reordered
+                && java.util.Objects.equals(rtt, w.rtt) && jitterMicros == w.jitterMicros
+                && java.util.Arrays.equals(rttMicros, w.rttMicros);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(target, startEpochMillis, endEpochMillis, sent, received);
+    }
+
+    @Override
+    public String toString() {
+        return "LatencyWindow[target=" + target + ", end=" + endEpochMillis + ", sent=" + sent
+                + ", received=" + received + ", lostForward=" + lostForward
+                + ", lostBackward=" + lostBackward + ", rtt=" + rtt + "]";
+    }
+}
