@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -21,7 +22,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import org.yaml.snakeyaml.error.Mark;
 import java.util.stream.Collectors;
 
 /**
@@ -39,6 +43,7 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .addModule(new SimpleModule("linkprobe-config")
                     .addDeserializer(Duration.class, new DurationDeserializer()))
             .build();
@@ -69,14 +74,19 @@ public final class ConfigLoader {
             }
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(where(name, e) + "unknown key '" + e.getPropertyName() + "'"
+            throw new ConfigException(where(name, text, pathOf(e), e) + "unknown key '" + e.getPropertyName() + "'"
                     + allowed(e.getKnownPropertyIds()) + "; fix or remove it.", e);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ConfigException(where(name, e) + cause.getMessage(), e);
+            List<Object> at = pathOf(e);
+            if (cause instanceof InvalidValue iv) {
+                at.addAll(YamlLocator.parseKey(iv.key()));
+            }
+            throw new ConfigException(where(name, text, at, e) + cause.getMessage(), e);
         } catch (InvalidFormatException e) {
-            throw new ConfigException(where(name, e) + "'" + e.getValue() + "' is not a valid "
-                    + friendlyType(e.getTargetType()) + " for '" + path(e) + "'.", e);
+            throw new ConfigException(where(name, text, pathOf(e), e) + "'" + e.getValue() + "' is not a valid "
+                    + friendlyType(e.getTargetType()) + " for '" + path(e) + "'"
+                    + (e.getTargetType() == Duration.class ? "; write e.g. 200ms, 60s, 5m or 4h." : "."), e);
         } catch (MismatchedInputException e) {
             String key = path(e);
             String problem = e.getOriginalMessage();
@@ -85,12 +95,34 @@ public final class ConfigLoader {
             } else {
                 problem = "wrong kind of value (expected " + friendlyType(e.getTargetType()) + ")";
             }
-            throw new ConfigException(where(name, e) + problem + (key.isEmpty() ? "" : " at '" + key + "'") + ".", e);
+            throw new ConfigException(where(name, text, pathOf(e), e) + problem + (key.isEmpty() ? "" : " at '" + key + "'") + ".", e);
         } catch (JsonMappingException e) {
             throw new ConfigException(where(name, e) + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
             throw new ConfigException(where(name, e) + "not valid YAML: " + e.getOriginalMessage(), e);
         }
+    }
+
+    private static List<Object> pathOf(JsonMappingException e) {
+        List<Object> out = new ArrayList<>();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            out.add(r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex());
+        }
+        return out;
+    }
+
+    /** The line of the key itself where the YAML allows finding it, else where the parser stood. */
+    private static String where(String name, String text, List<Object> path, JsonProcessingException e) {
+        if (!path.isEmpty()) {
+            Mark mark = YamlLocator.locate(text, path);
+            if (mark != null) {
+                return name + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
+            }
+        }
+        if (path.isEmpty() && e instanceof ValueInstantiationException) {
+            return name + ": ";
+        }
+        return where(name, e);
     }
 
     private static String where(String name, JsonProcessingException e) {

@@ -1,0 +1,133 @@
+package io.linkprobe.agent.config;
+
+import io.linkprobe.common.config.InvalidValue;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's {@code agent.yml}, immutable. Defaults are applied here before validation, so every
+ * other class sees a complete, valid config. Keys are snake_case in YAML.
+ *
+ * <pre>
+ * site: gp-leeds-0042
+ * collector: {url: https://collector:9862, token_file: /etc/linkprobe/token}
+ * labels: {region: yorkshire, link: fttp}
+ * expected: {down_mbps: 900, up_mbps: 110}
+ * targets:
+ *   - {name: hub-leeds, host: 198.18.0.1, stamp_port: 862, throughput_port: 9863}
+ * </pre>
+ */
+public record AgentConfig(
+        String site,
+        String agentId,
+        Path stateDir,
+        CollectorEndpoint collector,
+        Map<String, String> labels,
+        Expected expected,
+        Duration window,
+        LatencySettings latency,
+        ThroughputSettings throughput,
+        SpoolSettings spool,
+        List<TargetConfig> targets) {
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern LABEL_KEY = Pattern.compile("[a-z_][a-z0-9_]{0,31}");
+    public static final int MAX_LABELS = 8;
+    public static final int MAX_LABEL_VALUE_LENGTH = 64;
+    public static final int MAX_TARGETS = 16;
+
+    public AgentConfig {
+        if (site == null || site.isBlank()) {
+            throw new InvalidValue("site", "'site' is required: the site id this agent reports as, e.g. site: gp-leeds-0042");
+        }
+        if (!NAME.matcher(site).matches()) {
+            throw new InvalidValue("site", "site '" + site + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (agentId != null && !NAME.matcher(agentId).matches()) {
+            throw new InvalidValue("agent_id", "agent_id '" + agentId + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+        stateDir = stateDir == null ? Path.of("/var/lib/linkprobe") : stateDir;
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        if (labels.size() > MAX_LABELS) {
+            throw new InvalidValue("labels", "at most " + MAX_LABELS + " labels are allowed, found " + labels.size());
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (!LABEL_KEY.matcher(e.getKey()).matches()) {
+                throw new InvalidValue("labels", "label key '" + e.getKey() + "' must be lower-case letters, digits and '_' (e.g. region, link)");
+            }
+            if (e.getValue() == null || e.getValue().length() > MAX_LABEL_VALUE_LENGTH) {
+                throw new InvalidValue("labels", "label '" + e.getKey() + "' needs a value of at most " + MAX_LABEL_VALUE_LENGTH + " characters");
+            }
+        }
+        expected = expected == null ? new Expected(null, null) : expected;
+        window = window == null ? Duration.ofSeconds(60) : window;
+        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+            throw new InvalidValue("window", "window must be between 1s and 1h, was " + window.toMillis() + " ms");
+        }
+        latency = latency == null ? LatencySettings.DEFAULTS : latency;
+        throughput = throughput == null ? ThroughputSettings.DEFAULTS : throughput;
+        spool = spool == null ? new SpoolSettings(null, null) : spool;
+        targets = targets == null ? List.of() : List.copyOf(targets);
+        if (targets.size() > MAX_TARGETS) {
+            throw new InvalidValue("targets", "at most " + MAX_TARGETS + " targets are allowed, found " + targets.size());
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < targets.size(); i++) {
+            TargetConfig t = targets.get(i);
+            if (!names.add(t.name())) {
+                throw new InvalidValue("targets[" + i + "].name", "target name '" + t.name() + "' is used twice; give each target its own name");
+            }
+        }
+    }
+
+    /** Where results go. */
+    public record CollectorEndpoint(java.net.URI url, Path tokenFile, Duration timeout) {
+        public CollectorEndpoint {
+            if (url == null) {
+                throw new InvalidValue("", "collector.url is required, e.g. url: https://collector.example:9862");
+            }
+            String scheme = url.getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new InvalidValue("url", "collector.url must start with http:// or https://, was '" + url + "'");
+            }
+            if (url.getHost() == null) {
+                throw new InvalidValue("url", "collector.url '" + url + "' has no host");
+            }
+            timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+        }
+    }
+
+    /** The site's contracted line rates in Mbit/s (what the supplier sold). */
+    public record Expected(Double downMbps, Double upMbps) {
+        public Expected {
+            downMbps = downMbps == null ? 0.0 : downMbps;
+            upMbps = upMbps == null ? 0.0 : upMbps;
+            if (downMbps < 0 || upMbps < 0 || downMbps > 100_000 || upMbps > 100_000) {
+                throw new InvalidValue("", "expected rates must be between 0 and 100000 Mbit/s");
+            }
+        }
+
+        public double downBytesPerSecond() {
+            return downMbps * 1e6 / 8;
+        }
+
+        public double upBytesPerSecond() {
+            return upMbps * 1e6 / 8;
+        }
+    }
+
+    /** Durable store of results not yet acknowledged by the collector. */
+    public record SpoolSettings(Path path, Long maxBytes) {
+        public SpoolSettings {
+            maxBytes = maxBytes == null ? 64L << 20 : maxBytes;
+            if (maxBytes < 1 << 20) {
+                throw new InvalidValue("max_bytes", "spool.max_bytes must be at least 1048576 (1 MiB)");
+            }
+        }
+    }
+}

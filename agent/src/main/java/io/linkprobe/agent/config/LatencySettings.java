@@ -1,0 +1,31 @@
+package io.linkprobe.agent.config;
+
+import io.linkprobe.common.config.InvalidValue;
+import java.time.Duration;
+
+/**
+ * STAMP probing. At the default 200 ms mean interval and 44-byte packets the probe costs
+ * 5 pkt/s × (44 + 28) B × 8 ≈ 2.9 kbit/s each way, well under the 10 kbit/s budget.
+ */
+public record LatencySettings(Duration interval, Schedule schedule, Integer packetSize, Duration timeout) {
+    public static final LatencySettings DEFAULTS = new LatencySettings(null, null, null, null);
+
+    /** Poisson (exponential gaps, RFC 2330) avoids synchronising with periodic events on the path. */
+    public enum Schedule { POISSON, PERIODIC }
+
+    public LatencySettings {
+        interval = interval == null ? Duration.ofMillis(200) : interval;
+        schedule = schedule == null ? Schedule.POISSON : schedule;
+        packetSize = packetSize == null ? 44 : packetSize;
+        timeout = timeout == null ? Duration.ofSeconds(3) : timeout;
+        if (interval.toMillis() < 10 || interval.toMillis() > 60_000) {
+            throw new InvalidValue("interval", "latency.interval must be between 10ms and 60s");
+        }
+        if (packetSize < 44 || packetSize > 1472) {
+            throw new InvalidValue("packet_size", "latency.packet_size must be between 44 and 1472 bytes");
+        }
+        if (timeout.toMillis() < 100 || timeout.toMillis() > 60_000) {
+            throw new InvalidValue("timeout", "latency.timeout must be between 100ms and 60s");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.linkprobe.agent.probe;
+
+import io.linkprobe.agent.config.TargetConfig;
+import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.wire.ConnectResult;
+import io.linkprobe.common.wire.Sample;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * TCP connect time to {@code host:connect_port}: the fallback where UDP is blocked. Measures the
+ * three-way handshake (SYN → SYN-ACK seen by the kernel) from {@code System.nanoTime}, then closes.
+ */
+public final class ConnectProber implements Prober {
+    private final EventLoopGroup group;
+
+    public ConnectProber(EventLoopGroup group) {
+        this.group = group;
+    }
+
+    @Override
+    public CompletionStage<List<Sample>> probe(TargetConfig target, Instant deadline) {
+        CompletableFuture<List<Sample>> result = new CompletableFuture<>();
+        long timeoutMillis = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
+        long start = System.nanoTime();
+        ChannelFuture f = new Bootstrap().group(group)
+                .channel(Transports.socket())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(target.host(), target.connectPort());
+        f.addListener((ChannelFuture done) -> {
+            long elapsed = System.nanoTime() - start;
+            ConnectResult r;
+            if (done.isSuccess()) {
+                r = new ConnectResult(target.name(), target.host(), target.connectPort(), System.currentTimeMillis(),
+                        true, elapsed / 1_000.0, null);
+                done.channel().close();
+            } else {
+                r = new ConnectResult(target.name(), target.host(), target.connectPort(), System.currentTimeMillis(),
+                        false, null, reason(done.cause()));
+            }
+            result.complete(List.of(r));
+        });
+        return result;
+    }
+
+    private static String reason(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+}

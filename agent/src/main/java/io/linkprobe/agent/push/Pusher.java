@@ -1,0 +1,244 @@
+package io.linkprobe.agent.push;
+
+import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.Json;
+import io.linkprobe.common.wire.PushAck;
+import io.linkprobe.common.wire.PushBatch;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves batches from the {@link Outbox} to {@code POST /api/v1/samples}, one at a time, on its own
+ * thread.
+ *
+ * <p>What each answer means here: 200 → the batch is stored, forget it. 400 → the collector can
+ * never accept it (a bug on one side): log, drop, count; never retry. 413 → halve the batch and
+ * send again; a single sample still too large is dropped and counted. 401/403 → the token is wrong
+ * or bound to another site: keep the data, log one clear line, re-read the token file and wait the
+ * full backoff cap before trying again (an operator has to act; hammering helps nobody). 429/503 →
+ * wait at least Retry-After. Anything else, or no answer → exponential backoff with full jitter.
+ */
+public final class Pusher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Pusher.class);
+    static final int MAX_BATCH_SAMPLES = 100;
+
+    private final URI endpoint;
+    private final Supplier<String> token;
+    private final AgentIdentity identity;
+    private final Outbox outbox;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+    private final Backoff backoff;
+    private final Thread thread;
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong refusedSamples = new AtomicLong();
+    private final AtomicLong pushed = new AtomicLong();
+    private volatile boolean running = true;
+    private int batchLimit = MAX_BATCH_SAMPLES;
+
+    public Pusher(URI collectorUrl, Supplier<String> token, AgentIdentity identity, Outbox outbox,
+                  Duration requestTimeout, Backoff backoff) {
+        this.endpoint = collectorUrl.resolve("/api/v1/samples");
+        this.token = token;
+        this.identity = identity;
+        this.outbox = outbox;
+        this.requestTimeout = requestTimeout;
+        this.backoff = backoff;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(requestTimeout)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        this.thread = new Thread(this::loop, "linkprobe-pusher");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Failed push attempts since start (network errors and non-2xx answers). */
+    public long failuresTotal() {
+        return failures.get();
+    }
+
+    /** Samples the collector refused for good (400, or 413 for a single sample). */
+    public long refusedSamplesTotal() {
+        return refusedSamples.get();
+    }
+
+    /** Samples acknowledged by the collector since start. */
+    public long pushedSamplesTotal() {
+        return pushed.get();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Optional<Outbox.Batch> next = outbox.nextBatch(batchLimit);
+                if (next.isEmpty()) {
+                    outbox.awaitSamples(1_000);
+                    continue;
+                }
+                Duration pause = pushOnce(next.get());
+                if (!pause.isZero()) {
+                    Thread.sleep(pause.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("Unexpected error while pushing; will retry", e);
+                sleepQuietly(backoff.next());
+            }
+        }
+    }
+
+    /** Sends one batch and returns how long to wait before the next attempt. */
+    Duration pushOnce(Outbox.Batch batch) throws InterruptedException {
+        HttpResponse<String> response;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(endpoint)
+                    .timeout(requestTimeout)
+                    .header("Content-Type", "application/json")
+                    .header("Content-Encoding", "gzip")
+                    .header("Authorization", "Bearer " + token.get())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(encode(batch))))
+                    .build();
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            failures.incrementAndGet();
+            Duration wait = backoff.next();
+            log.warn("Cannot reach the collector at {} ({}); {} results kept, retrying in {} ms",
+                    endpoint, describe(e), outbox.pendingSamples(), wait.toMillis());
+            return wait;
+        }
+        int status = response.statusCode();
+        String reason = firstLine(response.body());
+        switch (status) {
+            case 200 -> {
+                PushAck ack = parseAck(response.body());
+                outbox.remove(batch.sequence());
+                pushed.addAndGet(batch.samples().size());
+                backoff.reset();
+                batchLimit = Math.min(MAX_BATCH_SAMPLES, batchLimit * 2);
+                log.debug("Pushed batch {} ({} samples){}", batch.sequence(), batch.samples().size(),
+                        ack != null && ack.duplicate() ? " - already stored" : "");
+                return Duration.ZERO;
+            }
+            case 400 -> {
+                failures.incrementAndGet();
+                refusedSamples.addAndGet(batch.samples().size());
+                outbox.remove(batch.sequence());
+                log.error("The collector refused batch {} as malformed ({}); its {} results are dropped. "
+                        + "Check that agent and collector versions match.", batch.sequence(), reason, batch.samples().size());
+                return Duration.ZERO;
+            }
+            case 413 -> {
+                failures.incrementAndGet();
+                if (batch.samples().size() == 1) {
+                    refusedSamples.incrementAndGet();
+                    outbox.remove(batch.sequence());
+                    log.error("The collector refused a single result as too large ({}); it is dropped.", reason);
+                } else {
+                    batchLimit = Math.max(1, batch.samples().size() / 2);
+                    outbox.shrink(batch.sequence(), batchLimit);
+                }
+                return Duration.ZERO;
+            }
+            case 401, 403 -> {
+                failures.incrementAndGet();
+                Duration wait = backoff.cap();
+                log.error("The collector refused this agent's token for site '{}' ({}): check collector.token_file "
+                        + "and the collector's tokens file; results are kept, next try in {} s.",
+                        identity.site(), reason, wait.toSeconds());
+                return wait;
+            }
+            case 429, 503 -> {
+                failures.incrementAndGet();
+                Duration asked = retryAfter(response).orElse(Duration.ofSeconds(5));
+                Duration wait = backoff.after(asked);
+                log.info("Collector busy ({}): retrying in {} ms", status, wait.toMillis());
+                return wait;
+            }
+            default -> {
+                failures.incrementAndGet();
+                Duration wait = backoff.next();
+                log.warn("Collector answered {} ({}); retrying in {} ms", status, reason, wait.toMillis());
+                return wait;
+            }
+        }
+    }
+
+    private byte[] encode(Outbox.Batch batch) throws IOException {
+        return Json.mapper().writeValueAsBytes(new PushBatch(identity, batch.sequence(), batch.samples()));
+    }
+
+    private static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    private static PushAck parseAck(String body) {
+        try {
+            return Json.mapper().readValue(body, PushAck.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(v -> {
+            try {
+                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim()))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    private static String firstLine(String body) {
+        if (body == null || body.isBlank()) {
+            return "no reason given";
+        }
+        String line = body.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

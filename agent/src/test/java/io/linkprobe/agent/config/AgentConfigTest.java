@@ -1,0 +1,76 @@
+package io.linkprobe.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.linkprobe.common.config.ConfigException;
+import io.linkprobe.common.config.ConfigLoader;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+    static Path resource(String name) throws URISyntaxException {
+        return Path.of(AgentConfigTest.class.getResource("/config/" + name).toURI());
+    }
+
+    @Test
+    void fullConfigLoadsWithEveryKey() throws Exception {
+        AgentConfig c = ConfigLoader.load(resource("valid-full.yml"), AgentConfig.class);
+        assertEquals("gp-leeds-0042", c.site());
+        assertEquals("yorkshire", c.labels().get("region"));
+        assertEquals(10e6, c.expected().downBytesPerSecond(), 1e-6);
+        assertEquals(Duration.ofSeconds(30), c.window());
+        assertEquals(LatencySettings.Schedule.PERIODIC, c.latency().schedule());
+        assertEquals(Duration.ofMillis(100), c.latency().interval());
+        assertEquals(64, c.latency().packetSize());
+        assertEquals(2, c.throughput().streams());
+        assertEquals(2, c.targets().size());
+        assertEquals(9863, c.targets().get(0).throughputPort());
+        assertEquals(443, c.targets().get(1).connectPort());
+    }
+
+    @Test
+    void minimalConfigGetsDefaults() throws Exception {
+        AgentConfig c = ConfigLoader.parse("agent.yml",
+                "site: s1\ncollector: {url: 'http://c:9862'}\ntargets: [{name: hub, host: h}]\n", AgentConfig.class);
+        assertEquals(Duration.ofSeconds(60), c.window());
+        assertEquals(Duration.ofMillis(200), c.latency().interval());
+        assertEquals(LatencySettings.Schedule.POISSON, c.latency().schedule());
+        assertEquals(Duration.ofSeconds(3), c.latency().timeout());
+        assertEquals(44, c.latency().packetSize());
+        assertEquals(862, c.targets().get(0).stampPort());
+        assertEquals(Duration.ofHours(4), c.throughput().every());
+        assertEquals(64L << 20, c.spool().maxBytes());
+    }
+
+    /** Each invalid-NAME.yml sits next to invalid-NAME.msg holding the exact message expected. */
+    @ParameterizedTest
+    @ValueSource(strings = {"unknown-key", "no-site", "bad-duration", "duplicate-target", "bad-url"})
+    void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
+        Path yml = resource("invalid-" + name + ".yml");
+        String expected = Files.readString(resource("invalid-" + name + ".msg")).trim();
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yml, AgentConfig.class));
+        assertEquals(expected, e.getMessage().replace(yml.toString(), yml.getFileName().toString()));
+    }
+
+    @Test
+    void missingFileNamesThePath() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(Path.of("/nonexistent/agent.yml"), AgentConfig.class));
+        assertEquals("/nonexistent/agent.yml: no such file; pass the path of an existing config file.", e.getMessage());
+    }
+
+    @Test
+    void tokenFileIsResolvedAsGiven() throws IOException, ConfigException {
+        AgentConfig c = ConfigLoader.parse("agent.yml",
+                "site: s1\ncollector: {url: 'http://c:9862', token_file: /etc/linkprobe/token}\n", AgentConfig.class);
+        assertEquals(Path.of("/etc/linkprobe/token"), c.collector().tokenFile());
+    }
+}
