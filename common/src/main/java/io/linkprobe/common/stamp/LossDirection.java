@@ -6,26 +6,28 @@ package io.linkprobe.common.stamp;
  *
  * <p>The reflector numbers the requests of a session 0, 1, 2, ... in the order they reach it, so its
  * number r on the reply to sender sequence s says that r + 1 requests had arrived by then. Take two
- * replies received back to back in sender order, (s1, r1) and (s2, r2): the k = s2 - s1 - 1 packets
- * between them were all lost, and r2 - r1 - 1 of them reached the reflector. So
+ * replies, (s1, r1) the last one received before a run of losses and (s2, r2) any one received after
+ * it: the k = s2 - s1 - 1 packets between them are lost (or still in flight), and r2 - r1 - 1 of them
+ * reached the reflector. So
  * <pre>
- *   forward  = k - (r2 - r1 - 1)      backward = r2 - r1 - 1
+ *   forward = k - (r2 - r1 - 1)        backward = the rest of the gap
  * </pre>
- * clamped to [0, k] (a duplicated request can make the reflector count more than we sent). Before the
- * first reply the anchor is (-1, -1): a fresh session at the reflector, as RFC 8762 starts it at 0.
+ * clamped to [0, k] (a request duplicated on the way makes the reflector count more than we sent).
+ * Before the first reply the anchor is (-1, -1): a fresh session, which RFC 8762 starts at 0.
  *
- * <p>The split is decided when the gap is closed by the next reply. Lost packets wait for that
- * ("pending"), but not for ever: {@link #settleUnknown} decides them without it (the sender calls
- * it when a grace period passes, or when nothing more will be sent). <b>Unknown-direction losses are
- * counted forward</b>: the usual cause of a gap longer than the timeout is a path that is down, and
- * then the requests are what is lost. If the gap closes later, the losses already settled count
- * against its forward share, so the split stays right whenever the guess was.
+ * <p>A lost packet is decided as soon as it times out if a later reply has already arrived, which at
+ * any sensible rate it has. Otherwise it waits ("pending") for the first later reply. It does not
+ * wait for ever: {@link #settleUnknown} decides the pending ones without it (the sender calls it
+ * when a grace period has passed, or when nothing more will be sent). <b>Unknown-direction losses
+ * are counted forward</b>: the usual cause of a gap longer than the timeout is a path that is down,
+ * and then the requests are what is lost. Losses settled either way count against the gap's forward
+ * share when a later reply does arrive, so the rest of the gap is split right.
  *
  * <p>A <b>stateless reflector</b> copies the sender's sequence number (r == s, RFC 8762 §4.3): then
- * r2 - r1 - 1 == k and every loss comes out backward. That is indistinguishable from a stateful
- * reflector on a path that has so far lost only replies; {@link #reflectorCountsOwnSequence()} turns
- * true only once a reply proves the reflector keeps its own count. A reflector whose counter goes
- * back (it restarted, or dropped the session) starts a new epoch; the gap across it is unknown.
+ * r2 - r1 - 1 == k and every bracketed loss comes out backward. That is indistinguishable from a
+ * stateful reflector on a path that has so far lost only replies; {@link #reflectorCountsOwnSequence}
+ * turns true only once a reply proves the reflector keeps its own count. A reflector whose counter
+ * jumps back (it restarted, or forgot the session) starts a new epoch; the gap across it is unknown.
  *
  * <p>Confined to the sender's event loop.
  */
@@ -36,47 +38,62 @@ final class LossDirection {
     private long anchorSeq = -1;
     private long anchorReflectorSeq = -1;
     private long pending;
-    private long settledForward;
     private long pendingSinceNanos;
+    private long gapForward; // losses of the current gap already counted forward
     private boolean ownSequence;
 
-    /** The scan passed a timed-out packet. */
-    void timedOut(long nowNanos) {
+    /**
+     * A packet timed out (they arrive here in sequence order).
+     *
+     * @param laterSeq the nearest packet after it that was answered, or -1 if none has been yet
+     */
+    void lost(long nowNanos, long laterSeq, long laterReflectorSeqU32, WindowAccumulator window) {
         if (pending == 0) {
             pendingSinceNanos = nowNanos;
         }
         pending++;
+        if (laterSeq >= 0) {
+            settle(laterSeq, laterReflectorSeqU32, window);
+        }
     }
 
-    /** The scan passed a received packet: the gap before it is closed. */
+    /** Decides the pending losses with a reply to a later packet. */
+    void settle(long laterSeq, long laterReflectorSeqU32, WindowAccumulator window) {
+        if (pending == 0) {
+            return;
+        }
+        long r = unwrap(laterReflectorSeqU32);
+        if (isRestart(r)) {
+            settleUnknown(window);
+            return;
+        }
+        long gap = laterSeq - anchorSeq - 1;
+        long arrived = r - anchorReflectorSeq - 1;
+        long forward = clamp(gap - arrived, 0, gap);
+        long forwardNow = clamp(forward - gapForward, 0, pending);
+        window.lost(forwardNow, pending - forwardNow);
+        gapForward += forwardNow;
+        pending = 0;
+    }
+
+    /** A received packet, in sequence order: it closes the current gap and becomes the anchor. */
     void received(long seq, long reflectorSeqU32, WindowAccumulator window) {
         if ((seq & 0xFFFF_FFFFL) != reflectorSeqU32) {
             ownSequence = true;
         }
+        settle(seq, reflectorSeqU32, window);
         long r = unwrap(reflectorSeqU32);
-        boolean restart = r < anchorReflectorSeq
-                && (anchorReflectorSeq - r > RESTART_THRESHOLD || r < RESTART_THRESHOLD);
-        if (restart) {
-            settleUnknown(window);
-        } else if (pending > 0) {
-            long gap = seq - anchorSeq - 1; // == pending + settled: the scan passes every sequence
-            long arrived = r - anchorReflectorSeq - 1;
-            long forward = clamp(gap - arrived, 0, gap);
-            long forwardNow = clamp(forward - settledForward, 0, pending);
-            window.lost(forwardNow, pending - forwardNow);
-        }
-        pending = 0;
-        settledForward = 0;
+        // Keep the highest count seen, so that a request that reached the reflector out of order
+        // does not make the next gap look as if more had arrived than did.
+        anchorReflectorSeq = isRestart(r) ? r : Math.max(anchorReflectorSeq, r);
         anchorSeq = seq;
-        // The highest count seen, so a request that reached the reflector out of order does not
-        // make the next gap look as if more had arrived than did.
-        anchorReflectorSeq = restart ? r : Math.max(anchorReflectorSeq, r);
+        gapForward = 0;
     }
 
-    /** Decides all pending losses without a closing reply: counted forward (see class comment). */
+    /** Decides all pending losses with no later reply to go by: counted forward (class comment). */
     void settleUnknown(WindowAccumulator window) {
         window.lost(pending, 0);
-        settledForward += pending;
+        gapForward += pending;
         pending = 0;
     }
 
@@ -92,7 +109,11 @@ final class LossDirection {
         return ownSequence;
     }
 
-    /** The reflector's 32-bit sequence number as a 64-bit count, nearest to the anchor. */
+    private boolean isRestart(long r) {
+        return r < anchorReflectorSeq && (anchorReflectorSeq - r > RESTART_THRESHOLD || r < RESTART_THRESHOLD);
+    }
+
+    /** The reflector's 32-bit sequence number as a 64-bit count, nearest to the anchor's. */
     private long unwrap(long u32) {
         if (anchorSeq < 0) {
             return u32;

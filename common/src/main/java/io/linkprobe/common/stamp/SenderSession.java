@@ -123,6 +123,9 @@ final class SenderSession {
             oneWay(p, receivedNtp, rtt, senderSynchronized, senderErrorEstimate);
         }
         advance(receivedNanos);
+        if (direction.pending() > 0) { // losses before this packet were waiting for a later reply
+            direction.settle(seq, p.seq(), window);
+        }
         return rtt;
     }
 
@@ -174,12 +177,23 @@ final class SenderSession {
             if (state[i] == RECEIVED) {
                 direction.received(scan, reflectorSeq[i], window);
             } else if (state[i] == TIMED_OUT) {
-                direction.timedOut(nowNanos);
+                long later = nearestAnsweredAfter(scan);
+                direction.lost(nowNanos, later, later < 0 ? 0 : reflectorSeq[slot(later)], window);
             } else {
                 return;
             }
             scan++;
         }
+    }
+
+    /** The nearest packet after {@code seq} whose reply has arrived, or -1. */
+    private long nearestAnsweredAfter(long seq) {
+        for (long s = seq + 1; s < nextSeq; s++) {
+            if (state[slot(s)] == RECEIVED) {
+                return s;
+            }
+        }
+        return -1;
     }
 
     /** True when every packet sent so far has a decided outcome. */
