@@ -25,8 +25,8 @@ package io.linkprobe.common.stamp;
  *
  * <p>A <b>stateless reflector</b> copies the sender's sequence number (r == s, RFC 8762 §4.3): then
  * r2 - r1 - 1 == k and every bracketed loss comes out backward. That is indistinguishable from a
- * stateful reflector on a path that has so far lost only replies; {@link #reflectorCountsOwnSequence}
- * turns true only once a reply proves the reflector keeps its own count. A reflector whose counter
+ * stateful reflector on a path that has so far lost only replies (the sender reports whether any
+ * reply has shown r != s). A reflector whose counter
  * jumps back (it restarted, or forgot the session) starts a new epoch; the gap across it is unknown.
  *
  * <p>Confined to the sender's event loop.
@@ -40,7 +40,6 @@ final class LossDirection {
     private long pending;
     private long pendingSinceNanos;
     private long gapForward; // losses of the current gap already counted forward
-    private boolean ownSequence;
 
     /**
      * A packet timed out (they arrive here in sequence order).
@@ -78,9 +77,6 @@ final class LossDirection {
 
     /** A received packet, in sequence order: it closes the current gap and becomes the anchor. */
     void received(long seq, long reflectorSeqU32, WindowAccumulator window) {
-        if ((seq & 0xFFFF_FFFFL) != reflectorSeqU32) {
-            ownSequence = true;
-        }
         settle(seq, reflectorSeqU32, window);
         long r = unwrap(reflectorSeqU32);
         // Keep the highest count seen, so that a request that reached the reflector out of order
@@ -103,10 +99,6 @@ final class LossDirection {
 
     long pendingSinceNanos() {
         return pendingSinceNanos;
-    }
-
-    boolean reflectorCountsOwnSequence() {
-        return ownSequence;
     }
 
     private boolean isRestart(long r) {

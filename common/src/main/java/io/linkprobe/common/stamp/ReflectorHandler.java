@@ -105,7 +105,7 @@ final class ReflectorHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // A UDP socket has no connection to lose: log and keep answering.
-        log.debug("STAMP reflector socket error", cause);
+        log.debug("STAMP reflector socket error: {}", cause.toString());
     }
 
     private void expireIdle() {

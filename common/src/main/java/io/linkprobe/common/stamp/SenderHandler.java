@@ -29,7 +29,7 @@ final class SenderHandler extends SimpleChannelInboundHandler<StampReply> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         socketErrors++;
-        log.debug("STAMP sender socket error on {}", ctx.channel(), cause);
+        log.debug("STAMP sender socket error on {}: {}", ctx.channel(), cause.toString());
     }
 
     long socketErrors() {

@@ -35,6 +35,7 @@ final class SenderSession {
     private long highestReceived = -1;
     private long lateReplies;
     private long unknownReplies;
+    private boolean ownSequence;
     private WindowAccumulator window;
 
     SenderSession(long timeoutNanos, int capacity, long startEpochMillis) {
@@ -106,6 +107,9 @@ final class SenderSession {
         }
         state[i] = RECEIVED;
         reflectorSeq[i] = p.seq();
+        if (p.seq() != p.senderSeq()) {
+            ownSequence = true; // a stateless reflector would have copied the sender's number
+        }
         long rtt = receivedNanos - sentNanos[i];
         // Take out the reflector's own turnaround (T3 - T2, one clock, so sync does not matter), as
         // TWAMP does (RFC 5357 §4.2); a slow software reflector otherwise looks like network delay.
@@ -209,7 +213,7 @@ final class SenderSession {
     }
 
     boolean reflectorCountsOwnSequence() {
-        return direction.reflectorCountsOwnSequence();
+        return ownSequence;
     }
 
     long lateReplies() {
