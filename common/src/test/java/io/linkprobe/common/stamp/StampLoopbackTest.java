@@ -77,6 +77,15 @@ class StampLoopbackTest {
     }
 
     @Test
+    void worksOverIpv6() throws Exception {
+        reflector.close();
+        reflector = StampReflector.start(group, new InetSocketAddress("::1", 0), ReflectorOptions.defaults());
+        try (StampSender sender = StampSender.open(group, reflector.localAddress(), FAST)) {
+            assertEquals(5, run(sender, 5).received());
+        }
+    }
+
+    @Test
     void relayDropsSplitExactlyIntoForwardAndBackwardLoss() throws Exception {
         try (UdpRelay relay = new UdpRelay(reflector.localAddress());
                 StampSender sender = StampSender.open(group, relay.address(), FAST)) {
