@@ -1,0 +1,364 @@
+package io.linkprobe.common.stamp;
+
+import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.stats.Rfc3550Jitter;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A STAMP Session-Sender (RFC 8762 §4.2) towards one reflector, on its own connected UDP socket.
+ *
+ * <p>Either {@link #start()} probes continuously (the agent drains a {@link LatencyWindow} every
+ * window with {@link #drainWindow}), or {@link #runCount} sends exactly N packets and completes when
+ * all N are decided (the one-shot CLI). RTT is measured with {@code System.nanoTime}, less the
+ * reflector's stated turnaround. A packet unanswered after the timeout is lost; its direction comes
+ * from the reflector's own sequence numbers ({@link LossDirection} explains how, and what happens
+ * with a stateless reflector).
+ *
+ * <p>All bookkeeping runs on the channel's event loop; the public methods may be called from any
+ * thread.
+ */
+public final class StampSender implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StampSender.class);
+
+    private final SenderOptions opts;
+    private final StampMode mode;
+    private final StampAuth.Signer signer;
+    private final int errorEstimate;
+    private final byte[] filler;
+    private final SplittableRandom random = new SplittableRandom();
+    private final SenderSession session;
+    private final Rfc3550Jitter jitter = new Rfc3550Jitter();
+    private final ReplyDecoder decoder;
+    private final SenderHandler handler;
+    private final List<LongConsumer> rttListeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final Channel channel;
+    private final EventLoop loop;
+    private final ScheduledFuture<?> ticker;
+
+    private volatile long meanIntervalNanos;
+    private volatile long bytesSent;
+    private volatile long bytesReceived;
+    private volatile long lateReplies;
+    private volatile boolean ownSequenceSeen;
+    private volatile boolean closed;
+
+    // Event-loop confined.
+    private boolean sending;
+    private long remaining = -1; // packets left in a counted run; -1 when continuous
+    private boolean sendingDone;
+    private long nextDueNanos;
+    private ScheduledFuture<?> nextSend;
+    private CompletableFuture<LatencyWindow> run;
+    private String runTarget;
+
+    private StampSender(EventLoopGroup group, InetSocketAddress target, SenderOptions opts) {
+        if (target.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve STAMP target " + target.getHostString());
+        }
+        this.opts = opts;
+        this.mode = opts.mode();
+        this.signer = opts.auth() == null ? null : opts.auth().newSigner();
+        this.errorEstimate = opts.clock().encode();
+        this.filler = new byte[Math.max(0, opts.packetSize() - mode.baseSize)];
+        random.nextBytes(filler); // RFC 8972 §4.1: Extra Padding should be pseudorandom
+        this.meanIntervalNanos = opts.meanInterval().toNanos();
+        this.session = new SenderSession(opts.timeout().toNanos(), SenderSession.DEFAULT_CAPACITY, System.currentTimeMillis());
+        this.decoder = new ReplyDecoder(mode, opts.auth(), opts.clock().synchronizedToUtc());
+        this.handler = new SenderHandler(this::onReply);
+
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(Transports.datagram())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // The order of the sender's pipeline, in one place.
+                        ch.pipeline().addLast("stamp-reply-decoder", decoder).addLast("stamp-sender", handler);
+                    }
+                });
+        ChannelFuture f = (opts.bindAddress() == null ? b.connect(target) : b.connect(target, opts.bindAddress()))
+                .awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            String message = "cannot open STAMP sender to " + target + ": " + cause.getMessage();
+            throw cause instanceof IOException io ? new UncheckedIOException(message, io) : new IllegalStateException(message, cause);
+        }
+        this.channel = f.channel();
+        this.loop = channel.eventLoop();
+        long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(opts.timeout().toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(100)));
+        this.ticker = loop.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Opens the socket (connected to {@code target}); nothing is sent until {@link #start} or {@link #runCount}. */
+    public static StampSender open(EventLoopGroup group, InetSocketAddress target, SenderOptions opts) {
+        return new StampSender(group, target, opts);
+    }
+
+    /** Probes continuously from now on; the first packet goes out at once. */
+    public void start() {
+        claim();
+        loop.execute(() -> beginSending(-1));
+    }
+
+    /**
+     * Sends exactly {@code count} packets on the schedule and completes, once every one of them is
+     * decided (replied, or lost after the timeout), with the window holding them all. Anything
+     * decided before the call is discarded. Fails if the sender is already probing or is closed.
+     */
+    public CompletionStage<LatencyWindow> runCount(int count, String targetName) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        claim();
+        CompletableFuture<LatencyWindow> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            session.swapWindow(System.currentTimeMillis());
+            run = done;
+            runTarget = targetName;
+            beginSending(count);
+        });
+        return done;
+    }
+
+    /**
+     * Changes the mean gap between packets, effective at once: the packet already scheduled is
+     * re-drawn from the new mean (exponential gaps are memoryless, so this keeps the schedule Poisson).
+     */
+    public void setMeanInterval(Duration meanInterval) {
+        SenderOptions.checkInterval(meanInterval);
+        meanIntervalNanos = meanInterval.toNanos();
+        loop.execute(() -> {
+            if (sending && nextSend != null && nextSend.cancel(false)) {
+                nextDueNanos = System.nanoTime() + opts.schedule().nextGapNanos(meanIntervalNanos, random);
+                scheduleSend();
+            }
+        });
+    }
+
+    public Duration meanInterval() {
+        return Duration.ofNanos(meanIntervalNanos);
+    }
+
+    /**
+     * Everything decided since the previous drain (or since open), as a window named
+     * {@code targetName}; the next window starts now.
+     */
+    public LatencyWindow drainWindow(String targetName) {
+        if (loop.inEventLoop()) {
+            return drainOnLoop(targetName);
+        }
+        try {
+            return loop.submit(() -> drainOnLoop(targetName)).get();
+        } catch (RejectedExecutionException e) {
+            return drainOnLoop(targetName); // the event loop is gone: nothing else touches the state
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while draining the STAMP window", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("draining the STAMP window failed", e.getCause());
+        }
+    }
+
+    /**
+     * Calls {@code rttNanosListener} on the event loop with the RTT of every packet answered from now
+     * on (e.g. to collect loaded RTTs during a throughput test without taking them from the window).
+     * It must be quick and must not block.
+     */
+    public Registration addRttListener(LongConsumer rttNanosListener) {
+        rttListeners.add(rttNanosListener);
+        return () -> rttListeners.remove(rttNanosListener);
+    }
+
+    /** Undoes an {@link #addRttListener}. */
+    @FunctionalInterface
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** UDP payload bytes sent since open. */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** UDP payload bytes of well-formed replies received since open (duplicates and late ones too). */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    /** Datagrams on this socket that were not a valid reflector packet. */
+    public long malformedReplies() {
+        return decoder.malformed();
+    }
+
+    /** Replies that came after their packet had been declared lost. */
+    public long lateReplies() {
+        return lateReplies;
+    }
+
+    /**
+     * True once a reply showed that the reflector numbers packets itself (stateful), so the
+     * forward/backward split is meaningful. Stays false with a stateless reflector, whose losses then
+     * all show as backward; a stateful one on a path with no forward loss looks the same.
+     */
+    public boolean reflectorCountsOwnSequence() {
+        return ownSequenceSeen;
+    }
+
+    /**
+     * Stops sending and closes the socket. Packets still in flight are left undecided (counted
+     * nowhere); a pending {@link #runCount} fails with {@link CancellationException}. What was
+     * decided before can still be drained.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            loop.execute(this::stopOnLoop);
+        } catch (RejectedExecutionException e) {
+            log.debug("event loop already shut down when closing the STAMP sender");
+        }
+        ChannelFuture f = channel.close();
+        if (!loop.inEventLoop()) {
+            f.awaitUninterruptibly();
+        }
+    }
+
+    private void claim() {
+        if (closed) {
+            throw new IllegalStateException("STAMP sender is closed");
+        }
+        if (!busy.compareAndSet(false, true)) {
+            throw new IllegalStateException("STAMP sender is already probing");
+        }
+    }
+
+    private void beginSending(long count) {
+        if (closed) {
+            failRun(new CancellationException("STAMP sender closed"));
+            return;
+        }
+        sending = true;
+        sendingDone = false;
+        remaining = count;
+        nextDueNanos = System.nanoTime();
+        sendTick();
+    }
+
+    private void sendTick() {
+        nextSend = null;
+        if (!sending) {
+            return;
+        }
+        sendOne();
+        if (remaining > 0 && --remaining == 0) {
+            sending = false;
+            sendingDone = true;
+            return;
+        }
+        long gap = opts.schedule().nextGapNanos(meanIntervalNanos, random);
+        // Due times are absolute so scheduling delays do not slow the rate, but a sender that fell
+        // more than a gap behind (a long GC pause) starts afresh rather than sending a burst.
+        nextDueNanos = Math.max(nextDueNanos + gap, System.nanoTime());
+        scheduleSend();
+    }
+
+    private void scheduleSend() {
+        long delay = Math.max(0, nextDueNanos - System.nanoTime());
+        nextSend = loop.schedule(this::sendTick, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void sendOne() {
+        int size = opts.packetSize();
+        ByteBuf buf = channel.alloc().ioBuffer(size);
+        StampPacket.writeSender(buf, mode, session.nextSeq(), NtpTimestamp.now(), errorEstimate, opts.ssid(), size, filler, signer);
+        session.sent(System.nanoTime(), size);
+        bytesSent += size; // single writer: this event loop
+        channel.writeAndFlush(buf, channel.voidPromise());
+    }
+
+    private void onReply(StampReply reply) {
+        bytesReceived += reply.packet().length();
+        long rtt = session.replied(reply.packet(), reply.receivedNanos(), reply.receivedNtp(),
+                opts.clock().synchronizedToUtc(), errorEstimate);
+        if (rtt >= 0) {
+            for (LongConsumer l : rttListeners) {
+                l.accept(rtt);
+            }
+        }
+        lateReplies = session.lateReplies();
+        ownSequenceSeen = session.reflectorCountsOwnSequence();
+        completeRunIfDone();
+    }
+
+    private void tick() {
+        long grace = Math.max(opts.timeout().toNanos(), 2 * meanIntervalNanos);
+        session.tick(System.nanoTime(), sendingDone, grace);
+        completeRunIfDone();
+    }
+
+    private void completeRunIfDone() {
+        if (run != null && sendingDone && session.allDecided()) {
+            CompletableFuture<LatencyWindow> done = run;
+            run = null;
+            LatencyWindow w = drainOnLoop(runTarget);
+            busy.set(false); // a later runCount may follow
+            done.complete(w);
+        }
+    }
+
+    private LatencyWindow drainOnLoop(String targetName) {
+        long now = System.currentTimeMillis();
+        return session.swapWindow(now).build(targetName, now, jitter);
+    }
+
+    private void stopOnLoop() {
+        sending = false;
+        if (nextSend != null) {
+            nextSend.cancel(false);
+        }
+        ticker.cancel(false);
+        failRun(new CancellationException("STAMP sender closed"));
+    }
+
+    private void failRun(Throwable cause) {
+        if (run != null) {
+            CompletableFuture<LatencyWindow> r = run;
+            run = null;
+            r.completeExceptionally(cause);
+        }
+    }
+}
