@@ -200,6 +200,8 @@ final class ServerTest implements SendingStream.Listener, ReceivingStream.Listen
         control.writeAndFlush(new Result(why, bytes, startNanos == 0 ? 0 : micros, tcp))
                 .addListener(ChannelFutureListener.CLOSE);
         release();
+        server.served(new ServedTest(id().toString(), hello.keyId(), String.valueOf(control.remoteAddress()),
+                hello.direction(), hello.streams(), why.text(), bytes, startNanos == 0 ? 0 : micros / 1e6));
     }
 
     /** The control connection went away: nobody to report to, so stop everything. */

@@ -17,6 +17,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ public final class ThroughputServer implements AutoCloseable {
     private final Map<TestId, ServerTest> tests = new ConcurrentHashMap<>();
     private final ChannelGroup channels = new DefaultChannelGroup("throughput", GlobalEventExecutor.INSTANCE);
     private final ByteBuf payload = Payload.create();
+    private final List<Consumer<ServedTest>> servedListeners = new CopyOnWriteArrayList<>();
     private Channel serverChannel;
     private volatile boolean closing;
 
@@ -102,6 +105,21 @@ public final class ThroughputServer implements AutoCloseable {
         }
         channels.close().awaitUninterruptibly();
         payload.release();
+    }
+
+    /** Calls {@code listener} on an event loop after each accepted test ends; it must not block. */
+    public void onTestServed(Consumer<ServedTest> listener) {
+        servedListeners.add(listener);
+    }
+
+    void served(ServedTest test) {
+        for (Consumer<ServedTest> l : servedListeners) {
+            try {
+                l.accept(test);
+            } catch (RuntimeException e) {
+                log.warn("served-test listener failed", e);
+            }
+        }
     }
 
     ServerOptions options() {
