@@ -15,6 +15,11 @@ final class ClientControlHandler extends SimpleChannelInboundHandler<ControlMess
     }
 
     @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        test.controlChannel(ctx.channel());
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
         ctx.writeAndFlush(test.hello());
         ctx.fireChannelActive();

@@ -84,8 +84,6 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
                     }
                 });
         ChannelFuture connect = b.connect(request.host(), request.port());
-        control = connect.channel();
-        loop = control.eventLoop();
         connect.addListener(f -> {
             if (!f.isSuccess()) {
                 complete(results.connectFailed(f.cause()));
@@ -98,6 +96,12 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
             }
         });
         return done;
+    }
+
+    /** The control connection's handler was added: from here on, everything runs on its loop. */
+    void controlChannel(Channel ch) {
+        control = ch;
+        loop = ch.eventLoop();
     }
 
     Hello hello() {
@@ -150,7 +154,7 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
                     @Override
                     protected void initChannel(Channel ch) {
                         if (sending) {
-                            SendingStream s = new SendingStream(payload, budget, ClientTest.this);
+                            SendingStream s = new SendingStream(ch, payload, budget, ClientTest.this);
                             loop.execute(() -> senders.add(s));
                             ThroughputPipelines.clientData(ch, s);
                         } else {
@@ -159,7 +163,7 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
                     }
                 });
         ChannelFuture connect = b.connect(control.remoteAddress());
-        loop.execute(() -> data.add(connect.channel()));
+        data.add(connect.channel());
         connect.addListener(f -> {
             if (f.isSuccess()) {
                 connect.channel().writeAndFlush(new DataHeader(ControlMessage.VERSION, id, index).encodeWithPreamble());
@@ -215,23 +219,24 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
 
     @Override
     public void sendingEnded(SendingStream stream, boolean peerReadAll) {
-        loop.execute(this::streamEnded);
+        loop.execute(() -> streamEnded(peerReadAll));
     }
 
     @Override
     public void receivingEnded(ReceivingStream stream, boolean sawEndOfData) {
-        loop.execute(this::streamEnded);
+        loop.execute(() -> streamEnded(sawEndOfData));
     }
 
-    private void streamEnded() {
+    /** @param cleanly the data ended with FIN (a stream's share of the byte limit, or a stop) */
+    private void streamEnded(boolean cleanly) {
         if (!started) {
             fail("the responder closed a data connection before the test started");
         } else if (++ended == request.streams()) {
             ticker.stop();
             listener.loadEnded(direction);
             maybeFinish();
-        } else if (stopReason == null && started) {
-            // One stream gone early (a cut, a reset): end the load on the others too.
+        } else if (!cleanly && stopReason == null) {
+            // One stream reset or cut: end the load on the others too.
             stop(StopReason.CONNECTION_LOST);
         }
     }
@@ -272,7 +277,9 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
         if (started && ended < request.streams()) {
             listener.loadEnded(direction);
         }
-        control.close();
+        if (control != null) {
+            control.close();
+        }
         data.forEach(Channel::close);
         done.complete(result);
     }

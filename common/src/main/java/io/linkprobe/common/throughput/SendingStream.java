@@ -1,6 +1,7 @@
 package io.linkprobe.common.throughput;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,6 +34,7 @@ final class SendingStream extends ChannelInboundHandlerAdapter implements Channe
         void budgetExhausted();
     }
 
+    private final Channel channel;
     private final ByteBuf payload;
     private final AtomicLong budget;
     private final Listener listener;
@@ -45,8 +47,12 @@ final class SendingStream extends ChannelInboundHandlerAdapter implements Channe
     private volatile long bytesSent;
     private volatile TcpStats tcp;
 
-    /** @param payload shared; this stream takes duplicates and never releases the original */
-    SendingStream(ByteBuf payload, AtomicLong budget, Listener listener) {
+    /**
+     * @param channel the data connection this handler will be added to
+     * @param payload shared; this stream takes duplicates and never releases the original
+     */
+    SendingStream(Channel channel, ByteBuf payload, AtomicLong budget, Listener listener) {
+        this.channel = channel;
         this.payload = payload;
         this.budget = budget;
         this.listener = listener;
@@ -57,9 +63,12 @@ final class SendingStream extends ChannelInboundHandlerAdapter implements Channe
         this.ctx = ctx;
     }
 
-    /** Starts the load; any thread. */
+    /**
+     * Starts the load; any thread, after the handler was added to the pipeline. Tasks go through
+     * the channel's event loop, where Netty has queued {@link #handlerAdded} before them.
+     */
     void start() {
-        ctx.executor().execute(() -> {
+        channel.eventLoop().execute(() -> {
             tcp = TcpStats.sample(ctx.channel());
             if (!writing && !stopping) {
                 writing = true;
@@ -70,7 +79,7 @@ final class SendingStream extends ChannelInboundHandlerAdapter implements Channe
 
     /** No more writes; the stream shuts its output once the write in flight is done. Any thread. */
     void stop() {
-        ctx.executor().execute(() -> {
+        channel.eventLoop().execute(() -> {
             stopping = true;
             if (!writing) {
                 shutOutput();
@@ -80,7 +89,7 @@ final class SendingStream extends ChannelInboundHandlerAdapter implements Channe
 
     /** Closes now, whatever is in flight (a cut); reads TCP_INFO first. Any thread. */
     void abort() {
-        ctx.executor().execute(() -> {
+        channel.eventLoop().execute(() -> {
             stopping = true;
             tcp = TcpStats.later(tcp, TcpStats.sample(ctx.channel()));
             ctx.close();

@@ -76,7 +76,8 @@ final class ServerControlHandler extends SimpleChannelInboundHandler<ControlMess
             return;
         }
         Accept grant = grant(hello, options);
-        String who = hello.keyId() + "@" + ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        String address = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        String who = hello.keyId().isEmpty() ? address : hello.keyId() + "@" + address;
         Admission.Decision decision = server.admission().request(who,
                 grant.grantedDurationMillis() + ServerTest.ATTACH_TIMEOUT_MILLIS);
         if (!decision.admitted()) {

@@ -90,7 +90,7 @@ final class ServerTest implements SendingStream.Listener, ReceivingStream.Listen
             }
             data[index] = ch;
             if (hello.direction() == Direction.DOWN) {
-                SendingStream s = new SendingStream(server.payload(), budget, this);
+                SendingStream s = new SendingStream(ch, server.payload(), budget, this);
                 senders.add(s);
                 ThroughputPipelines.serverStream(ch, s);
             } else {
@@ -161,8 +161,6 @@ final class ServerTest implements SendingStream.Listener, ReceivingStream.Listen
         }
         if (state == State.ATTACHING || (state == State.RUNNING && !cleanly)) {
             cut(StopReason.CONNECTION_LOST);
-        } else if (state == State.RUNNING && hello.direction() == Direction.DOWN) {
-            stopLoad(StopReason.CONNECTION_LOST);
         }
         if (ended == attached && state != State.FINISHED && state != State.ATTACHING) {
             finish();

@@ -99,4 +99,60 @@ class ThroughputLoopbackTest {
         }
         assertEquals(new ServerStatus(0, 0, 1), server.status());
     }
+
+    @Test
+    void threeStreamsEachWayCountTheSameBytesOnBothSides() throws Exception {
+        ThroughputRequest request = start(ServerOptions.defaults()).withDirections(Direction.parse("both"))
+                .withStreams(3).withLimits(Duration.ofSeconds(1), 0);
+        for (ThroughputResult r : run(request, ThroughputListener.NONE)) {
+            ServedTest s = served.poll(5, TimeUnit.SECONDS);
+            assertEquals("ok", r.result(), r.message());
+            assertEquals(3, r.streams());
+            assertEquals(3, s.streams());
+            assertEquals(s.bytes(), r.bytes(), r.direction());
+        }
+    }
+
+    @Test
+    void aByteLimitIsMetToTheByte() throws Exception {
+        long limit = 50_000_000;
+        ThroughputRequest request = start(ServerOptions.defaults()).withDirections(Direction.parse("both"))
+                .withStreams(2).withLimits(Duration.ofSeconds(10), limit);
+        for (ThroughputResult r : run(request, ThroughputListener.NONE)) {
+            assertEquals("ok", r.result(), r.message());
+            assertEquals(limit, r.bytes(), r.direction());
+            assertEquals(limit, served.poll(5, TimeUnit.SECONDS).bytes());
+            assertTrue(r.message().contains("byte limit"), r.message());
+        }
+    }
+
+    @Test
+    void theServersLimitsWinAndTheResultSaysSo() throws Exception {
+        ThroughputRequest request = start(ServerOptions.defaults().withLimits(Duration.ofMillis(500), 1L << 40))
+                .withLimits(Duration.ofSeconds(5), 0);
+        ThroughputResult r = run(request, ThroughputListener.NONE).get(0);
+        assertEquals("ok", r.result());
+        assertTrue(r.seconds() < 1.5, "ran " + r.seconds() + " s");
+        assertTrue(r.message().contains("the responder allows at most 0.5 s"), r.message());
+    }
+
+    @Test
+    void theProgressListenerSeesEveryIntervalOfTheSeries() throws Exception {
+        ThroughputRequest request = start(ServerOptions.defaults()).withDirections(Direction.parse("both"))
+                .withLimits(Duration.ofSeconds(1), 0).withInterval(50);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<ThroughputResult> results = run(request, new ThroughputListener() {
+            @Override
+            public void interval(Direction d, int index, long bytes, double bytesPerSecond) {
+                seen.add(d.wireName() + " " + bytes);
+                assertTrue(bytesPerSecond >= 0);
+            }
+        });
+        for (ThroughputResult r : results) {
+            assertEquals(50, r.intervalMillis());
+            List<String> expected = r.intervalBytes().stream().map(b -> r.direction() + " " + b).toList();
+            assertEquals(expected, seen.stream().filter(x -> x.startsWith(r.direction())).toList());
+            assertTrue(r.intervalBytes().size() >= 10, "about 20 intervals of 50 ms in 1 s");
+        }
+    }
 }
