@@ -1,0 +1,208 @@
+package io.linkprobe.agent.cli;
+
+import io.linkprobe.common.cli.ExitCodes;
+import io.linkprobe.common.cli.UserException;
+import io.linkprobe.common.linktest.LinkTest;
+import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.stamp.SenderOptions;
+import io.linkprobe.common.stamp.StampSender;
+import io.linkprobe.common.throughput.Direction;
+import io.linkprobe.common.throughput.ThroughputKeys;
+import io.linkprobe.common.throughput.ThroughputRequest;
+import io.linkprobe.common.wire.Json;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.ThroughputResult;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * One-shot test against any STAMP reflector and linkprobe throughput responder: latency first (on
+ * the quiet link), then each throughput direction with latency under load. Exit 0 when every part
+ * measured, 1 when a part could not (unreachable, busy, refused), 2 on bad flags.
+ */
+@Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measure latency, loss, throughput and bufferbloat to HOST once and print the result.")
+public final class TestCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "HOST", description = "responder or STAMP reflector to test against")
+    String host;
+
+    @Option(names = "--stamp-port", defaultValue = "862", paramLabel = "PORT", description = "STAMP reflector UDP port (default ${DEFAULT-VALUE})")
+    int stampPort;
+
+    @Option(names = "--throughput-port", defaultValue = "9863", paramLabel = "PORT", description = "throughput responder TCP port (default ${DEFAULT-VALUE})")
+    int throughputPort;
+
+    @Option(names = "--latency-only", description = "measure latency, jitter and loss only (works with any STAMP/TWAMP-Light reflector)")
+    boolean latencyOnly;
+
+    @Option(names = "--count", defaultValue = "20", paramLabel = "N", description = "STAMP packets for the latency part (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--interval-ms", defaultValue = "100", paramLabel = "MS", description = "mean gap between STAMP packets (default ${DEFAULT-VALUE})")
+    int intervalMillis;
+
+    @Option(names = "--periodic", description = "send STAMP packets at fixed intervals instead of Poisson-distributed gaps")
+    boolean periodic;
+
+    @Option(names = "--packet-size", defaultValue = "44", paramLabel = "BYTES", description = "STAMP packet size, 44-1472 (default ${DEFAULT-VALUE})")
+    int packetSize;
+
+    @Option(names = "--timeout-ms", defaultValue = "3000", paramLabel = "MS", description = "a STAMP packet unanswered this long is lost (default ${DEFAULT-VALUE})")
+    int timeoutMillis;
+
+    @Option(names = "--direction", defaultValue = "both", paramLabel = "down|up|both", description = "throughput direction(s) (default ${DEFAULT-VALUE})")
+    String direction;
+
+    @Option(names = "--duration", defaultValue = "10", paramLabel = "SECONDS", description = "longest load per direction; stops earlier once stable (default ${DEFAULT-VALUE})")
+    int durationSeconds;
+
+    @Option(names = "--streams", defaultValue = "1", paramLabel = "N", description = "parallel TCP streams (default ${DEFAULT-VALUE})")
+    int streams;
+
+    @Option(names = "--max-bytes", defaultValue = "0", paramLabel = "BYTES", description = "byte cap per direction; 0 = the responder's limit")
+    long maxBytes;
+
+    @Option(names = "--key-file", paramLabel = "FILE", description = "shared secret (or the site's token) to sign the throughput test with")
+    Path keyFile;
+
+    @Option(names = "--key-id", defaultValue = "", paramLabel = "ID", description = "key id: the site name when testing against a collector's responder")
+    String keyId;
+
+    @Option(names = "--json", description = "print one JSON object instead of the summary")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new UserException("cannot resolve host '" + host + "'; check the name or give an IP address.");
+        }
+        List<Direction> directions = latencyOnly ? List.of() : Direction.parse(direction);
+        String secret = readSecret();
+        EventLoopGroup group = Transports.group(1, "linkprobe-test");
+        try {
+            LatencyWindow latency = measureLatency(group, new InetSocketAddress(address, stampPort));
+            List<ThroughputResult> results = directions.isEmpty() ? List.of()
+                    : measureThroughput(group, address, directions, secret);
+            TestReport report = new TestReport(host, latency, results);
+            if (json) {
+                System.out.println(Json.mapper().writeValueAsString(report.json()));
+            } else {
+                System.out.print(report.human());
+            }
+            return exitCode(latency, results);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private void validate() {
+        String problem = null;
+        if (stampPort < 1 || stampPort > 65535) problem = "--stamp-port must be 1-65535";
+        else if (throughputPort < 1 || throughputPort > 65535) problem = "--throughput-port must be 1-65535";
+        else if (count < 1 || count > 1_000_000) problem = "--count must be 1-1000000";
+        else if (intervalMillis < 1 || intervalMillis > 60_000) problem = "--interval-ms must be 1-60000";
+        else if (packetSize < 44 || packetSize > 1472) problem = "--packet-size must be 44-1472";
+        else if (timeoutMillis < 10 || timeoutMillis > 60_000) problem = "--timeout-ms must be 10-60000";
+        else if (durationSeconds < 1 || durationSeconds > 600) problem = "--duration must be 1-600 seconds";
+        else if (streams < 1 || streams > 64) problem = "--streams must be 1-64";
+        else if (maxBytes < 0) problem = "--max-bytes cannot be negative";
+        else if (!latencyOnly) {
+            try {
+                Direction.parse(direction);
+            } catch (IllegalArgumentException e) {
+                problem = "--direction must be down, up or both";
+            }
+        }
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
+    }
+
+    private String readSecret() {
+        if (keyFile == null) {
+            return null;
+        }
+        try {
+            return ThroughputKeys.readSecret(keyFile);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserException("cannot use key file " + keyFile + " (" + e.getMessage() + "); pass a readable file holding the secret.");
+        }
+    }
+
+    private LatencyWindow measureLatency(EventLoopGroup group, InetSocketAddress target) throws InterruptedException {
+        SenderOptions opts = SenderOptions.defaults()
+                .withMeanInterval(Duration.ofMillis(intervalMillis))
+                .withSchedule(periodic ? io.linkprobe.common.stamp.ProbeSchedule.PERIODIC : io.linkprobe.common.stamp.ProbeSchedule.POISSON)
+                .withPacketSize(packetSize)
+                .withTimeout(Duration.ofMillis(timeoutMillis));
+        Progress progress = new Progress(!json);
+        progress.show("latency: " + count + " STAMP packets to " + target.getAddress().getHostAddress() + ":" + target.getPort() + " …");
+        try (StampSender sender = StampSender.open(group, target, opts)) {
+            LatencyWindow w = sender.runCount(count, host).toCompletableFuture().join();
+            progress.clear();
+            return w;
+        } catch (CompletionException | java.io.UncheckedIOException | IllegalStateException e) {
+            progress.clear();
+            throw new UserException("cannot send STAMP packets to " + target + ": " + rootMessage(e) + ".");
+        }
+    }
+
+    private List<ThroughputResult> measureThroughput(EventLoopGroup group, InetAddress address, List<Direction> directions,
+                                                     String secret) {
+        ThroughputRequest request = ThroughputRequest.to(address.getHostAddress(), throughputPort)
+                .withTarget(host)
+                .withDirections(directions)
+                .withStreams(streams)
+                .withLimits(Duration.ofSeconds(durationSeconds), maxBytes);
+        if (secret != null) {
+            request = request.withKey(keyId, secret);
+        }
+        LinkTest.Request req = LinkTest.Request.of(request, new InetSocketAddress(address, stampPort));
+        return new LinkTest(group).run(req, new Progress(!json)).toCompletableFuture().join();
+    }
+
+    private int exitCode(LatencyWindow latency, List<ThroughputResult> results) {
+        int code = ExitCodes.OK;
+        if (latency.received() == 0) {
+            System.err.println("error: no STAMP replies from " + host + ":" + stampPort
+                    + "; check that a reflector runs there and that UDP " + stampPort + " is open on the path.");
+            code = ExitCodes.FAILURE;
+        }
+        for (ThroughputResult r : results) {
+            if (!r.result().equals(ThroughputResult.Outcome.OK.wireName())) {
+                System.err.println("error: " + (r.direction().equals("down") ? "download" : "upload") + " test "
+                        + r.result() + ": " + r.message());
+                code = ExitCodes.FAILURE;
+            }
+        }
+        return code;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,79 @@
+package io.linkprobe.agent.probe;
+
+import io.linkprobe.agent.config.AgentConfig;
+import io.linkprobe.agent.config.ThroughputSettings;
+import io.linkprobe.agent.config.TargetConfig;
+import io.linkprobe.common.linktest.LinkTest;
+import io.linkprobe.common.throughput.Direction;
+import io.linkprobe.common.throughput.ThroughputListener;
+import io.linkprobe.common.throughput.ThroughputRequest;
+import io.linkprobe.common.wire.Sample;
+import io.linkprobe.common.wire.ThroughputResult;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A scheduled throughput test with latency under load towards a target's responder, signed with
+ * the site's token (the collector's embedded responder knows every site's token).
+ *
+ * <p>The byte cap per test defaults to 1.5 × the contracted rate × duration per direction, so a
+ * test on a 2 Mbit/s copper line cannot run away with the day's budget; with no contract declared,
+ * the responder's own cap applies.
+ */
+public final class ThroughputProber implements Prober {
+    private final LinkTest engine;
+    private final AgentConfig config;
+    private final String token;
+
+    public ThroughputProber(EventLoopGroup group, AgentConfig config, String token) {
+        this.engine = new LinkTest(group);
+        this.config = config;
+        this.token = token;
+    }
+
+    @Override
+    public CompletionStage<List<Sample>> probe(TargetConfig target, Instant deadline) {
+        ThroughputSettings s = config.throughput();
+        ThroughputRequest request = ThroughputRequest.to(target.host(), target.throughputPort())
+                .withTarget(target.name())
+                .withDirections(Direction.parse(s.direction()))
+                .withStreams(s.streams())
+                .withLimits(s.duration(), bytesPerTest())
+                .withKey(config.site(), token);
+        InetSocketAddress stamp = target.stampPort() > 0 ? new InetSocketAddress(target.host(), target.stampPort()) : null;
+        LinkTest.Request req = new LinkTest.Request(request, stamp != null && stamp.isUnresolved() ? null : stamp,
+                s.loadedProbeInterval(), Duration.ofMillis(1500),
+                io.linkprobe.common.stamp.SenderOptions.defaults().withSsid(2)
+                        .withPacketSize(config.latency().packetSize()).withTimeout(Duration.ofSeconds(2)));
+        return engine.run(req, ThroughputListener.NONE).thenApply(results -> new ArrayList<Sample>(results));
+    }
+
+    /** Bytes the next test may use per direction; 0 = the responder's limit. */
+    public long bytesPerTest() {
+        ThroughputSettings s = config.throughput();
+        if (s.maxBytesPerTest() > 0) {
+            return s.maxBytesPerTest();
+        }
+        double fastest = Math.max(config.expected().downBytesPerSecond(), config.expected().upBytesPerSecond());
+        if (fastest <= 0) {
+            return 0;
+        }
+        return (long) (fastest * 1.5 * s.duration().toMillis() / 1000.0);
+    }
+
+    /** Bytes a finished test used, for the daily budget. */
+    public static long bytesUsed(List<Sample> samples) {
+        long total = 0;
+        for (Sample sample : samples) {
+            if (sample instanceof ThroughputResult r) {
+                total += r.bytes();
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,183 @@
+package io.linkprobe.agent.runtime;
+
+import io.linkprobe.agent.config.AgentConfig;
+import io.linkprobe.agent.config.TargetConfig;
+import io.linkprobe.agent.probe.ConnectProber;
+import io.linkprobe.agent.probe.ThroughputProber;
+import io.linkprobe.agent.push.Backoff;
+import io.linkprobe.agent.push.MemoryOutbox;
+import io.linkprobe.agent.push.Outbox;
+import io.linkprobe.agent.push.Pusher;
+import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.wire.AgentHealth;
+import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.Sample;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: continuous STAMP sessions summarised per window, scheduled connect and
+ * throughput probes, and the pusher, all feeding one {@link Outbox}.
+ *
+ * <p>Threads: one Netty event loop for every socket (an agent on a gateway needs no more), one
+ * scheduler thread for windows and probes, and the pusher's own thread, which may block on HTTP.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+    static final Duration CONNECT_PROBE_PERIOD = Duration.ofSeconds(10);
+
+    private final AgentConfig config;
+    private final EventLoopGroup group;
+    private final ScheduledExecutorService scheduler;
+    private final LatencySessions sessions;
+    private final Outbox outbox;
+    private final Pusher pusher;
+    private final ConnectProber connectProber;
+    private final ThroughputProber throughputProber;
+    private final ThroughputBudget budget;
+    private final long startNanos = System.nanoTime();
+
+    private AgentRuntime(AgentConfig config, String token, AgentState state, String version) {
+        this.config = config;
+        this.group = Transports.group(1, "linkprobe-io");
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "linkprobe-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        this.sessions = new LatencySessions(group, config);
+        this.outbox = new MemoryOutbox(20_000, state::nextSequence);
+        AgentIdentity identity = new AgentIdentity(config.site(), state.agentId(), UUID.randomUUID().toString(), version,
+                config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
+                        config.expected().upBytesPerSecond()));
+        this.pusher = new Pusher(config.collector().url(), () -> token, identity, outbox,
+                config.collector().timeout(), new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+        this.connectProber = new ConnectProber(group);
+        this.throughputProber = new ThroughputProber(group, config, token);
+        this.budget = new ThroughputBudget(config.throughput().maxBytesPerDay());
+    }
+
+    /** Starts measuring and pushing; returns at once. */
+    public static AgentRuntime start(AgentConfig config, String token, AgentState state, String version) {
+        AgentRuntime rt = new AgentRuntime(config, token, state, version);
+        rt.startAll();
+        return rt;
+    }
+
+    private void startAll() {
+        sessions.openMissing();
+        long windowMillis = config.window().toMillis();
+        scheduler.scheduleAtFixedRate(this::closeWindow, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
+        for (TargetConfig t : config.targets()) {
+            if (t.connectPort() > 0) {
+                long offset = ThreadLocalRandom.current().nextLong(CONNECT_PROBE_PERIOD.toMillis());
+                scheduler.scheduleAtFixedRate(() -> probeConnect(t), offset, CONNECT_PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            if (t.throughputPort() > 0 && config.throughput().enabled()) {
+                scheduleThroughput(t, firstThroughputDelay());
+            }
+        }
+        pusher.start();
+        log.info("Agent for site '{}' running: {} target(s), {} s windows, pushing to {}", config.site(),
+                config.targets().size(), config.window().toSeconds(), config.collector().url());
+    }
+
+    /** Spread the first test over the period so a fleet restarted together does not test together. */
+    private Duration firstThroughputDelay() {
+        long every = config.throughput().every().toMillis();
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(every / 10, every + 1));
+    }
+
+    private void closeWindow() {
+        try {
+            sessions.openMissing();
+            List<LatencyWindow> windows = sessions.drainAll();
+            windows.forEach(outbox::add);
+            outbox.add(health());
+        } catch (RuntimeException e) {
+            log.error("Closing the window failed", e);
+        }
+    }
+
+    private AgentHealth health() {
+        return new AgentHealth(System.currentTimeMillis(),
+                TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos),
+                outbox.approximateBytes(), outbox.pendingSamples(), outbox.droppedTotal(), pusher.failuresTotal());
+    }
+
+    private void probeConnect(TargetConfig t) {
+        connectProber.probe(t, Instant.now().plusSeconds(5)).thenAccept(this::addAll);
+    }
+
+    private void scheduleThroughput(TargetConfig t, Duration delay) {
+        scheduler.schedule(() -> runThroughput(t), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void runThroughput(TargetConfig t) {
+        Duration every = config.throughput().every();
+        // ±10 % slip keeps sites that once collided from colliding every period.
+        Duration next = Duration.ofMillis((long) (every.toMillis() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
+        if (!budget.allows(throughputProber.bytesPerTest())) {
+            log.warn("Skipping the throughput test to '{}': the daily budget of {} bytes is used up", t.name(),
+                    config.throughput().maxBytesPerDay());
+            scheduleThroughput(t, next);
+            return;
+        }
+        throughputProber.probe(t, Instant.now().plus(Duration.ofMinutes(2))).whenComplete((samples, error) -> {
+            if (error != null) {
+                log.error("Throughput test to '{}' failed", t.name(), error);
+                scheduleThroughput(t, next);
+                return;
+            }
+            addAll(samples);
+            budget.used(ThroughputProber.bytesUsed(samples));
+            boolean busy = samples.stream().anyMatch(s -> s instanceof io.linkprobe.common.wire.ThroughputResult r
+                    && r.result().equals("busy"));
+            // A busy responder: come back within a few minutes, with jitter, rather than a whole period later.
+            scheduleThroughput(t, busy ? Duration.ofSeconds(ThreadLocalRandom.current().nextLong(30, 300)) : next);
+        });
+    }
+
+    private void addAll(List<Sample> samples) {
+        samples.forEach(outbox::add);
+    }
+
+    /** For tests and the demo: the outbox's counters. */
+    public Map<String, Long> counters() {
+        return Map.of("pending", outbox.pendingSamples(), "dropped", outbox.droppedTotal(),
+                "pushed", pusher.pushedSamplesTotal(), "push_failures", pusher.failuresTotal());
+    }
+
+    /**
+     * Stops probing, queues the partial window and gives the pusher a moment to deliver it; what is
+     * left is lost with the in-memory outbox (the durable spool keeps it).
+     */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        closeWindow();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (outbox.pendingSamples() > 0 && System.nanoTime() < until) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        pusher.close();
+        sessions.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,44 @@
+package io.linkprobe.agent.runtime;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * The per-site daily byte budget for throughput tests, over a sliding 24 h: on a metered or slow
+ * line, tests must never become the traffic.
+ */
+final class ThroughputBudget {
+    private static final long DAY_MILLIS = 86_400_000L;
+    private final long maxBytesPerDay;
+    private final Deque<long[]> spent = new ArrayDeque<>();
+
+    ThroughputBudget(long maxBytesPerDay) {
+        this.maxBytesPerDay = maxBytesPerDay;
+    }
+
+    synchronized boolean allows(long nextTestBytes) {
+        if (maxBytesPerDay <= 0) {
+            return true;
+        }
+        expire(System.currentTimeMillis());
+        return total() + Math.max(0, nextTestBytes) <= maxBytesPerDay;
+    }
+
+    synchronized void used(long bytes) {
+        spent.addLast(new long[] {System.currentTimeMillis(), bytes});
+    }
+
+    private void expire(long now) {
+        while (!spent.isEmpty() && spent.peekFirst()[0] < now - DAY_MILLIS) {
+            spent.removeFirst();
+        }
+    }
+
+    private long total() {
+        long t = 0;
+        for (long[] e : spent) {
+            t += e[1];
+        }
+        return t;
+    }
+}

@@ -1,0 +1,90 @@
+package io.linkprobe.common.linktest;
+
+import io.linkprobe.common.stamp.SenderOptions;
+import io.linkprobe.common.stamp.StampSender;
+import io.linkprobe.common.throughput.Direction;
+import io.linkprobe.common.throughput.ThroughputClient;
+import io.linkprobe.common.throughput.ThroughputListener;
+import io.linkprobe.common.throughput.ThroughputRequest;
+import io.linkprobe.common.wire.ThroughputResult;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The measurement engine's throughput test with latency under load, shared by the one-shot CLI
+ * and the agent's scheduler: a {@link ThroughputClient} test, each direction preceded by an idle RTT
+ * sample and accompanied by fast STAMP probing, its results carrying {@link ThroughputResult#loaded()}.
+ */
+public final class LinkTest {
+    private static final Logger log = LoggerFactory.getLogger(LinkTest.class);
+
+    /**
+     * @param stampTarget the STAMP reflector beside the throughput responder; null to measure no latency
+     * @param loadedInterval mean gap between STAMP probes during the test (e.g. 50 ms = 20/s)
+     * @param idlePeriod how long to sample the idle RTT before each direction
+     * @param stampOptions packet size, schedule and timeout of the probes (the interval is replaced)
+     */
+    public record Request(ThroughputRequest throughput, InetSocketAddress stampTarget, Duration loadedInterval,
+                          Duration idlePeriod, SenderOptions stampOptions) {
+        public static Request of(ThroughputRequest throughput, InetSocketAddress stampTarget) {
+            return new Request(throughput, stampTarget, Duration.ofMillis(50), Duration.ofMillis(1500),
+                    SenderOptions.defaults().withSsid(2).withTimeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    private final EventLoopGroup group;
+    private final ThroughputClient client;
+
+    public LinkTest(EventLoopGroup group) {
+        this.group = group;
+        this.client = new ThroughputClient(group);
+    }
+
+    public CompletionStage<List<ThroughputResult>> run(Request request, ThroughputListener progress) {
+        if (request.stampTarget() == null) {
+            return client.run(request.throughput(), progress);
+        }
+        StampSender sender;
+        try {
+            sender = StampSender.open(group, request.stampTarget(),
+                    request.stampOptions().withMeanInterval(request.loadedInterval()));
+        } catch (RuntimeException e) {
+            log.warn("No latency under load: cannot open a STAMP sender to {} ({})", request.stampTarget(), e.getMessage());
+            return client.run(request.throughput(), progress);
+        }
+        LoadedLatencyProbe probe = new LoadedLatencyProbe(sender, group.next(), request.idlePeriod(),
+                request.stampOptions().packetSize(), progress);
+        sender.start();
+        CompletableFuture<List<ThroughputResult>> done = new CompletableFuture<>();
+        client.run(request.throughput(), probe).whenComplete((results, error) -> {
+            probe.close();
+            sender.close();
+            if (error != null) {
+                done.completeExceptionally(error);
+                return;
+            }
+            List<ThroughputResult> withLatency = new ArrayList<>(results.size());
+            for (ThroughputResult r : results) {
+                withLatency.add(withLoaded(r, probe.result(Direction.parse(r.direction()).get(0))));
+            }
+            done.complete(withLatency);
+        });
+        return done;
+    }
+
+    private static ThroughputResult withLoaded(ThroughputResult r, ThroughputResult.LoadedLatency loaded) {
+        if (loaded == null || !r.result().equals(ThroughputResult.Outcome.OK.wireName())) {
+            return r;
+        }
+        return new ThroughputResult(r.target(), r.startEpochMillis(), r.endEpochMillis(), r.direction(), r.result(),
+                r.message(), r.streams(), r.bytes(), r.seconds(), r.steadyBytesPerSecond(), r.meanBytesPerSecond(),
+                r.stable(), r.intervalMillis(), r.intervalBytes(), r.tcp(), loaded);
+    }
+}

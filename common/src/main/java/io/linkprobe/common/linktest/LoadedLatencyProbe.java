@@ -1,0 +1,153 @@
+package io.linkprobe.common.linktest;
+
+import io.linkprobe.common.stamp.StampSender;
+import io.linkprobe.common.stats.Percentiles;
+import io.linkprobe.common.throughput.BufferbloatGrade;
+import io.linkprobe.common.throughput.Direction;
+import io.linkprobe.common.throughput.ThroughputListener;
+import io.linkprobe.common.wire.ThroughputResult.LoadedLatency;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Latency under load, measured by a STAMP sender running at a fast rate (default 20/s) for the
+ * whole throughput test. Before each direction it collects the idle RTT on the quiet link for a
+ * short while (the test waits for it); between the responder's START and the end of the last data
+ * connection it collects the loaded RTT. Bufferbloat = loaded p50 − idle p50 (RFC 6349 buffer
+ * delay), graded by {@link BufferbloatGrade}.
+ *
+ * <p>Progress events are passed on to {@code delegate} (the CLI's progress line).
+ */
+final class LoadedLatencyProbe implements ThroughputListener {
+    private final StampSender sender;
+    private final EventExecutor timer;
+    private final Duration idlePeriod;
+    private final int packetSize;
+    private final ThroughputListener delegate;
+    private final Map<Direction, Phase> phases = new EnumMap<>(Direction.class);
+    private final StampSender.Registration registration;
+    private volatile RttSink sink;
+
+    LoadedLatencyProbe(StampSender sender, EventExecutor timer, Duration idlePeriod, int packetSize,
+                       ThroughputListener delegate) {
+        this.sender = sender;
+        this.timer = timer;
+        this.idlePeriod = idlePeriod;
+        this.packetSize = packetSize;
+        this.delegate = delegate;
+        this.registration = sender.addRttListener(nanos -> {
+            RttSink s = sink;
+            if (s != null) {
+                s.add(nanos);
+            }
+        });
+    }
+
+    @Override
+    public CompletionStage<?> beforeDirection(Direction direction) {
+        Phase phase = new Phase();
+        synchronized (phases) {
+            phases.put(direction, phase);
+        }
+        sink = phase.idle;
+        CompletableFuture<Object> idleDone = new CompletableFuture<>();
+        timer.schedule(() -> {
+            if (sink == phase.idle) {
+                sink = null;
+            }
+            idleDone.complete(null);
+        }, idlePeriod.toNanos(), TimeUnit.NANOSECONDS);
+        return idleDone.thenCompose(x -> delegate.beforeDirection(direction));
+    }
+
+    @Override
+    public void loadStarted(Direction direction) {
+        Phase phase = phase(direction);
+        if (phase != null) {
+            phase.sentAtStart = sender.bytesSent() / packetSize;
+            sink = phase.loaded;
+        }
+        delegate.loadStarted(direction);
+    }
+
+    @Override
+    public void interval(Direction direction, int index, long bytes, double bytesPerSecond) {
+        delegate.interval(direction, index, bytes, bytesPerSecond);
+    }
+
+    @Override
+    public void loadEnded(Direction direction) {
+        Phase phase = phase(direction);
+        if (phase != null && sink == phase.loaded) {
+            sink = null;
+            phase.sentDuringLoad = sender.bytesSent() / packetSize - phase.sentAtStart;
+        }
+        delegate.loadEnded(direction);
+    }
+
+    @Override
+    public void busy(Direction direction, long retryAfterMillis, int queuePosition) {
+        delegate.busy(direction, retryAfterMillis, queuePosition);
+    }
+
+    /** The latency-under-load figures of {@code direction}, or null if either phase got no reply. */
+    LoadedLatency result(Direction direction) {
+        Phase phase = phase(direction);
+        if (phase == null) {
+            return null;
+        }
+        long[] idle = phase.idle.sorted();
+        long[] loaded = phase.loaded.sorted();
+        if (idle.length == 0 || loaded.length == 0) {
+            return null;
+        }
+        double idleP50 = Percentiles.ofSorted(idle, idle.length, 50) / 1_000.0;
+        double loadedP50 = Percentiles.ofSorted(loaded, loaded.length, 50) / 1_000.0;
+        double loadedP90 = Percentiles.ofSorted(loaded, loaded.length, 90) / 1_000.0;
+        return BufferbloatGrade.loadedLatency(idleP50, loadedP50, loadedP90,
+                Math.max(phase.sentDuringLoad, loaded.length), loaded.length);
+    }
+
+    void close() {
+        sink = null;
+        registration.close();
+    }
+
+    private Phase phase(Direction direction) {
+        synchronized (phases) {
+            return phases.get(direction);
+        }
+    }
+
+    private static final class Phase {
+        final RttSink idle = new RttSink();
+        final RttSink loaded = new RttSink();
+        volatile long sentAtStart;
+        volatile long sentDuringLoad;
+    }
+
+    /** RTTs in nanoseconds, appended from the sender's event loop. */
+    private static final class RttSink {
+        private long[] values = new long[256];
+        private int n;
+
+        synchronized void add(long nanos) {
+            if (n == values.length) {
+                values = Arrays.copyOf(values, n * 2);
+            }
+            values[n++] = nanos;
+        }
+
+        synchronized long[] sorted() {
+            long[] copy = Arrays.copyOf(values, n);
+            Arrays.sort(copy);
+            return copy;
+        }
+    }
+}
