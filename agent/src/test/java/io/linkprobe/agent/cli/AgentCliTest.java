@@ -1,0 +1,168 @@
+package io.linkprobe.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.linkprobe.agent.AgentMain;
+import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.stamp.ReflectorOptions;
+import io.linkprobe.common.stamp.StampReflector;
+import io.linkprobe.common.throughput.ServerOptions;
+import io.linkprobe.common.throughput.ThroughputServer;
+import io.linkprobe.common.wire.Json;
+import io.netty.channel.EventLoopGroup;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent CLI's contract: output shapes, exit codes 0/1/2 and one-line errors. */
+class AgentCliTest {
+    static EventLoopGroup group;
+    static StampReflector reflector;
+    static ThroughputServer server;
+
+    @BeforeAll
+    static void responder() throws Exception {
+        group = Transports.group(2, "cli-test");
+        reflector = StampReflector.start(group, new InetSocketAddress("127.0.0.1", 0), ReflectorOptions.defaults());
+        server = ThroughputServer.start(group, new InetSocketAddress("127.0.0.1", 0),
+                ServerOptions.defaults().withLimits(Duration.ofSeconds(3), 1L << 30));
+    }
+
+    @AfterAll
+    static void stop() {
+        reflector.close();
+        server.close();
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = AgentMain.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void latencyOnlyJsonHoldsTheDocumentedKeys() throws Exception {
+        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--latency-only",
+                "--count", "15", "--interval-ms", "10", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        JsonNode l = j.get("latency");
+        assertEquals(15, l.get("sent").asInt());
+        assertEquals(15, l.get("received").asInt());
+        assertEquals(0, l.get("lost_up").asInt());
+        assertEquals(0, l.get("lost_down").asInt());
+        for (String p : new String[] {"min", "p50", "p90", "p99", "max"}) {
+            assertTrue(l.get("rtt_ms").get(p).asDouble() > 0, p);
+        }
+        assertTrue(l.get("rtt_ms").get("min").asDouble() <= l.get("rtt_ms").get("max").asDouble());
+        assertTrue(l.has("jitter_ms"));
+        assertFalse(j.has("download"));
+    }
+
+    @Test
+    void fullTestReportsBothDirectionsWithLoadedLatency() throws Exception {
+        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
+                "--throughput-port", String.valueOf(server.localPort()), "--duration", "2", "--count", "5",
+                "--interval-ms", "10", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        for (String dir : new String[] {"download", "upload"}) {
+            JsonNode d = j.get(dir);
+            assertEquals("ok", d.get("result").asText(), dir);
+            assertTrue(d.get("bits_per_second").asLong() > 1_000_000, dir);
+            assertTrue(d.get("mean_bits_per_second").asLong() > 0, dir);
+            assertTrue(d.get("bytes").asLong() > 0, dir);
+            assertTrue(d.get("seconds").asDouble() > 0, dir);
+            assertTrue(d.has("stable"));
+            assertTrue(d.get("loaded_rtt_ms").get("p50").asDouble() > 0, dir);
+            assertTrue(d.get("loaded_rtt_ms").get("p90").asDouble() >= d.get("loaded_rtt_ms").get("p50").asDouble());
+            assertTrue(d.get("idle_rtt_ms").asDouble() > 0);
+            assertTrue(d.has("bufferbloat_ms") && d.has("rpm") && d.has("retransmits"));
+            assertTrue(d.get("grade").asText().matches("[A-F]"));
+        }
+    }
+
+    @Test
+    void refusedResponderIsOneLineAndExitOne() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
+                "--throughput-port", String.valueOf(closedPort), "--direction", "down", "--count", "3",
+                "--interval-ms", "10");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("error: download test refused"), r.err());
+    }
+
+    @Test
+    void silentReflectorIsExitOneWithTheFix() throws Exception {
+        int silentPort;
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            silentPort = s.getLocalPort();
+        }
+        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(silentPort), "--latency-only",
+                "--count", "2", "--interval-ms", "10", "--timeout-ms", "200");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("no STAMP replies"), r.err());
+    }
+
+    @Test
+    void badFlagIsExitTwo() {
+        Run r = run("test", "127.0.0.1", "--direction", "sideways");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--direction must be down, up or both"), r.err());
+        assertEquals(2, run("test").code());
+        assertEquals(2, run("frobnicate").code());
+    }
+
+    @Test
+    void unknownConfigKeyIsExitTwoWithFileAndLine(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("agent.yml");
+        Files.writeString(cfg, "site: s1\ncollector:\n  url: http://127.0.0.1:9862\n  tokn_file: /x\n");
+        Run r = run("check-config", "--config", cfg.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains(cfg + ":4:3: unknown key 'tokn_file'"), r.err());
+    }
+
+    @Test
+    void validConfigWithTokenIsExitZero(@TempDir Path dir) throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "abc123\n");
+        Path cfg = dir.resolve("agent.yml");
+        Files.writeString(cfg, "site: s1\ncollector:\n  url: http://127.0.0.1:9862\n  token_file: " + token
+                + "\ntargets: [{name: hub, host: 127.0.0.1}]\n");
+        Run r = run("check-config", "--config", cfg.toString());
+        assertEquals(0, r.code(), r.err());
+        Files.delete(token);
+        Run missing = run("check-config", "--config", cfg.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+    }
+}
