@@ -57,7 +57,8 @@ def query_var(name, label, query, multi):
         "type": "query",
         "datasource": DS,
         "definition": query,
-        "query": {"query": query, "refId": f"var-{name}", "qryType": 1},
+        # The classic string form: every Grafana version reads it (and migrates it to its editor).
+        "query": query,
         "refresh": 2,  # on time range change: sites come and go
         "sort": 1,
         "hide": 0,
