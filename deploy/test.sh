@@ -7,6 +7,7 @@
 #
 #   deploy/test.sh
 set -uo pipefail
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ inside the repository
 cd "$(dirname "$0")"
 
 # --- The metric contract (DESIGN.md "Metrics"). A name used in a rule, test or dashboard that is
