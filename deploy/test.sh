@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Checks everything in deploy/: Prometheus config, rules and their unit tests, Grafana dashboards
+# (static checks and every query against a live Prometheus), metric names against DESIGN.md,
+# YAML files, the compose file, the systemd units and (when the jars are built) the example
+# configs. Exits non-zero if any check fails. Needs: promtool + prometheus (Debian package
+# `prometheus`), python3 with PyYAML. Optional: docker compose / docker-compose, systemd-analyze.
+#
+#   deploy/test.sh
+set -uo pipefail
+export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ inside the repository
+cd "$(dirname "$0")"
+
+# --- The metric contract (DESIGN.md "Metrics"). A name used in a rule, test or dashboard that is
+# --- not here is a typo or a contract change: fail either way.
+METRICS=(
+  linkprobe_rtt_seconds
+  linkprobe_jitter_seconds linkprobe_rtt_min_seconds
+  linkprobe_packets_sent_total linkprobe_packets_lost_total linkprobe_packets_duplicated_total
+  linkprobe_packets_reordered_total
+  linkprobe_throughput_bytes_per_second
+  linkprobe_loaded_rtt_seconds linkprobe_bufferbloat_seconds
+  linkprobe_throughput_tests_total linkprobe_probe_bytes_total linkprobe_tcp_retransmits_total
+  linkprobe_tcp_connect_seconds
+  linkprobe_expected_throughput_bytes_per_second
+  linkprobe_site_info
+  linkprobe_agent_last_push_timestamp_seconds linkprobe_sample_delay_seconds
+  linkprobe_agent_spool_dropped_total
+  linkprobe_collector_ingested_total linkprobe_collector_duplicates_total
+  linkprobe_collector_rejected_total linkprobe_collector_archive_write_seconds
+)
+# Histograms / timers: Micrometer exposes _bucket, _count, _sum and a _max gauge.
+HISTOGRAMS=(linkprobe_rtt_seconds linkprobe_tcp_connect_seconds linkprobe_sample_delay_seconds
+            linkprobe_collector_archive_write_seconds)
+# Micrometer's JVM binders used by the dashboards.
+OTHER_METRICS=(jvm_memory_used_bytes)
+
+passed=0 failed=0 skipped=0
+pass() { echo "PASS  $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL  $1"; failed=$((failed + 1)); }
+skip() { echo "SKIP  $1"; skipped=$((skipped + 1)); }
+# check NAME COMMAND...: runs the command, shows its output only when it fails.
+check() {
+  local name=$1 out
+  shift
+  if out=$("$@" 2>&1); then pass "$name"; else fail "$name"; echo "$out" | sed 's/^/      /'; fi
+}
+
+for tool in promtool prometheus python3; do
+  command -v "$tool" >/dev/null || { echo "FAIL  $tool not found (apt-get install prometheus python3)"; exit 1; }
+done
+python3 -c 'import yaml' 2>/dev/null || { echo "FAIL  python3 has no PyYAML (apt-get install python3-yaml)"; exit 1; }
+echo "using $(promtool --version 2>&1 | head -1)"
+
+# --- Prometheus --------------------------------------------------------------------------------
+check "promtool check config prometheus/prometheus.yml" promtool check config prometheus/prometheus.yml
+check "promtool check rules prometheus/rules/*.yml" promtool check rules prometheus/rules/*.yml
+check "promtool test rules prometheus/tests/*.yml" promtool test rules prometheus/tests/*.yml
+python3 - prometheus/tests/*.yml <<'EOF'
+import sys, yaml
+cases = alerts = exprs = 0
+for f in sys.argv[1:]:
+    for t in yaml.safe_load(open(f))["tests"]:
+        cases += 1
+        alerts += len(t.get("alert_rule_test", []))
+        exprs += len(t.get("promql_expr_test", []))
+print(f"      {len(sys.argv) - 1} test files, {cases} test cases, {alerts} alert assertions, {exprs} expression assertions")
+EOF
+
+covered() {
+  local missing=0 name
+  for name in $(grep -hoE '^\s*- (record|alert): *[^ ]+' prometheus/rules/*.yml | awk '{print $3}' | sort -u); do
+    if ! grep -qwF -- "$name" prometheus/tests/*.yml; then
+      echo "$name has no test in prometheus/tests/"; missing=1
+    fi
+  done
+  return $missing
+}
+check "every recording rule and alert has a promtool test" covered
+
+# --- Grafana -----------------------------------------------------------------------------------
+valid_json() {
+  local f bad=0
+  for f in grafana/dashboards/*.json; do python3 -m json.tool "$f" >/dev/null || { echo "$f"; bad=1; }; done
+  return $bad
+}
+check "dashboards are valid JSON" valid_json
+check "dashboards match grafana/build_dashboards.py" python3 grafana/build_dashboards.py --check
+check "dashboards: grid, ids, datasource variable, variables, PromQL syntax" \
+  python3 grafana/check_dashboards.py grafana/dashboards/*.json
+check "every dashboard query returns data from a live Prometheus with the rules" \
+  python3 grafana/check_queries_live.py grafana/dashboards/*.json
+
+# --- Metric names --------------------------------------------------------------------------------
+metric_names() {
+  local allowed=" ${METRICS[*]} ${OTHER_METRICS[*]} " h f name bad=0
+  for h in "${HISTOGRAMS[@]}"; do allowed+="${h}_bucket ${h}_count ${h}_sum ${h}_max "; done
+  local recorded
+  recorded=" $(grep -hoE '^\s*- record: *[^ ]+' prometheus/rules/*.yml | awk '{print $3}' | tr '\n' ' ') "
+  for f in prometheus/rules/*.yml prometheus/tests/*.yml grafana/dashboards/*.json grafana/*.py; do
+    for name in $(grep -oE '[a-z_]+:linkprobe_[a-z0-9_]+:[a-z0-9_]+' "$f" | sort -u); do
+      [[ $recorded == *" $name "* ]] || { echo "$f: $name is not a recording rule"; bad=1; }
+    done
+    for name in $(sed -E 's/[a-z_]+:linkprobe_[a-z0-9_]+:[a-z0-9_]+//g' "$f" | grep -oE 'linkprobe_[a-z0-9_]+' | sort -u); do
+      [[ $allowed == *" $name "* ]] || { echo "$f: $name is not a DESIGN.md metric"; bad=1; }
+    done
+    for name in $(grep -oE '\b(jvm|process|system|netty)_[a-z0-9_]+' "$f" | sort -u); do
+      [[ $allowed == *" $name "* ]] || { echo "$f: $name is not a known metric"; bad=1; }
+    done
+  done
+  return $bad
+}
+check "metric names in rules, tests and dashboards are DESIGN.md's" metric_names
+
+# --- YAML, compose, systemd, example configs -------------------------------------------------------
+yaml_parses() {
+  python3 - $(find . -name '*.yml' -o -name '*.yaml') <<'EOF'
+import sys, yaml
+bad = 0
+for f in sys.argv[1:]:
+    try:
+        yaml.safe_load(open(f))
+    except yaml.YAMLError as e:
+        print(f"{f}: {e}"); bad = 1
+sys.exit(bad)
+EOF
+}
+check "every YAML file parses" yaml_parses
+
+compose_services() {
+  python3 - <<'EOF'
+import sys, yaml, os
+c = yaml.safe_load(open("docker-compose.yml"))
+want = {"collector", "agent", "prometheus", "grafana"}
+missing = want - set(c["services"])
+if missing: sys.exit(f"services missing: {missing}")
+for name, s in c["services"].items():
+    for v in s.get("volumes", []):
+        src = v.split(":")[0]
+        if src.startswith(".") and not os.path.exists(src): sys.exit(f"{name}: mounts missing {src}")
+    b = s.get("build")
+    if b and not os.path.exists(os.path.join(b["context"], b["dockerfile"])): sys.exit(f"{name}: no {b['dockerfile']}")
+EOF
+}
+check "docker-compose.yml: services, mounted files and Dockerfiles exist" compose_services
+if docker compose version >/dev/null 2>&1; then
+  check "docker compose config" docker compose -f docker-compose.yml config -q
+elif command -v docker-compose >/dev/null; then
+  check "docker-compose config" docker-compose -f docker-compose.yml config -q
+else
+  skip "docker compose config (no docker compose here; the file was only parsed)"
+fi
+
+if command -v systemd-analyze >/dev/null; then
+  check "systemd-analyze verify systemd/*.service" systemd-analyze verify systemd/*.service
+else
+  skip "systemd-analyze verify (not installed)"
+fi
+
+# The example configs must load in the real programs (the config keys are the Java side's).
+config_check() {
+  local jar=$1 cfg
+  shift
+  for cfg in "$@"; do
+    java -jar "$jar" check-config --config "$cfg" || { echo "$cfg rejected by $jar"; return 1; }
+  done
+}
+if [[ -f ../collector/target/linkprobe-collector.jar && -f ../agent/target/linkprobe-agent.jar ]]; then
+  check "collector check-config accepts the example configs" \
+    config_check ../collector/target/linkprobe-collector.jar examples/collector.yml docker/compose/collector.yml
+  check "agent check-config accepts the example configs" \
+    config_check ../agent/target/linkprobe-agent.jar examples/agent.yml docker/compose/agent.yml
+else
+  skip "check-config of the example configs (jars not built: mvn -q -DskipTests package)"
+fi
+
+echo "deploy/test.sh: $passed passed, $failed failed, $skipped skipped"
+[[ $failed -eq 0 ]]
