@@ -277,7 +277,11 @@ public final class StampSender implements AutoCloseable {
                 opts.clock().synchronizedToUtc(), errorEstimate);
         if (rtt >= 0) {
             for (LongConsumer l : rttListeners) {
-                l.accept(rtt);
+                try {
+                    l.accept(rtt);
+                } catch (RuntimeException e) { // someone else's bug must not stop our bookkeeping
+                    log.warn("STAMP RTT listener failed", e);
+                }
             }
         }
         lateReplies = session.lateReplies();
