@@ -40,7 +40,7 @@ public final class StampReflector implements AutoCloseable {
                 .group(group)
                 .channel(Transports.datagram())
                 // One byte over the largest packet, so that a truncated oversize datagram is visible.
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
                 .handler(handler);
         ChannelFuture f = b.bind(bind).awaitUninterruptibly();
         if (!f.isSuccess()) {

@@ -52,7 +52,6 @@ public final class StampSender implements AutoCloseable {
     private final StampAuth.Signer signer;
     private final int errorEstimate;
     private final byte[] filler;
-    private final SplittableRandom random = new SplittableRandom();
     private final SenderSession session;
     private final Rfc3550Jitter jitter = new Rfc3550Jitter();
     private final ReplyDecoder decoder;
@@ -62,8 +61,8 @@ public final class StampSender implements AutoCloseable {
     private final Channel channel;
     private final EventLoop loop;
     private final ScheduledFuture<?> ticker;
+    private final SendLoop sendLoop;
 
-    private volatile long meanIntervalNanos;
     private volatile long bytesSent;
     private volatile long bytesReceived;
     private volatile long lateReplies;
@@ -71,11 +70,6 @@ public final class StampSender implements AutoCloseable {
     private volatile boolean closed;
 
     // Event-loop confined.
-    private boolean sending;
-    private long remaining = -1; // packets left in a counted run; -1 when continuous
-    private boolean sendingDone;
-    private long nextDueNanos;
-    private ScheduledFuture<?> nextSend;
     private CompletableFuture<LatencyWindow> run;
     private String runTarget;
 
@@ -88,8 +82,7 @@ public final class StampSender implements AutoCloseable {
         this.signer = opts.auth() == null ? null : opts.auth().newSigner();
         this.errorEstimate = opts.clock().encode();
         this.filler = new byte[Math.max(0, opts.packetSize() - mode.baseSize)];
-        random.nextBytes(filler); // RFC 8972 §4.1: Extra Padding should be pseudorandom
-        this.meanIntervalNanos = opts.meanInterval().toNanos();
+        new SplittableRandom().nextBytes(filler); // RFC 8972 §4.1: Extra Padding should be pseudorandom
         this.session = new SenderSession(opts.timeout().toNanos(), SenderSession.DEFAULT_CAPACITY, System.currentTimeMillis());
         this.decoder = new ReplyDecoder(mode, opts.auth(), opts.clock().synchronizedToUtc());
         this.handler = new SenderHandler(this::onReply);
@@ -97,7 +90,7 @@ public final class StampSender implements AutoCloseable {
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(Transports.datagram())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
+                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -114,6 +107,7 @@ public final class StampSender implements AutoCloseable {
         }
         this.channel = f.channel();
         this.loop = channel.eventLoop();
+        this.sendLoop = new SendLoop(loop, opts.schedule(), opts.meanInterval().toNanos(), this::sendOne);
         long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(opts.timeout().toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(100)));
         this.ticker = loop.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
     }
@@ -155,17 +149,11 @@ public final class StampSender implements AutoCloseable {
      */
     public void setMeanInterval(Duration meanInterval) {
         SenderOptions.checkInterval(meanInterval);
-        meanIntervalNanos = meanInterval.toNanos();
-        loop.execute(() -> {
-            if (sending && nextSend != null && nextSend.cancel(false)) {
-                nextDueNanos = System.nanoTime() + opts.schedule().nextGapNanos(meanIntervalNanos, random);
-                scheduleSend();
-            }
-        });
+        sendLoop.setMeanInterval(meanInterval.toNanos());
     }
 
     public Duration meanInterval() {
-        return Duration.ofNanos(meanIntervalNanos);
+        return Duration.ofNanos(sendLoop.meanIntervalNanos());
     }
 
     /**
@@ -271,34 +259,7 @@ public final class StampSender implements AutoCloseable {
             failRun(new CancellationException("STAMP sender closed"));
             return;
         }
-        sending = true;
-        sendingDone = false;
-        remaining = count;
-        nextDueNanos = System.nanoTime();
-        sendTick();
-    }
-
-    private void sendTick() {
-        nextSend = null;
-        if (!sending) {
-            return;
-        }
-        sendOne();
-        if (remaining > 0 && --remaining == 0) {
-            sending = false;
-            sendingDone = true;
-            return;
-        }
-        long gap = opts.schedule().nextGapNanos(meanIntervalNanos, random);
-        // Due times are absolute so scheduling delays do not slow the rate, but a sender that fell
-        // more than a gap behind (a long GC pause) starts afresh rather than sending a burst.
-        nextDueNanos = Math.max(nextDueNanos + gap, System.nanoTime());
-        scheduleSend();
-    }
-
-    private void scheduleSend() {
-        long delay = Math.max(0, nextDueNanos - System.nanoTime());
-        nextSend = loop.schedule(this::sendTick, delay, TimeUnit.NANOSECONDS);
+        sendLoop.begin(count);
     }
 
     private void sendOne() {
@@ -316,7 +277,11 @@ public final class StampSender implements AutoCloseable {
                 opts.clock().synchronizedToUtc(), errorEstimate);
         if (rtt >= 0) {
             for (LongConsumer l : rttListeners) {
-                l.accept(rtt);
+                try {
+                    l.accept(rtt);
+                } catch (RuntimeException e) { // someone else's bug must not stop our bookkeeping
+                    log.warn("STAMP RTT listener failed", e);
+                }
             }
         }
         lateReplies = session.lateReplies();
@@ -325,13 +290,13 @@ public final class StampSender implements AutoCloseable {
     }
 
     private void tick() {
-        long grace = Math.max(opts.timeout().toNanos(), 2 * meanIntervalNanos);
-        session.tick(System.nanoTime(), sendingDone, grace);
+        long grace = Math.max(opts.timeout().toNanos(), 2 * sendLoop.meanIntervalNanos());
+        session.tick(System.nanoTime(), sendLoop.countReached(), grace);
         completeRunIfDone();
     }
 
     private void completeRunIfDone() {
-        if (run != null && sendingDone && session.allDecided()) {
+        if (run != null && sendLoop.countReached() && session.allDecided()) {
             CompletableFuture<LatencyWindow> done = run;
             run = null;
             LatencyWindow w = drainOnLoop(runTarget);
@@ -346,10 +311,7 @@ public final class StampSender implements AutoCloseable {
     }
 
     private void stopOnLoop() {
-        sending = false;
-        if (nextSend != null) {
-            nextSend.cancel(false);
-        }
+        sendLoop.stop();
         ticker.cancel(false);
         failRun(new CancellationException("STAMP sender closed"));
     }

@@ -122,7 +122,6 @@ class StampLoopbackTest {
             assertEquals(10, w.received());
             assertEquals(1, w.reordered());
             assertEquals(0, w.lost());
-            assertTrue(w.rttMicros()[6] > w.rttMicros()[5], "RTTs are in sending order; 6 waited for 7");
         }
     }
 
