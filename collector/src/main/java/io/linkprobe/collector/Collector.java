@@ -10,6 +10,7 @@ import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
 import io.linkprobe.collector.ingest.PushValidator;
 import io.linkprobe.collector.ingest.SamplesEndpoint;
+import io.linkprobe.collector.ingest.WireJson;
 import io.linkprobe.collector.metrics.LinkAggregator;
 import io.linkprobe.collector.metrics.MetricsEndpoint;
 import io.linkprobe.collector.metrics.SelfMetrics;
@@ -23,7 +24,6 @@ import io.linkprobe.collector.web.StatusPage;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.AgentIdentity;
-import io.linkprobe.common.wire.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -181,7 +181,7 @@ public final class Collector implements AutoCloseable {
             int n = 0;
             for (KnownSite site : archive.knownSites()) {
                 try {
-                    AgentIdentity identity = Json.mapper().readValue(site.identityJson(), AgentIdentity.class);
+                    AgentIdentity identity = WireJson.identity().readValue(site.identityJson());
                     directory.restore(identity, site.lastPushMillis());
                     links.restore(identity, site.lastPushMillis());
                     n++;

@@ -110,10 +110,10 @@ public final class PushValidator {
             }
         } else if (sample instanceof ThroughputResult r) {
             name(where + ".target", r.target(), limits.maxLabelValueLength());
-            if (!DIRECTIONS.contains(r.direction())) {
+            if (r.direction() == null || !DIRECTIONS.contains(r.direction())) {
                 throw malformed(where + ".direction '" + Names.printable(r.direction()) + "' is not down or up");
             }
-            if (!RESULTS.contains(r.result())) {
+            if (r.result() == null || !RESULTS.contains(r.result())) {
                 throw malformed(where + ".result '" + Names.printable(r.result()) + "' is not one of " + RESULTS);
             }
             counts(where, "bytes", r.bytes(), "streams", r.streams());

@@ -16,7 +16,6 @@ import io.linkprobe.collector.http.Request;
 import io.linkprobe.collector.metrics.LinkAggregator;
 import io.linkprobe.collector.metrics.SelfMetrics;
 import io.linkprobe.collector.sites.SiteDirectory;
-import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.PushBatch;
 import io.netty.buffer.ByteBufInputStream;
@@ -142,7 +141,7 @@ public final class SamplesEndpoint implements Endpoint {
             throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is empty; send a JSON PushBatch");
         }
         try (ByteBufInputStream in = new ByteBufInputStream(request.body().duplicate())) {
-            PushBatch batch = Json.mapper().readValue((java.io.InputStream) in, PushBatch.class);
+            PushBatch batch = WireJson.batch().readValue((java.io.InputStream) in);
             if (batch == null) {
                 throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is JSON null");
             }
