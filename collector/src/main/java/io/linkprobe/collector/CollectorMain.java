@@ -28,7 +28,7 @@ public final class CollectorMain implements Runnable {
     /** The command line with every subcommand, exit codes as documented above. */
     public static CommandLine commandLine() {
         return new CommandLine(new CollectorMain())
-                .setExitCodeExceptionMapper(e -> EXIT_FAILURE);
+                .setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
     }
 
     @Override

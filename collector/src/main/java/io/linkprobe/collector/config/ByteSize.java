@@ -1,7 +1,12 @@
 package io.linkprobe.collector.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,6 +16,7 @@ import java.util.regex.Pattern;
  * bytes. Binary units (KiB, MiB, GiB) are powers of 1024, decimal ones (kB, MB, GB) powers of 1000,
  * so that {@code 1MiB} means exactly what the limit check compares against.
  */
+@JsonDeserialize(using = ByteSize.Reader.class)
 public record ByteSize(long bytes) {
     private static final Pattern FORMAT =
             Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?", Pattern.CASE_INSENSITIVE);
@@ -29,7 +35,6 @@ public record ByteSize(long bytes) {
         return new ByteSize(Math.multiplyExact(n, 1024L * 1024L));
     }
 
-    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static ByteSize parse(String text) {
         Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
@@ -64,5 +69,29 @@ public record ByteSize(long bytes) {
             return bytes / 1_024L + "KiB";
         }
         return Long.toString(bytes);
+    }
+
+    /** Reads a YAML number as bytes and a string through {@link #parse}. */
+    static final class Reader extends StdScalarDeserializer<ByteSize> {
+        Reader() {
+            super(ByteSize.class);
+        }
+
+        @Override
+        public ByteSize deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+                return new ByteSize(p.getLongValue());
+            }
+            if (p.currentToken() != JsonToken.VALUE_STRING) {
+                return (ByteSize) ctxt.handleUnexpectedToken(ByteSize.class, p);
+            }
+            String text = p.getText();
+            try {
+                return parse(text);
+            } catch (IllegalArgumentException e) {
+                // A plain mapping exception carries this message as it is, not "not a valid <type>".
+                throw com.fasterxml.jackson.databind.JsonMappingException.from(p, e.getMessage() + ".");
+            }
+        }
     }
 }
