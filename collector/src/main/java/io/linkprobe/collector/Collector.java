@@ -233,6 +233,7 @@ public final class Collector implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean wasReady = ready;
         ready = false;
         while (!resources.isEmpty()) {
             try {
@@ -240,6 +241,9 @@ public final class Collector implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("stopping: {}", e.toString());
             }
+        }
+        if (wasReady) {
+            log.info("linkprobe collector stopped");
         }
     }
 

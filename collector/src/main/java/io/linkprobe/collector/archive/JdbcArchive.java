@@ -53,7 +53,9 @@ public final class JdbcArchive implements Archive {
                 Files.createDirectories(dir);
             }
         } catch (java.io.IOException e) {
-            throw new ArchiveException("cannot create the archive directory " + dir + " (" + e.getMessage()
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    ? f.getReason() : e.getClass().getSimpleName();
+            throw new ArchiveException("cannot create the archive directory " + dir + " (" + why
                     + "); create it or change archive.path", e);
         }
         return open(new SqliteDialect(file), retention, clock, transactionTimer);
