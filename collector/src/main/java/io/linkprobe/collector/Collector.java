@@ -1,0 +1,253 @@
+package io.linkprobe.collector;
+
+import io.linkprobe.collector.archive.Archive;
+import io.linkprobe.collector.archive.ArchiveException;
+import io.linkprobe.collector.archive.JdbcArchive;
+import io.linkprobe.collector.archive.KnownSite;
+import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.collector.http.HttpServer;
+import io.linkprobe.collector.http.Router;
+import io.linkprobe.collector.ingest.PushValidator;
+import io.linkprobe.collector.ingest.SamplesEndpoint;
+import io.linkprobe.collector.ingest.WireJson;
+import io.linkprobe.collector.metrics.LinkAggregator;
+import io.linkprobe.collector.metrics.MetricsEndpoint;
+import io.linkprobe.collector.metrics.SelfMetrics;
+import io.linkprobe.collector.responder.EmbeddedResponder;
+import io.linkprobe.collector.responder.ResponderFactory;
+import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.collector.sites.SiteHistoryEndpoint;
+import io.linkprobe.collector.sites.SitesEndpoint;
+import io.linkprobe.collector.web.Probes;
+import io.linkprobe.collector.web.StatusPage;
+import io.linkprobe.common.config.ConfigException;
+import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.wire.AgentIdentity;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.codec.http.HttpMethod;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running collector: HTTP listener, archive, aggregation, embedded responder, and the periodic
+ * series expiry and archive retention. {@link #start} returns once it is listening; {@link #close}
+ * stops it in the reverse order (listener first, so no push is acked after the archive closed).
+ *
+ * <pre>
+ * try (Collector c = Collector.start(config)) {
+ *     System.out.println("http://127.0.0.1:" + c.httpPort() + "/metrics");
+ * }
+ * </pre>
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Collector.class);
+    private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+
+    /**
+     * What a caller may replace: the clock (tests) and the embedded responder's factory.
+     *
+     * @param responders starts the STAMP reflector and throughput server when
+     *     {@code responder.enabled}; {@link #NO_RESPONDER} starts none
+     */
+    public record Options(Clock clock, ResponderFactory responders) {
+        public static final ResponderFactory NO_RESPONDER = (config, registry, group) -> java.util.List.of();
+
+        public static Options defaults() {
+            return new Options(Clock.systemUTC(), NO_RESPONDER);
+        }
+
+        public Options withClock(Clock newClock) {
+            return new Options(newClock, responders);
+        }
+
+        public Options withResponders(ResponderFactory factory) {
+            return new Options(clock, factory);
+        }
+    }
+
+    private final CollectorConfig config;
+    private final Clock clock;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final SiteDirectory directory;
+    private LinkAggregator links;
+    private Archive archive;
+    private HttpServer server;
+    private EmbeddedResponder responder;
+    private volatile boolean ready;
+
+    private Collector(CollectorConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.directory = new SiteDirectory(config.limits(), config.seriesTtl());
+    }
+
+    public static Collector start(CollectorConfig config) throws ConfigException, CollectorStartException {
+        return start(config, Options.defaults());
+    }
+
+    /**
+     * Starts a collector.
+     *
+     * @throws ConfigException when a file the config names is unusable (exit code 2)
+     * @throws CollectorStartException when the port, archive or responder cannot be had (exit code 1)
+     */
+    public static Collector start(CollectorConfig config, Options options) throws ConfigException, CollectorStartException {
+        Collector c = new Collector(config, options.clock());
+        try {
+            c.startParts(options);
+            return c;
+        } catch (ConfigException | CollectorStartException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void startParts(Options options) throws ConfigException, CollectorStartException {
+        resources.push(registry::close);
+        resources.push(new SystemMeters(registry));
+        SelfMetrics self = new SelfMetrics(registry);
+        TokenStore tokens = TokenStore.load(config.tokensFile());
+        try {
+            archive = JdbcArchive.openSqlite(config.archive().path(), config.archive().retention(), clock,
+                    self.archiveWrite());
+        } catch (ArchiveException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        }
+        resources.push(archive);
+        links = new LinkAggregator(registry, self.sampleDelay());
+        int known = restoreSites();
+        self.watch(archive::queuedBatches, directory::size);
+
+        EventLoopGroup workers = Transports.group(0, "collector-http");
+        resources.push(() -> workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
+        SystemMeters.bindEventLoops(registry, workers);
+        ExecutorService readers = Executors.newFixedThreadPool(2, daemon("collector-query"));
+        resources.push(readers::shutdownNow);
+
+        Router router = new Router()
+                .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
+                        new PushValidator(config.limits()), directory, archive, links, self, clock))
+                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry, readers))
+                .route(HttpMethod.GET, "/api/v1/sites", new SitesEndpoint(directory, clock))
+                .routePrefix(HttpMethod.GET, SiteHistoryEndpoint.PREFIX,
+                        new SiteHistoryEndpoint(directory, archive, clock, readers))
+                .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
+                .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready))
+                .route(HttpMethod.GET, "/", new StatusPage(directory, clock));
+        try {
+            server = HttpServer.start(config, workers, router, self);
+        } catch (HttpServer.HttpStartException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        }
+        resources.push(server);
+
+        responder = new EmbeddedResponder(config.responder(), options.responders());
+        try {
+            responder.start(registry, workers);
+        } catch (EmbeddedResponder.ResponderStartException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        }
+        resources.push(responder);
+
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("collector-maintenance"));
+        resources.push(maintenance::shutdownNow);
+        long expiryMillis = Math.max(1_000, Math.min(60_000, config.seriesTtl().toMillis() / 4));
+        maintenance.scheduleWithFixedDelay(() -> expireSilentSeries(), expiryMillis, expiryMillis, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(() -> enforceRetention().join(), 60_000, RETENTION_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
+        ready = true;
+        log.info("linkprobe collector listening on {}://{}:{} ({}), archive {}, {} sites known, {} tokens",
+                server.tls() ? "https" : "http", config.http().bind(), server.port(), Transports.name(),
+                config.archive().path(), known, tokens.size());
+    }
+
+    /** Lists the sites the archive knows, with their last push, before anything is accepted. */
+    private int restoreSites() throws CollectorStartException {
+        try {
+            int n = 0;
+            for (KnownSite site : archive.knownSites()) {
+                try {
+                    AgentIdentity identity = WireJson.identity().readValue(site.identityJson());
+                    directory.restore(identity, site.lastPushMillis());
+                    links.restore(identity, site.lastPushMillis());
+                    n++;
+                } catch (java.io.IOException e) {
+                    log.warn("archive: site {} has an unreadable identity, skipped: {}", site.site(), e.toString());
+                }
+            }
+            return n;
+        } catch (ArchiveException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        }
+    }
+
+    /** The HTTP port actually bound (useful when the config said 0). */
+    public int httpPort() {
+        return server.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public EmbeddedResponder responder() {
+        return responder;
+    }
+
+    public Archive archive() {
+        return archive;
+    }
+
+    /** Removes the series of sites silent for longer than {@code series_ttl} now (also runs periodically). */
+    public int expireSilentSeries() {
+        int expired = links.expireSilent(clock.millis(), config.seriesTtl());
+        if (expired > 0) {
+            log.info("series of {} silent sites removed from /metrics (series_ttl {})", expired, config.seriesTtl());
+        }
+        return expired;
+    }
+
+    /** Deletes archive rows past retention and forgets sites silent for that long (also runs hourly). */
+    public CompletableFuture<Set<String>> enforceRetention() {
+        return archive.enforceRetention().whenComplete((forgotten, error) -> {
+            if (forgotten != null) {
+                directory.forget(forgotten);
+                forgotten.forEach(links::forget);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        boolean wasReady = ready;
+        ready = false;
+        while (!resources.isEmpty()) {
+            try {
+                resources.pop().close();
+            } catch (Exception e) {
+                log.warn("stopping: {}", e.toString());
+            }
+        }
+        if (wasReady) {
+            log.info("linkprobe collector stopped");
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return new io.netty.util.concurrent.DefaultThreadFactory(name, true);
+    }
+}

@@ -1,0 +1,31 @@
+package io.linkprobe.collector.cli;
+
+import io.linkprobe.collector.CollectorMain;
+import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.config.ConfigException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code check-config --config F}: validates the config and the tokens file it names, prints "ok" or the error. */
+@Command(name = "check-config", mixinStandardHelpOptions = true,
+        description = "Validate a collector config (and its tokens file) and exit: 0 ok, 2 invalid.")
+public final class CheckConfigCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "collector.yml")
+    Path config;
+
+    @Override
+    public Integer call() {
+        try {
+            CollectorConfig loaded = CollectorConfig.load(config);
+            TokenStore.load(loaded.tokensFile());
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return CollectorMain.EXIT_USAGE;
+        }
+        System.out.println("ok");
+        return CollectorMain.EXIT_OK;
+    }
+}

@@ -1,0 +1,42 @@
+package io.linkprobe.collector.cli;
+
+import io.linkprobe.collector.Collector;
+import io.linkprobe.collector.CollectorMain;
+import io.linkprobe.collector.CollectorStartException;
+import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.config.ConfigException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code run --config collector.yml}: serves until SIGINT/SIGTERM, then stops cleanly. */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the collector.")
+public final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "collector.yml")
+    Path config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CollectorConfig loaded;
+        Collector collector;
+        try {
+            loaded = CollectorConfig.load(config);
+            collector = Collector.start(loaded);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return CollectorMain.EXIT_USAGE;
+        } catch (CollectorStartException e) {
+            System.err.println(e.getMessage());
+            return CollectorMain.EXIT_FAILURE;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            collector.close();
+            stopped.countDown();
+        }, "collector-shutdown"));
+        stopped.await();
+        return CollectorMain.EXIT_OK;
+    }
+}

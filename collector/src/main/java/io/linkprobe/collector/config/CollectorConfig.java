@@ -1,0 +1,187 @@
+package io.linkprobe.collector.config;
+
+import io.linkprobe.common.config.ConfigException;
+import io.linkprobe.common.config.ConfigLoader;
+import io.linkprobe.common.config.Durations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The collector's configuration ({@code collector.yml}). Every key has a default except
+ * {@code tokens_file}; records fill defaults for what the file leaves out and then validate, so a
+ * loaded config is complete and consistent. Relative file paths are resolved against the directory
+ * of the config file, so a config directory can be moved as a whole.
+ *
+ * <pre>
+ * http:
+ *   bind: 0.0.0.0
+ *   port: 9862
+ *   tls: {cert_file: collector.crt, key_file: collector.key}   # optional
+ * tokens_file: tokens
+ * archive: {path: collector.db, retention: 30d}
+ * series_ttl: 1h
+ * responder: {enabled: true, stamp_port: 862, throughput_port: 9863, max_concurrent_tests: 1}
+ * limits: {max_body_bytes: 1MiB, max_header_bytes: 16KiB, read_timeout: 30s, idle_timeout: 120s, ...}
+ * </pre>
+ */
+public record CollectorConfig(
+        Http http,
+        Path tokensFile,
+        Archive archive,
+        Duration seriesTtl,
+        Responder responder,
+        Limits limits) {
+
+    public static final Duration DEFAULT_SERIES_TTL = Duration.ofHours(1);
+
+    public CollectorConfig {
+        http = http != null ? http : Http.DEFAULT;
+        archive = archive != null ? archive : Archive.DEFAULT;
+        seriesTtl = seriesTtl != null ? seriesTtl : DEFAULT_SERIES_TTL;
+        responder = responder != null ? responder : Responder.DEFAULT;
+        limits = limits != null ? limits : Limits.DEFAULT;
+        if (tokensFile == null) {
+            throw new IllegalArgumentException("'tokens_file' is required; create one with "
+                    + "'linkprobe-collector token new --site SITE --tokens-file FILE' and name it here.");
+        }
+        requireAtLeast("series_ttl", seriesTtl, Duration.ofMillis(100));
+    }
+
+    /**
+     * Loads, applies defaults, validates and resolves relative paths against the file's directory.
+     * Files the config names must exist: a collector that starts without its tokens accepts nobody.
+     */
+    public static CollectorConfig load(Path file) throws ConfigException {
+        CollectorConfig config = ConfigLoader.load(file, CollectorConfig.class);
+        Path dir = file.toAbsolutePath().getParent();
+        CollectorConfig resolved = config.resolvedAgainst(dir);
+        requireFile(file, "tokens_file", resolved.tokensFile());
+        if (resolved.http().tls() != null) {
+            requireFile(file, "http.tls.cert_file", resolved.http().tls().certFile());
+            requireFile(file, "http.tls.key_file", resolved.http().tls().keyFile());
+        }
+        Path dbDir = resolved.archive().path().toAbsolutePath().getParent();
+        if (dbDir != null && Files.exists(dbDir) && !Files.isDirectory(dbDir)) {
+            throw new ConfigException(file + ": archive.path " + resolved.archive().path()
+                    + " is inside something that is not a directory; point it at a file in a directory.");
+        }
+        return resolved;
+    }
+
+    /** A config for a collector with all defaults but the tokens file (e.g. for an in-process demo). */
+    public static CollectorConfig defaults(Path tokensFile) {
+        return new CollectorConfig(null, tokensFile, null, null, null, null);
+    }
+
+    public CollectorConfig withHttp(Http newHttp) {
+        return new CollectorConfig(newHttp, tokensFile, archive, seriesTtl, responder, limits);
+    }
+
+    public CollectorConfig withArchive(Archive newArchive) {
+        return new CollectorConfig(http, tokensFile, newArchive, seriesTtl, responder, limits);
+    }
+
+    public CollectorConfig withSeriesTtl(Duration ttl) {
+        return new CollectorConfig(http, tokensFile, archive, ttl, responder, limits);
+    }
+
+    public CollectorConfig withResponder(Responder newResponder) {
+        return new CollectorConfig(http, tokensFile, archive, seriesTtl, newResponder, limits);
+    }
+
+    public CollectorConfig withLimits(Limits newLimits) {
+        return new CollectorConfig(http, tokensFile, archive, seriesTtl, responder, newLimits);
+    }
+
+    CollectorConfig resolvedAgainst(Path dir) {
+        Tls tls = http.tls() == null ? null
+                : new Tls(resolve(dir, http.tls().certFile()), resolve(dir, http.tls().keyFile()));
+        return new CollectorConfig(new Http(http.bind(), http.port(), tls), resolve(dir, tokensFile),
+                new Archive(resolve(dir, archive.path()), archive.retention()), seriesTtl, responder, limits);
+    }
+
+    private static Path resolve(Path dir, Path p) {
+        return dir == null || p.isAbsolute() ? p : dir.resolve(p).normalize();
+    }
+
+    private static void requireFile(Path config, String key, Path p) throws ConfigException {
+        if (!Files.isRegularFile(p)) {
+            throw new ConfigException(config + ": " + key + " " + p + " does not exist; create it or fix the path.");
+        }
+        if (!Files.isReadable(p)) {
+            throw new ConfigException(config + ": " + key + " " + p + " is not readable; fix its permissions.");
+        }
+    }
+
+    static void requireAtLeast(String key, Duration value, Duration min) {
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException("'" + key + "' is " + Durations.format(value)
+                    + "; it must be at least " + Durations.format(min) + ".");
+        }
+    }
+
+    static void requireRange(String key, long value, long min, long max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException("'" + key + "' is " + value + "; it must be between "
+                    + min + " and " + max + ".");
+        }
+    }
+
+    /** The HTTP listener. Port 0 picks a free port (tests); TLS is on when {@code tls} is given. */
+    public record Http(String bind, Integer port, Tls tls) {
+        public static final Http DEFAULT = new Http(null, null, null);
+
+        public Http {
+            bind = bind != null ? bind : "0.0.0.0";
+            port = port != null ? port : 9862;
+            if (bind.isBlank()) {
+                throw new IllegalArgumentException("'bind' is empty; write an address such as 0.0.0.0 or 127.0.0.1.");
+            }
+            requireRange("port", port, 0, 65535);
+        }
+
+        public static Http loopback(int port) {
+            return new Http("127.0.0.1", port, null);
+        }
+    }
+
+    /** PEM certificate chain and PKCS#8 private key for HTTPS. */
+    public record Tls(Path certFile, Path keyFile) {
+        public Tls {
+            if (certFile == null || keyFile == null) {
+                throw new IllegalArgumentException("'tls' needs both 'cert_file' and 'key_file'.");
+            }
+        }
+    }
+
+    /** The embedded store of every accepted result. */
+    public record Archive(Path path, Duration retention) {
+        public static final Archive DEFAULT = new Archive(null, null);
+
+        public Archive {
+            path = path != null ? path : Path.of("collector.db");
+            retention = retention != null ? retention : Duration.ofDays(30);
+            requireAtLeast("retention", retention, Duration.ofHours(1));
+        }
+    }
+
+    /**
+     * The measurement responder (STAMP reflector and throughput server) run inside the collector,
+     * so that a region needs one central process. Off when a standalone responder is used instead.
+     */
+    public record Responder(Boolean enabled, Integer stampPort, Integer throughputPort, Integer maxConcurrentTests) {
+        public static final Responder DEFAULT = new Responder(null, null, null, null);
+        public static final Responder DISABLED = new Responder(false, null, null, null);
+
+        public Responder {
+            enabled = enabled != null ? enabled : Boolean.TRUE;
+            stampPort = stampPort != null ? stampPort : 862;
+            throughputPort = throughputPort != null ? throughputPort : 9863;
+            maxConcurrentTests = maxConcurrentTests != null ? maxConcurrentTests : 1;
+            requireRange("stamp_port", stampPort, 0, 65535);
+            requireRange("throughput_port", throughputPort, 0, 65535);
+            requireRange("max_concurrent_tests", maxConcurrentTests, 1, 1000);
+        }
+    }
+}

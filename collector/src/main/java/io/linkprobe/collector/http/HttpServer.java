@@ -1,0 +1,105 @@
+package io.linkprobe.collector.http;
+
+import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.net.Transports;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The collector's HTTP/1.1 listener: binds, serves, and closes every connection on shutdown. */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final EventLoopGroup boss;
+    private final Channel listener;
+    private final ChannelGroup connections;
+    private final ConnectionLimiter limiter;
+    private final boolean tls;
+
+    private HttpServer(EventLoopGroup boss, Channel listener, ChannelGroup connections,
+            ConnectionLimiter limiter, boolean tls) {
+        this.boss = boss;
+        this.connections = connections;
+        this.listener = listener;
+        this.limiter = limiter;
+        this.tls = tls;
+    }
+
+    /**
+     * Binds {@code http.bind:http.port}.
+     *
+     * @throws HttpStartException with one sentence naming the problem and the fix
+     */
+    public static HttpServer start(CollectorConfig config, EventLoopGroup workers, Router router,
+            RejectionCounter rejections) throws HttpStartException {
+        CollectorConfig.Http http = config.http();
+        SslContext ssl = http.tls() == null ? null : sslContext(http.tls());
+        ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), rejections);
+        EventLoopGroup boss = Transports.group(1, "collector-accept");
+        ChannelGroup connections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transports.serverSocket())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new HttpChannelInitializer(ssl, config.limits(), limiter, router, rejections, connections));
+        try {
+            Channel listener = bootstrap.bind(http.bind(), http.port()).sync().channel();
+            return new HttpServer(boss, listener, connections, limiter, ssl != null);
+        } catch (Exception e) {
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            String why = e instanceof BindException ? e.getMessage() : e.toString();
+            throw new HttpStartException("cannot listen on " + http.bind() + ":" + http.port() + " (" + why
+                    + "); stop whatever holds the port or change http.port", e);
+        }
+    }
+
+    private static SslContext sslContext(CollectorConfig.Tls tls) throws HttpStartException {
+        try {
+            return SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile()).build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new HttpStartException("cannot use the TLS certificate " + tls.certFile() + " and key "
+                    + tls.keyFile() + " (" + e.getMessage() + "); give a PEM certificate chain and a PEM PKCS#8 key", e);
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    public int openConnections() {
+        return limiter.openConnections();
+    }
+
+    /** Stops accepting, then closes open connections; replies in progress are cut. */
+    @Override
+    public void close() {
+        listener.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.debug("HTTP listener closed");
+    }
+
+    /** The listener could not start; the message is one sentence for the operator. */
+    public static final class HttpStartException extends Exception {
+        public HttpStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

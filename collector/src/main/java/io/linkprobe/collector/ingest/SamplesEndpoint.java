@@ -1,0 +1,176 @@
+package io.linkprobe.collector.ingest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import io.linkprobe.collector.archive.Archive;
+import io.linkprobe.collector.archive.ArchiveBatch;
+import io.linkprobe.collector.archive.ArchiveOverloadedException;
+import io.linkprobe.collector.archive.StoreResult;
+import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.collector.http.Endpoint;
+import io.linkprobe.collector.http.RefusedException;
+import io.linkprobe.collector.http.RejectReason;
+import io.linkprobe.collector.http.Reply;
+import io.linkprobe.collector.http.Request;
+import io.linkprobe.collector.metrics.LinkAggregator;
+import io.linkprobe.collector.metrics.SelfMetrics;
+import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.common.wire.PushAck;
+import io.linkprobe.common.wire.PushBatch;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /api/v1/samples}: authenticate, parse, validate, bind the token to its site, admit
+ * against the site limits, store durably, and only then ack and aggregate. A replay of a stored
+ * batch is acked as a duplicate and not aggregated again.
+ *
+ * <pre>
+ * 200 {"acked_sequence": 41, "duplicate": false}
+ * 400 malformed push: samples[3].direction 'sideways' is not down or up
+ * 401 / 403 / 409 / 413 / 429 + Retry-After / 503 + Retry-After   (one line each, see RejectReason)
+ * </pre>
+ */
+public final class SamplesEndpoint implements Endpoint {
+    public static final String PATH = "/api/v1/samples";
+    private static final Logger log = LoggerFactory.getLogger(SamplesEndpoint.class);
+    private static final String BEARER = "Bearer ";
+
+    private final TokenStore tokens;
+    private final PushValidator validator;
+    private final SiteDirectory sites;
+    private final Archive archive;
+    private final LinkAggregator aggregator;
+    private final SelfMetrics self;
+    private final Clock clock;
+
+    public SamplesEndpoint(TokenStore tokens, PushValidator validator, SiteDirectory sites, Archive archive,
+            LinkAggregator aggregator, SelfMetrics self, Clock clock) {
+        this.tokens = tokens;
+        this.validator = validator;
+        this.sites = sites;
+        this.archive = archive;
+        this.aggregator = aggregator;
+        this.self = self;
+        this.clock = clock;
+    }
+
+    @Override
+    public CompletionStage<Reply> handle(Request request) {
+        long now = clock.millis();
+        try {
+            String site = authenticate(request);
+            PushBatch batch = parse(request);
+            validator.validate(batch, now);
+            if (!site.equals(batch.agent().site())) {
+                throw new RefusedException(RejectReason.WRONG_SITE, "this token admits site '" + site
+                        + "', but the push is for site '" + batch.agent().site() + "'; use the site's own token");
+            }
+            sites.admit(batch.agent(), batch.samples().stream().map(Targets::of).filter(Objects::nonNull)
+                    .collect(Collectors.toSet()), now);
+            ArchiveBatch stored = ArchiveEncoding.encode(batch, now);
+            CompletableFuture<StoreResult> commit;
+            try {
+                commit = archive.store(stored);
+            } catch (ArchiveOverloadedException e) {
+                throw new RefusedException(RejectReason.ARCHIVE_OVERLOADED, e.getMessage());
+            }
+            return commit.handleAsync((result, error) -> afterCommit(batch, result, error, now), request.loop());
+        } catch (RefusedException e) {
+            self.count(e.reason());
+            Reply reply = Reply.refused(e.reason(), e.getMessage());
+            if (e.reason() == RejectReason.UNAUTHORIZED) {
+                reply = reply.withHeader("WWW-Authenticate", "Bearer realm=\"linkprobe\"");
+            }
+            return CompletableFuture.completedFuture(reply);
+        }
+    }
+
+    private Reply afterCommit(PushBatch batch, StoreResult result, Throwable error, long now) {
+        if (error != null) {
+            log.error("archive write of {} seq {} failed", batch.agent().agentId(), batch.sequence(), error);
+            return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the archive could not store the push; retry later").withHeader("Retry-After", "30");
+        }
+        switch (result.outcome()) {
+            case STORED -> {
+                aggregator.apply(batch.agent(), batch.samples(), now);
+                sites.record(batch.agent(), batch.samples(), now);
+                self.ingested(batch.samples().size());
+                return Reply.json(HttpResponseStatus.OK, new PushAck(result.ackedSequence(), false));
+            }
+            case DUPLICATE -> {
+                self.duplicate();
+                return Reply.json(HttpResponseStatus.OK, new PushAck(result.ackedSequence(), true));
+            }
+            default -> {
+                self.count(RejectReason.BATCH_CONFLICT);
+                return Reply.refused(RejectReason.BATCH_CONFLICT, "agent '" + batch.agent().agentId()
+                        + "' already stored sequence " + batch.sequence() + " for another site; give each agent its own agent id");
+            }
+        }
+    }
+
+    private String authenticate(Request request) throws RefusedException {
+        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new RefusedException(RejectReason.UNAUTHORIZED,
+                    "missing 'Authorization: Bearer <token>' header; configure the agent's token_file");
+        }
+        Optional<String> site = tokens.siteFor(header.substring(BEARER.length()).trim());
+        if (site.isEmpty()) {
+            throw new RefusedException(RejectReason.UNAUTHORIZED,
+                    "unknown token; issue one with 'linkprobe-collector token new --site SITE' and add its line to the tokens file");
+        }
+        return site.get();
+    }
+
+    private static PushBatch parse(Request request) throws RefusedException {
+        if (request.body().readableBytes() == 0) {
+            throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is empty; send a JSON PushBatch");
+        }
+        try (ByteBufInputStream in = new ByteBufInputStream(request.body().duplicate())) {
+            PushBatch batch = WireJson.batch().readValue((java.io.InputStream) in);
+            if (batch == null) {
+                throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is JSON null");
+            }
+            return batch;
+        } catch (JsonProcessingException e) {
+            throw new RefusedException(RejectReason.MALFORMED, "malformed push: " + describe(e));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading an in-memory buffer cannot fail", e);
+        }
+    }
+
+    /** One line: where in the JSON, which field, and Jackson's own words without its source dump. */
+    static String describe(JsonProcessingException e) {
+        StringBuilder line = new StringBuilder();
+        JsonLocation loc = e.getLocation();
+        if (loc != null && loc.getLineNr() > 0) {
+            line.append("line ").append(loc.getLineNr()).append(" column ").append(loc.getColumnNr()).append(": ");
+        }
+        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+            line.append(m.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[")).append(": ");
+        }
+        String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        int newline = message.indexOf('\n');
+        if (newline >= 0) {
+            message = message.substring(0, newline);
+        }
+        line.append(message.length() > 200 ? message.substring(0, 200) + "…" : message);
+        return line.toString();
+    }
+}

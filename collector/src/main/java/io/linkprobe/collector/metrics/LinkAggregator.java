@@ -1,0 +1,157 @@
+package io.linkprobe.collector.metrics;
+
+import io.linkprobe.collector.metrics.LinkprobeMeter.Tag;
+import io.linkprobe.common.wire.AgentHealth;
+import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.ConnectResult;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.Sample;
+import io.linkprobe.common.wire.ThroughputResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns stored results into the meters of DESIGN.md's table. Called once per newly stored batch
+ * (never for a replayed one), so counters count each probe once. Latency windows feed every raw
+ * RTT into the histogram, so its buckets are exact, not re-binned percentiles.
+ *
+ * <p>Directions: forward loss (site → responder) is {@code up}, backward loss is {@code down}.
+ */
+public final class LinkAggregator {
+    static final String UP = "up";
+    static final String DOWN = "down";
+
+    private final MeterRegistry registry;
+    private final Timer sampleDelay;
+    private final Map<String, SiteMeters> sites = new ConcurrentHashMap<>();
+
+    public LinkAggregator(MeterRegistry registry, Timer sampleDelay) {
+        this.registry = registry;
+        this.sampleDelay = sampleDelay;
+    }
+
+    /** Aggregates a newly stored batch, received at {@code ingestMillis}. */
+    public void apply(AgentIdentity agent, Iterable<Sample> samples, long ingestMillis) {
+        SiteMeters m = sites.computeIfAbsent(agent.site(), s -> new SiteMeters(s, registry));
+        synchronized (m) {
+            presence(m, agent, ingestMillis);
+            for (Sample sample : samples) {
+                sampleDelay.record(Math.max(0, ingestMillis - sample.endEpochMillis()), TimeUnit.MILLISECONDS);
+                if (sample instanceof LatencyWindow w) {
+                    latency(m, w);
+                } else if (sample instanceof ThroughputResult r) {
+                    throughput(m, r);
+                } else if (sample instanceof ConnectResult c) {
+                    connect(m, c);
+                } else if (sample instanceof AgentHealth h) {
+                    long dropped = m.spoolDroppedIncrement(agent.agentId(), h.spoolDroppedTotal());
+                    m.counter(LinkprobeMeter.AGENT_SPOOL_DROPPED).increment(dropped);
+                }
+            }
+        }
+    }
+
+    /**
+     * Publishes only the presence series of a site known from the archive (after a restart), so
+     * that its last push time is visible before the agent pushes again.
+     */
+    public void restore(AgentIdentity agent, long lastPushMillis) {
+        SiteMeters m = sites.computeIfAbsent(agent.site(), s -> new SiteMeters(s, registry));
+        synchronized (m) {
+            presence(m, agent, lastPushMillis);
+        }
+    }
+
+    /**
+     * Removes the measurement series of every site whose last push is older than {@code ttl}.
+     *
+     * @return the number of sites whose series were removed
+     */
+    public int expireSilent(long nowMillis, Duration ttl) {
+        long cutoff = nowMillis - ttl.toMillis();
+        int expired = 0;
+        for (SiteMeters m : sites.values()) {
+            synchronized (m) {
+                if (m.lastPushMillis < cutoff && m.hasSeries()) {
+                    m.removeSeries();
+                    expired++;
+                }
+            }
+        }
+        return expired;
+    }
+
+    /** Removes every series of {@code site}, presence included. */
+    public void forget(String site) {
+        SiteMeters m = sites.remove(site);
+        if (m != null) {
+            synchronized (m) {
+                m.removeAll();
+            }
+        }
+    }
+
+    private static void presence(SiteMeters m, AgentIdentity agent, long pushMillis) {
+        Map<String, String> labels = agent.labels();
+        m.presence(pushMillis, labels.getOrDefault(Tag.REGION, ""), labels.getOrDefault(Tag.LINK, ""),
+                agent.version() == null ? "" : agent.version());
+        AgentIdentity.Contract contract = agent.expected();
+        if (contract != null) {
+            if (contract.downBytesPerSecond() > 0) {
+                m.gauge(LinkprobeMeter.EXPECTED_THROUGHPUT, contract.downBytesPerSecond(), pushMillis, DOWN);
+            }
+            if (contract.upBytesPerSecond() > 0) {
+                m.gauge(LinkprobeMeter.EXPECTED_THROUGHPUT, contract.upBytesPerSecond(), pushMillis, UP);
+            }
+        }
+    }
+
+    private static void latency(SiteMeters m, LatencyWindow w) {
+        String target = w.target();
+        Timer rtt = m.timer(LinkprobeMeter.RTT, target);
+        if (w.rttMicros() != null) {
+            for (int micros : w.rttMicros()) {
+                rtt.record(micros, TimeUnit.MICROSECONDS);
+            }
+        }
+        m.counter(LinkprobeMeter.PACKETS_SENT, target).increment(w.sent());
+        m.counter(LinkprobeMeter.PACKETS_LOST, target, UP).increment(w.lostForward());
+        m.counter(LinkprobeMeter.PACKETS_LOST, target, DOWN).increment(w.lostBackward());
+        m.counter(LinkprobeMeter.PACKETS_DUPLICATED, target).increment(w.duplicates());
+        m.counter(LinkprobeMeter.PACKETS_REORDERED, target).increment(w.reordered());
+        m.gauge(LinkprobeMeter.JITTER, w.jitterMicros() / 1e6, w.endEpochMillis(), target);
+        if (w.rtt() != null) {
+            m.gauge(LinkprobeMeter.RTT_MIN, w.rtt().min() / 1e6, w.endEpochMillis(), target);
+        }
+    }
+
+    private static void throughput(SiteMeters m, ThroughputResult r) {
+        String target = r.target();
+        String direction = r.direction();
+        m.counter(LinkprobeMeter.THROUGHPUT_TESTS, target, direction, r.result()).increment();
+        m.counter(LinkprobeMeter.PROBE_BYTES, target, direction).increment(r.bytes());
+        if (r.tcp() != null) {
+            m.counter(LinkprobeMeter.TCP_RETRANSMITS, target, direction).increment(r.tcp().retransmits());
+        }
+        if (ThroughputResult.Outcome.OK.wireName().equals(r.result())) {
+            m.gauge(LinkprobeMeter.THROUGHPUT, r.steadyBytesPerSecond(), r.endEpochMillis(), target, direction);
+            if (r.loaded() != null) {
+                m.gauge(LinkprobeMeter.LOADED_RTT, r.loaded().loadedRttP50Micros() / 1e6, r.endEpochMillis(),
+                        target, direction);
+                m.gauge(LinkprobeMeter.BUFFERBLOAT, r.loaded().bufferbloatMicros() / 1e6, r.endEpochMillis(),
+                        target, direction);
+            }
+        }
+    }
+
+    private static void connect(SiteMeters m, ConnectResult c) {
+        if (c.success() && c.connectMicros() != null) {
+            m.timer(LinkprobeMeter.TCP_CONNECT, c.target())
+                    .record(Math.round(c.connectMicros() * 1000), TimeUnit.NANOSECONDS);
+        }
+    }
+}

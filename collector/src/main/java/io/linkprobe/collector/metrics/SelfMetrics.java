@@ -1,0 +1,66 @@
+package io.linkprobe.collector.metrics;
+
+import io.linkprobe.collector.http.RejectReason;
+import io.linkprobe.collector.http.RejectionCounter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * The collector's own meters. Every rejection reason is registered up front, so that a rate of
+ * refusals starts from a visible zero instead of appearing from nowhere.
+ */
+public final class SelfMetrics implements RejectionCounter {
+    private final MeterRegistry registry;
+    private final Counter ingested;
+    private final Counter duplicates;
+    private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+    private final Timer archiveWrite;
+    private final Timer sampleDelay;
+    /** Micrometer holds gauge state weakly; these keep the suppliers alive. */
+    private IntSupplier archiveQueue;
+    private IntSupplier knownSites;
+
+    public SelfMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.ingested = Meters.counter(registry, LinkprobeMeter.COLLECTOR_INGESTED);
+        this.duplicates = Meters.counter(registry, LinkprobeMeter.COLLECTOR_DUPLICATES);
+        for (RejectReason reason : RejectReason.values()) {
+            rejected.put(reason, Meters.counter(registry, LinkprobeMeter.COLLECTOR_REJECTED, reason.tagValue()));
+        }
+        this.archiveWrite = Meters.timer(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_WRITE);
+        this.sampleDelay = Meters.timer(registry, LinkprobeMeter.SAMPLE_DELAY);
+    }
+
+    @Override
+    public void count(RejectReason reason) {
+        rejected.get(reason).increment();
+    }
+
+    public void ingested(int results) {
+        ingested.increment(results);
+    }
+
+    public void duplicate() {
+        duplicates.increment();
+    }
+
+    public Timer archiveWrite() {
+        return archiveWrite;
+    }
+
+    public Timer sampleDelay() {
+        return sampleDelay;
+    }
+
+    /** Publishes the archive's write-queue length and the number of known sites. */
+    public void watch(IntSupplier archiveQueue, IntSupplier knownSites) {
+        this.archiveQueue = archiveQueue;
+        this.knownSites = knownSites;
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_QUEUE, archiveQueue, IntSupplier::getAsInt);
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_SITES, knownSites, IntSupplier::getAsInt);
+    }
+}

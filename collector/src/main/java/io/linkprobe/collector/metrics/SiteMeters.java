@@ -1,0 +1,129 @@
+package io.linkprobe.collector.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every meter of one site, so that the site's series can be removed together when it falls
+ * silent. Two sets: measurement series (expire after the series TTL) and presence series
+ * ({@code linkprobe_agent_last_push_timestamp_seconds}, {@code linkprobe_site_info}), which stay
+ * so that "silent since" alerts keep firing and dashboards can still name the site.
+ *
+ * <p>Not thread-safe: {@link LinkAggregator} holds the instance's lock around every use.
+ */
+final class SiteMeters {
+    private record Key(LinkprobeMeter meter, List<String> tags) {}
+
+    private final String site;
+    private final MeterRegistry registry;
+    private final Map<Key, Meter> series = new HashMap<>();
+    /** Strong references to gauge state (Micrometer keeps it weakly). */
+    private final Map<Key, GaugeValue> gaugeValues = new HashMap<>();
+    private final GaugeValue lastPushSeconds = new GaugeValue();
+    private Gauge lastPush;
+    private Gauge info;
+    private List<String> infoTags = List.of();
+    private final Map<String, Long> spoolDroppedByAgent = new HashMap<>();
+    long lastPushMillis;
+
+    SiteMeters(String site, MeterRegistry registry) {
+        this.site = site;
+        this.registry = registry;
+    }
+
+    Counter counter(LinkprobeMeter def, String... tags) {
+        return (Counter) series.computeIfAbsent(key(def, tags), k -> Meters.counter(registry, def, withSite(tags)));
+    }
+
+    Timer timer(LinkprobeMeter def, String... tags) {
+        return (Timer) series.computeIfAbsent(key(def, tags), k -> Meters.timer(registry, def, withSite(tags)));
+    }
+
+    /** Sets a "latest" gauge unless a fresher measurement already set it. */
+    void gauge(LinkprobeMeter def, double value, long measuredAtMillis, String... tags) {
+        Key key = key(def, tags);
+        GaugeValue holder = gaugeValues.computeIfAbsent(key, k -> new GaugeValue());
+        series.computeIfAbsent(key, k -> Meters.gauge(registry, def, holder, GaugeValue::get, withSite(tags)));
+        holder.offer(value, measuredAtMillis);
+    }
+
+    /** Records a push: last-push time and the info series (replaced when the agent's labels change). */
+    void presence(long pushMillis, String region, String link, String agentVersion) {
+        lastPushMillis = Math.max(lastPushMillis, pushMillis);
+        lastPushSeconds.offer(lastPushMillis / 1000.0, lastPushMillis);
+        if (lastPush == null) {
+            lastPush = Meters.gauge(registry, LinkprobeMeter.AGENT_LAST_PUSH, lastPushSeconds, GaugeValue::get, site);
+        }
+        List<String> tags = List.of(site, region, link, agentVersion);
+        if (!tags.equals(infoTags)) {
+            if (info != null) {
+                registry.remove(info);
+            }
+            info = Meters.gauge(registry, LinkprobeMeter.SITE_INFO, this, m -> 1.0, tags.toArray(String[]::new));
+            infoTags = tags;
+        }
+    }
+
+    /**
+     * Turns an agent's running total of dropped results into an increment. The first total seen
+     * (new agent, or after a collector restart) is the baseline, as Prometheus treats a counter's
+     * first sample; a total lower than the last means the agent's spool was recreated, and then the
+     * whole new total is new.
+     */
+    long spoolDroppedIncrement(String agentId, long total) {
+        Long previous = spoolDroppedByAgent.put(agentId, total);
+        if (previous == null || total < previous) {
+            return previous == null ? 0 : total;
+        }
+        return total - previous;
+    }
+
+    boolean hasSeries() {
+        return !series.isEmpty();
+    }
+
+    /** Removes the measurement series; returns how many meters went. */
+    int removeSeries() {
+        int n = series.size();
+        for (Meter meter : series.values()) {
+            registry.remove(meter);
+        }
+        series.clear();
+        gaugeValues.clear();
+        return n;
+    }
+
+    /** Removes everything, presence too: the site is forgotten. */
+    void removeAll() {
+        removeSeries();
+        List<Meter> presence = new ArrayList<>();
+        if (lastPush != null) {
+            presence.add(lastPush);
+        }
+        if (info != null) {
+            presence.add(info);
+        }
+        presence.forEach(registry::remove);
+        lastPush = null;
+        info = null;
+        infoTags = List.of();
+    }
+
+    private Key key(LinkprobeMeter def, String[] tags) {
+        return new Key(def, List.of(tags));
+    }
+
+    private String[] withSite(String[] tags) {
+        String[] all = new String[tags.length + 1];
+        all[0] = site;
+        System.arraycopy(tags, 0, all, 1, tags.length);
+        return all;
+    }
+}

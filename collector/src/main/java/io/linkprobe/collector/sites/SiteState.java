@@ -1,0 +1,55 @@
+package io.linkprobe.collector.sites;
+
+import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.ThroughputResult;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the collector knows about one site right now: identity, last push, live targets, and the
+ * latest result per target and direction. Guarded by its own monitor.
+ */
+final class SiteState {
+    final String site;
+    AgentIdentity identity;
+    long lastPushMillis;
+    final Map<String, Long> targetLastSeenMillis = new HashMap<>();
+    final Map<String, LatencyWindow> latestLatency = new TreeMap<>();
+    /** Keyed by direction. */
+    final Map<String, ThroughputResult> latestThroughput = new TreeMap<>();
+
+    SiteState(String site) {
+        this.site = site;
+    }
+
+    int liveTargets(long sinceMillis) {
+        int n = 0;
+        for (long seen : targetLastSeenMillis.values()) {
+            if (seen >= sinceMillis) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    void latency(LatencyWindow w) {
+        LatencyWindow current = latestLatency.get(w.target());
+        if (current == null || w.endEpochMillis() >= current.endEpochMillis()) {
+            // The raw RTTs are in the archive; keeping 300 ints per target here would cost
+            // megabytes across 10,000 sites for nothing the summary needs.
+            latestLatency.put(w.target(), new LatencyWindow(w.target(), w.startEpochMillis(), w.endEpochMillis(),
+                    w.sent(), w.received(), w.lostForward(), w.lostBackward(), w.duplicates(), w.reordered(),
+                    w.rtt(), w.jitterMicros(), w.ipdvP50Micros(), w.ipdvP99Micros(), w.bytesSent(),
+                    w.bytesReceived(), w.forwardDelayMicrosP50(), w.backwardDelayMicrosP50(), null));
+        }
+    }
+
+    void throughput(ThroughputResult r) {
+        ThroughputResult current = latestThroughput.get(r.direction());
+        if (current == null || r.endEpochMillis() >= current.endEpochMillis()) {
+            latestThroughput.put(r.direction(), r);
+        }
+    }
+}

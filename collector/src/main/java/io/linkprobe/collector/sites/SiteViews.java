@@ -1,0 +1,48 @@
+package io.linkprobe.collector.sites;
+
+import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.ThroughputResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds {@link SiteView}s from {@link SiteState}, converting µs to seconds on the way. */
+final class SiteViews {
+    private SiteViews() {}
+
+    static SiteView of(SiteState s, long nowMillis, Duration seriesTtl) {
+        SiteHealth.Verdict verdict = SiteHealth.of(s, nowMillis);
+        AgentIdentity id = s.identity;
+        AgentIdentity.Contract contract = id.expected();
+        List<SiteView.Latency> latency = new ArrayList<>();
+        for (LatencyWindow w : s.latestLatency.values()) {
+            latency.add(new SiteView.Latency(w.target(), SiteDirectory.iso(w.endEpochMillis()), w.endEpochMillis(),
+                    w.sent(), w.received(), w.lostForward(), w.lostBackward(),
+                    w.sent() == 0 ? 0 : (double) w.lost() / w.sent(),
+                    w.rtt() == null ? null : w.rtt().min() / 1e6,
+                    w.rtt() == null ? null : w.rtt().p50() / 1e6,
+                    w.rtt() == null ? null : w.rtt().p99() / 1e6,
+                    w.jitterMicros() / 1e6));
+        }
+        List<SiteView.Throughput> throughput = new ArrayList<>();
+        for (ThroughputResult r : s.latestThroughput.values()) {
+            Double expected = contract == null ? null
+                    : positive("down".equals(r.direction()) ? contract.downBytesPerSecond() : contract.upBytesPerSecond());
+            throughput.add(new SiteView.Throughput(r.target(), r.direction(), SiteDirectory.iso(r.endEpochMillis()),
+                    r.endEpochMillis(), r.result(), r.steadyBytesPerSecond(), expected,
+                    r.loaded() == null ? null : r.loaded().loadedRttP50Micros() / 1e6,
+                    r.loaded() == null ? null : r.loaded().bufferbloatMicros() / 1e6,
+                    r.loaded() == null ? null : r.loaded().grade()));
+        }
+        return new SiteView(s.site, verdict.health(), verdict.reason(), SiteDirectory.iso(s.lastPushMillis),
+                s.lastPushMillis, id.agentId(), id.version(), id.labels(),
+                contract == null ? null : positive(contract.downBytesPerSecond()),
+                contract == null ? null : positive(contract.upBytesPerSecond()),
+                nowMillis - s.lastPushMillis > seriesTtl.toMillis(), latency, throughput);
+    }
+
+    private static Double positive(double v) {
+        return v > 0 ? v : null;
+    }
+}

@@ -1,0 +1,31 @@
+package io.linkprobe.collector.sites;
+
+import io.linkprobe.collector.http.Endpoint;
+import io.linkprobe.collector.http.Reply;
+import io.linkprobe.collector.http.Request;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/** {@code GET /api/v1/sites}: every known site with last seen, health and latest figures. */
+public final class SitesEndpoint implements Endpoint {
+    private final SiteDirectory directory;
+    private final Clock clock;
+
+    public SitesEndpoint(SiteDirectory directory, Clock clock) {
+        this.directory = directory;
+        this.clock = clock;
+    }
+
+    /** The JSON body: {@code {"generated": "...", "sites": [...]}}. */
+    public record Sites(String generated, List<SiteView> sites) {}
+
+    @Override
+    public CompletionStage<Reply> handle(Request request) {
+        long now = clock.millis();
+        return CompletableFuture.completedFuture(
+                Reply.json(HttpResponseStatus.OK, new Sites(SiteDirectory.iso(now), directory.views(now))));
+    }
+}

@@ -1,0 +1,64 @@
+package io.linkprobe.collector;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.linkprobe.common.wire.AgentHealth;
+import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.ConnectResult;
+import io.linkprobe.common.wire.Json;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.PushBatch;
+import io.linkprobe.common.wire.Sample;
+import io.linkprobe.common.wire.ThroughputResult;
+import java.util.List;
+import java.util.Map;
+
+/** Test data: realistic pushes built from the wire records. */
+public final class Samples {
+    private Samples() {}
+
+    public static AgentIdentity agent(String site) {
+        return new AgentIdentity(site, "agent-" + site, "boot-1", "0.1.0",
+                Map.of("region", "yorkshire", "link", "fttp"),
+                new AgentIdentity.Contract(12_500_000, 2_500_000));
+    }
+
+    /** A 60 s window ending at {@code endMillis}, with the given RTTs (µs) and per-direction loss. */
+    public static LatencyWindow window(String target, long endMillis, int[] rttMicros, long lostUp, long lostDown) {
+        int[] sorted = rttMicros.clone();
+        java.util.Arrays.sort(sorted);
+        LatencyWindow.RttSummary rtt = sorted.length == 0 ? null : new LatencyWindow.RttSummary(sorted[0],
+                sorted[sorted.length / 2], sorted[sorted.length * 9 / 10], sorted[sorted.length - 1],
+                sorted[sorted.length - 1], java.util.Arrays.stream(sorted).average().orElse(0));
+        long received = rttMicros.length;
+        return new LatencyWindow(target, endMillis - 60_000, endMillis, received + lostUp + lostDown, received,
+                lostUp, lostDown, 0, 1, rtt, 250.0, null, null, 44 * (received + lostUp + lostDown), 44 * received,
+                null, null, rttMicros);
+    }
+
+    public static ThroughputResult throughput(String target, long endMillis, String direction, double bytesPerSecond) {
+        return new ThroughputResult(target, endMillis - 10_000, endMillis, direction, "ok", null, 4,
+                (long) (bytesPerSecond * 8), 8.0, bytesPerSecond, bytesPerSecond * 0.9, true, 100, List.of(),
+                new ThroughputResult.TcpInfo(9_000L, 12, 40L),
+                new ThroughputResult.LoadedLatency(9_000, 49_000, 80_000, 40_000, 1224, "C", 80, 80));
+    }
+
+    public static ConnectResult connect(String target, long endMillis, double micros) {
+        return new ConnectResult(target, "198.18.0.1", 443, endMillis, true, micros, null);
+    }
+
+    public static AgentHealth health(long endMillis, long spoolDroppedTotal) {
+        return new AgentHealth(endMillis, 3600, 1024, 0, spoolDroppedTotal, 0);
+    }
+
+    public static PushBatch batch(String site, long sequence, Sample... samples) {
+        return new PushBatch(agent(site), sequence, List.of(samples));
+    }
+
+    public static String json(PushBatch batch) {
+        try {
+            return Json.mapper().writeValueAsString(batch);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.linkprobe.collector.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkprobe.collector.CollectorMain;
+import io.linkprobe.collector.auth.TokenStore;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI as an operator meets it: output and exit codes. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int exit = CollectorMain.commandLine().execute(args);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void checkConfigPrintsOkAndExitsZeroForAValidConfig() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\n");
+
+        Run r = run("check-config", "--config", config.toString());
+
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("ok\n", r.out());
+    }
+
+    @Test
+    void checkConfigPrintsTheErrorAndExitsTwo() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nseries_ttl: soon\n");
+        Path badTokens = Files.writeString(dir.resolve("bad.yml"), "tokens_file: bad-tokens\n");
+        Files.writeString(dir.resolve("bad-tokens"), "not-a-hash site\n");
+
+        Run r = run("check-config", "--config", config.toString());
+        Run t = run("check-config", "--config", badTokens.toString());
+        Run missing = run("check-config");
+
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith(config + ":2:"), r.err());
+        assertTrue(r.err().contains("'soon' is not a valid duration for 'series_ttl'"), r.err());
+        assertEquals("", r.out());
+        assertEquals(2, t.exit());
+        assertTrue(t.err().startsWith(dir.resolve("bad-tokens") + ":1:"), t.err());
+        assertEquals(2, missing.exit(), "usage error");
+    }
+
+    @Test
+    void tokenNewPrintsATokenTheFileLineAdmits() throws Exception {
+        Run r = run("token", "new", "--site", "gp-leeds-0042");
+
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(3, lines.length, r.out());
+        Path tokens = Files.writeString(dir.resolve("tokens"), lines[2] + "\n");
+        assertEquals(Optional.of("gp-leeds-0042"), TokenStore.load(tokens).siteFor(lines[0]));
+    }
+
+    @Test
+    void tokenNewAppendsToTheTokensFile() throws Exception {
+        Path tokens = dir.resolve("tokens");
+        Run first = run("token", "new", "--site", "a", "--tokens-file", tokens.toString());
+        Run second = run("token", "new", "--site", "b", "--tokens-file", tokens.toString());
+
+        TokenStore store = TokenStore.load(tokens);
+        assertEquals(Optional.of("a"), store.siteFor(first.out().split("\n")[0]));
+        assertEquals(Optional.of("b"), store.siteFor(second.out().split("\n")[0]));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(tokens)));
+    }
+
+    @Test
+    void tokenNewRefusesASiteThatCannotBeALabel() {
+        Run r = run("token", "new", "--site", "gp leeds");
+
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("--site 'gp leeds' may hold only letters"), r.err());
+    }
+
+    @Test
+    void runWithABadConfigExitsTwoAndWithATakenPortExitsOne() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Path bad = Files.writeString(dir.resolve("bad.yml"), "tokens_file: tokens\nhttp: {prot: 1}\n");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path busy = Files.writeString(dir.resolve("busy.yml"), "tokens_file: tokens\nresponder: {enabled: false}\n"
+                    + "archive: {path: c.db}\nhttp: {bind: 127.0.0.1, port: " + taken.getLocalPort() + "}\n");
+
+            Run r = run("run", "--config", bad.toString());
+            Run b = run("run", "--config", busy.toString());
+
+            assertEquals(2, r.exit());
+            assertTrue(r.err().contains("unknown key 'prot'"), r.err());
+            assertEquals(1, b.exit());
+            assertTrue(b.err().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort()), b.err());
+        }
+    }
+}
