@@ -182,6 +182,9 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
         if (direction == Direction.UP) {
             budget.set(grant.grantedBytes());
             senders.forEach(SendingStream::start);
+        } else if (received.firstByteNanos() != 0) {
+            // The responder starts sending as it writes START: data can overtake it.
+            ticker.start();
         }
     }
 
