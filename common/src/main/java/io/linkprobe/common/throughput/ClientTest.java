@@ -10,7 +10,6 @@ import io.linkprobe.common.throughput.ControlMessage.Result;
 import io.linkprobe.common.throughput.ControlMessage.Start;
 import io.linkprobe.common.throughput.ControlMessage.Stop;
 import io.linkprobe.common.wire.ThroughputResult;
-import io.linkprobe.common.wire.ThroughputResult.Outcome;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -24,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -70,7 +70,7 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
         this.request = request;
         this.direction = direction;
         this.listener = listener;
-        this.payload = payload;
+        this.payload = payload.retain();
         this.results = new ResultBuilder(request, direction);
     }
 
@@ -182,6 +182,9 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
         if (direction == Direction.UP) {
             budget.set(grant.grantedBytes());
             senders.forEach(SendingStream::start);
+        } else if (received.firstByteNanos() != 0) {
+            // The responder starts sending as it writes START: data can overtake it.
+            ticker.start();
         }
     }
 
@@ -280,8 +283,22 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
         if (control != null) {
             control.close();
         }
-        data.forEach(Channel::close);
+        releasePayloadWhenClosed();
         done.complete(result);
+    }
+
+    /** On error paths a sender may still be writing: keep our reference until every stream is shut. */
+    private void releasePayloadWhenClosed() {
+        AtomicInteger open = new AtomicInteger(data.size() + 1);
+        Runnable closed = () -> {
+            if (open.decrementAndGet() == 0) {
+                payload.release();
+            }
+        };
+        for (Channel ch : data) {
+            ch.close().addListener(f -> closed.run());
+        }
+        closed.run();
     }
 
     private void schedule(long delayMillis, Runnable task) {

@@ -91,8 +91,8 @@ final class ServerControlHandler extends SimpleChannelInboundHandler<ControlMess
         log.info("test {} {} from {}: {} streams, {} ms, {} bytes", hello.testId(),
                 hello.direction().wireName(), who, hello.streams(), grant.grantedDurationMillis(),
                 grant.grantedBytes());
+        test.begin(); // registered before the client can read ACCEPT and attach its data connections
         ctx.writeAndFlush(grant);
-        test.begin();
     }
 
     /** Empty when the hello may proceed; otherwise the reason, in words the operator can act on. */

@@ -71,7 +71,7 @@ final class ServerTest implements SendingStream.Listener, ReceivingStream.Listen
         return hello.testId();
     }
 
-    /** Called once ACCEPT is written: data connections may attach from now on. */
+    /** Called just before ACCEPT is written: data connections may attach from now on. */
     void begin() {
         server.register(this);
         schedule(ATTACH_TIMEOUT_MILLIS, () -> {

@@ -42,7 +42,7 @@ record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
         if (later == null) {
             return earlier;
         }
-        return new TcpStats(Math.min(earlier.minRttMicros, later.minRttMicros), later.retransmits,
+        return new TcpStats(minRtt(earlier.minRttMicros, later.minRttMicros), later.retransmits,
                 later.sendCwndSegments);
     }
 
@@ -53,10 +53,15 @@ record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
             if (s == null) {
                 continue;
             }
-            sum = sum == null ? s : new TcpStats(Math.min(sum.minRttMicros, s.minRttMicros),
+            sum = sum == null ? s : new TcpStats(minRtt(sum.minRttMicros, s.minRttMicros),
                     sum.retransmits + s.retransmits, sum.sendCwndSegments + s.sendCwndSegments);
         }
         return sum;
+    }
+
+    /** The lower RTT; 0 means "not measured yet" (a fresh socket) and loses to any real value. */
+    static long minRtt(long a, long b) {
+        return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
     ThroughputResult.TcpInfo toWire() {

@@ -77,9 +77,9 @@ public final class ThroughputServer implements AutoCloseable {
             server.payload.release();
             throw new IOException("cannot bind throughput port " + bind + ": " + e.getMessage(), e);
         }
-        log.info("throughput responder on {} ({}, max {} concurrent, {} s, {} bytes, {})",
+        log.info("throughput responder on {} ({}, max {} concurrent, {} ms, {} bytes, {})",
                 server.serverChannel.localAddress(), Transports.name(), options.maxConcurrentTests(),
-                options.maxDuration().toSeconds(), options.maxBytes(),
+                options.maxDuration().toMillis(), options.maxBytes(),
                 options.authenticated() ? "HMAC required" : "unauthenticated");
         return server;
     }
