@@ -14,6 +14,7 @@ import io.linkprobe.collector.ingest.WireJson;
 import io.linkprobe.collector.metrics.LinkAggregator;
 import io.linkprobe.collector.metrics.MetricsEndpoint;
 import io.linkprobe.collector.metrics.SelfMetrics;
+import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.EmbeddedResponder;
 import io.linkprobe.collector.responder.ResponderFactory;
 import io.linkprobe.collector.sites.SiteDirectory;
@@ -63,10 +64,10 @@ public final class Collector implements AutoCloseable {
      *     {@code responder.enabled}; {@link #NO_RESPONDER} starts none
      */
     public record Options(Clock clock, ResponderFactory responders) {
-        public static final ResponderFactory NO_RESPONDER = (config, registry, group) -> java.util.List.of();
+        public static final ResponderFactory NO_RESPONDER = (config, keys, registry, group) -> java.util.List.of();
 
         public static Options defaults() {
-            return new Options(Clock.systemUTC(), NO_RESPONDER);
+            return new Options(Clock.systemUTC(), new CommonResponders());
         }
 
         public Options withClock(Clock newClock) {
@@ -157,7 +158,7 @@ public final class Collector implements AutoCloseable {
 
         responder = new EmbeddedResponder(config.responder(), options.responders());
         try {
-            responder.start(registry, workers);
+            responder.start(tokens::throughputKey, registry, workers);
         } catch (EmbeddedResponder.ResponderStartException e) {
             throw new CollectorStartException(e.getMessage(), e);
         }

@@ -23,9 +23,11 @@ public final class TokenStore {
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     private final Map<String, String> siteByHash;
+    private final Map<String, String> newestHashBySite;
 
-    private TokenStore(Map<String, String> siteByHash) {
+    private TokenStore(Map<String, String> siteByHash, Map<String, String> newestHashBySite) {
         this.siteByHash = Map.copyOf(siteByHash);
+        this.newestHashBySite = Map.copyOf(newestHashBySite);
     }
 
     public static TokenStore load(Path file) throws ConfigException {
@@ -37,6 +39,7 @@ public final class TokenStore {
                     + "); check the path in 'tokens_file' and its permissions.");
         }
         Map<String, String> sites = new HashMap<>();
+        Map<String, String> newest = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int hash = line.indexOf('#');
@@ -59,19 +62,24 @@ public final class TokenStore {
             if (problem != null) {
                 throw new ConfigException(where + "site " + problem + ".");
             }
+            newest.put(parts[1], hex);
             String previous = sites.put(hex, parts[1]);
             if (previous != null && !previous.equals(parts[1])) {
                 throw new ConfigException(where + "this token is already given to site '" + previous
                         + "'; a token admits one site, so remove one of the two lines.");
             }
         }
-        return new TokenStore(sites);
+        return new TokenStore(sites, newest);
     }
 
     public static TokenStore of(Map<String, String> siteByToken) {
         Map<String, String> byHash = new HashMap<>();
-        siteByToken.forEach((token, site) -> byHash.put(Tokens.sha256Hex(token), site));
-        return new TokenStore(byHash);
+        Map<String, String> newest = new HashMap<>();
+        siteByToken.forEach((token, site) -> {
+            byHash.put(Tokens.sha256Hex(token), site);
+            newest.put(site, Tokens.sha256Hex(token));
+        });
+        return new TokenStore(byHash, newest);
     }
 
     /** The site a bearer token admits, or empty if the token is unknown. */
@@ -80,6 +88,18 @@ public final class TokenStore {
             return Optional.empty();
         }
         return Optional.ofNullable(siteByHash.get(Tokens.sha256Hex(token)));
+    }
+
+    /**
+     * The HMAC key a site's agent signs throughput tests with: SHA-256 of its token, which is
+     * exactly the hash this file stores (see {@code ThroughputKeys.derive}), so the collector never
+     * needs the token itself. During a rotation (two lines for one site) the line listed last wins:
+     * an agent still on the older token can push but its throughput tests are refused until it
+     * moves to the new token.
+     */
+    public Optional<byte[]> throughputKey(String site) {
+        String hex = newestHashBySite.get(site);
+        return hex == null ? Optional.empty() : Optional.of(java.util.HexFormat.of().parseHex(hex));
     }
 
     public int size() {

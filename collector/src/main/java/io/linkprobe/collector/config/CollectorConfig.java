@@ -3,6 +3,7 @@ package io.linkprobe.collector.config;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.ConfigLoader;
 import io.linkprobe.common.config.Durations;
+import io.linkprobe.common.config.InvalidValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public record CollectorConfig(
         responder = responder != null ? responder : Responder.DEFAULT;
         limits = limits != null ? limits : Limits.DEFAULT;
         if (tokensFile == null) {
-            throw new IllegalArgumentException("'tokens_file' is required; create one with "
+            throw new InvalidValue("tokens_file", "'tokens_file' is required; create one with "
                     + "'linkprobe-collector token new --site SITE --tokens-file FILE' and name it here.");
         }
         requireAtLeast("series_ttl", seriesTtl, Duration.ofMillis(100));
@@ -116,14 +117,14 @@ public record CollectorConfig(
 
     static void requireAtLeast(String key, Duration value, Duration min) {
         if (value.compareTo(min) < 0) {
-            throw new IllegalArgumentException("'" + key + "' is " + Durations.format(value)
+            throw new InvalidValue(key, "'" + key + "' is " + Durations.format(value)
                     + "; it must be at least " + Durations.format(min) + ".");
         }
     }
 
     static void requireRange(String key, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException("'" + key + "' is " + value + "; it must be between "
+            throw new InvalidValue(key, "'" + key + "' is " + value + "; it must be between "
                     + min + " and " + max + ".");
         }
     }
@@ -136,7 +137,7 @@ public record CollectorConfig(
             bind = bind != null ? bind : "0.0.0.0";
             port = port != null ? port : 9862;
             if (bind.isBlank()) {
-                throw new IllegalArgumentException("'bind' is empty; write an address such as 0.0.0.0 or 127.0.0.1.");
+                throw new InvalidValue("bind", "'bind' is empty; write an address such as 0.0.0.0 or 127.0.0.1.");
             }
             requireRange("port", port, 0, 65535);
         }
@@ -150,7 +151,7 @@ public record CollectorConfig(
     public record Tls(Path certFile, Path keyFile) {
         public Tls {
             if (certFile == null || keyFile == null) {
-                throw new IllegalArgumentException("'tls' needs both 'cert_file' and 'key_file'.");
+                throw new InvalidValue("", "'tls' needs both 'cert_file' and 'key_file'.");
             }
         }
     }

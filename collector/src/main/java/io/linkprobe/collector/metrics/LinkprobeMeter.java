@@ -70,7 +70,17 @@ public enum LinkprobeMeter {
             "linkprobe_collector_archive_queue",
             "Pushes waiting for the archive writer; at capacity pushes get 503"),
     COLLECTOR_SITES("linkprobe.collector.sites", Kind.GAUGE, null, "linkprobe_collector_sites",
-            "Sites known to this collector (bounded by limits.max_sites)");
+            "Sites known to this collector (bounded by limits.max_sites)"),
+    RESPONDER_STAMP_REFLECTED("linkprobe.collector.stamp.reflected", Kind.COUNTER, null,
+            "linkprobe_collector_stamp_reflected_total", "STAMP test packets the embedded reflector answered"),
+    RESPONDER_STAMP_MALFORMED("linkprobe.collector.stamp.malformed", Kind.COUNTER, null,
+            "linkprobe_collector_stamp_malformed_total", "Datagrams on the STAMP port that were not valid test packets (dropped)"),
+    RESPONDER_STAMP_SESSIONS("linkprobe.collector.stamp.sessions", Kind.GAUGE, null,
+            "linkprobe_collector_stamp_sessions", "STAMP sessions the embedded reflector keeps state for"),
+    RESPONDER_THROUGHPUT_RUNNING("linkprobe.collector.throughput.running", Kind.GAUGE, null,
+            "linkprobe_collector_throughput_running", "Throughput tests the embedded responder is serving now"),
+    RESPONDER_THROUGHPUT_QUEUE("linkprobe.collector.throughput.queue", Kind.GAUGE, null,
+            "linkprobe_collector_throughput_queue", "Agents told busy and holding a place in the responder's queue");
 
     /** How a meter is exposed. Timers carry explicit histogram buckets in seconds. */
     public enum Kind { COUNTER, GAUGE, TIMER }

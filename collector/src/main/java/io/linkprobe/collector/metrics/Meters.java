@@ -1,6 +1,7 @@
 package io.linkprobe.collector.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -19,6 +20,17 @@ public final class Meters {
     public static Counter counter(MeterRegistry registry, LinkprobeMeter def, String... tagValues) {
         require(def, LinkprobeMeter.Kind.COUNTER);
         return Counter.builder(def.meterName())
+                .description(def.description())
+                .baseUnit(def.baseUnit())
+                .tags(tags(def, tagValues))
+                .register(registry);
+    }
+
+    /** A counter that reads a monotonic count kept elsewhere (e.g. by the STAMP reflector). */
+    public static <T> FunctionCounter functionCounter(MeterRegistry registry, LinkprobeMeter def, T state,
+            ToDoubleFunction<T> count, String... tagValues) {
+        require(def, LinkprobeMeter.Kind.COUNTER);
+        return FunctionCounter.builder(def.meterName(), state, count)
                 .description(def.description())
                 .baseUnit(def.baseUnit())
                 .tags(tags(def, tagValues))

@@ -1,6 +1,7 @@
 package io.linkprobe.collector.responder;
 
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.throughput.KeyLookup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
@@ -30,13 +31,13 @@ public final class EmbeddedResponder implements AutoCloseable {
     }
 
     /** Starts the parts unless disabled by config. */
-    public void start(MeterRegistry registry, EventLoopGroup group) throws ResponderStartException {
+    public void start(KeyLookup keys, MeterRegistry registry, EventLoopGroup group) throws ResponderStartException {
         if (!config.enabled()) {
             log.info("embedded responder disabled by config (responder.enabled: false)");
             return;
         }
         try {
-            parts = List.copyOf(factory.start(config, registry, group));
+            parts = List.copyOf(factory.start(config, keys, registry, group));
         } catch (Exception e) {
             throw new ResponderStartException("cannot start the embedded responder: " + e.getMessage(), e);
         }

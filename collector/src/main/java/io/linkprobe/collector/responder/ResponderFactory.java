@@ -1,6 +1,7 @@
 package io.linkprobe.collector.responder;
 
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.throughput.KeyLookup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;
@@ -18,9 +19,11 @@ public interface ResponderFactory {
      * Binds and starts every part; on failure stops those already started and throws an exception
      * whose message is one sentence naming the port and the fix.
      *
+     * @param keys the throughput HMAC key of each site, derived from its token
      * @param registry where the parts register their own meters (e.g. packets reflected)
      * @param group the collector's event loops, to share rather than start more threads
      */
-    List<ResponderPart> start(CollectorConfig.Responder config, MeterRegistry registry, EventLoopGroup group)
+    List<ResponderPart> start(CollectorConfig.Responder config, KeyLookup keys, MeterRegistry registry,
+            EventLoopGroup group)
             throws Exception;
 }

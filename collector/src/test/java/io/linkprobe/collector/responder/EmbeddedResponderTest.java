@@ -62,7 +62,7 @@ class EmbeddedResponderTest {
     void enabledResponderStartsWithTheCollectorAndStopsWithIt() throws Exception {
         AtomicInteger closed = new AtomicInteger();
         CollectorConfig.Responder[] seen = new CollectorConfig.Responder[1];
-        ResponderFactory factory = (config, registry, group) -> {
+        ResponderFactory factory = (config, keys, registry, group) -> {
             seen[0] = config;
             return List.of(new UdpPart(closed));
         };
@@ -84,7 +84,7 @@ class EmbeddedResponderTest {
     void disabledResponderIsNotStarted() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         try (Collector c = Collector.start(config(false), Collector.Options.defaults()
-                .withResponders((config, registry, group) -> {
+                .withResponders((config, keys, registry, group) -> {
                     calls.incrementAndGet();
                     return List.of();
                 }))) {
@@ -98,7 +98,7 @@ class EmbeddedResponderTest {
     void responderThatCannotStartStopsTheCollectorWithTheReason() throws Exception {
         CollectorConfig config = config(true);
         CollectorStartException e = assertThrows(CollectorStartException.class, () -> Collector.start(config,
-                Collector.Options.defaults().withResponders((c, registry, group) -> {
+                Collector.Options.defaults().withResponders((c, keys, registry, group) -> {
                     throw new IllegalStateException("STAMP port 862 is taken; change responder.stamp_port");
                 })));
         assertEquals("cannot start the embedded responder: STAMP port 862 is taken; change responder.stamp_port",

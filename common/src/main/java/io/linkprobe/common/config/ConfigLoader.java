@@ -119,7 +119,7 @@ public final class ConfigLoader {
                 return name + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
             }
         }
-        if (path.isEmpty() && e instanceof ValueInstantiationException) {
+        if (e instanceof ValueInstantiationException) {
             return name + ": ";
         }
         return where(name, e);

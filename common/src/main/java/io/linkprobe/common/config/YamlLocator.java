@@ -20,7 +20,10 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 final class YamlLocator {
     private YamlLocator() {}
 
-    /** Path elements are field names (String) or list indexes (Integer). Returns null if not found. */
+    /**
+     * Path elements are field names (String) or list indexes (Integer). Returns null if the path
+     * is not in the text (a required key that is missing has no line to point at).
+     */
     static Mark locate(String text, List<Object> path) {
         Node node;
         try {
@@ -35,7 +38,7 @@ final class YamlLocator {
         for (Object element : path) {
             if (element instanceof Integer i && node instanceof SequenceNode seq) {
                 if (i < 0 || i >= seq.getValue().size()) {
-                    return mark;
+                    return null;
                 }
                 node = seq.getValue().get(i);
                 mark = node.getStartMark();
@@ -48,12 +51,12 @@ final class YamlLocator {
                     }
                 }
                 if (found == null) {
-                    return mark;
+                    return null;
                 }
                 mark = found.getKeyNode().getStartMark();
                 node = found.getValueNode();
             } else {
-                return mark;
+                return null;
             }
         }
         return mark;

@@ -1,0 +1,101 @@
+package io.linkprobe.collector.responder;
+
+import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.collector.metrics.LinkprobeMeter;
+import io.linkprobe.collector.metrics.Meters;
+import io.linkprobe.common.stamp.ReflectorOptions;
+import io.linkprobe.common.stamp.StampReflector;
+import io.linkprobe.common.throughput.KeyLookup;
+import io.linkprobe.common.throughput.ServerOptions;
+import io.linkprobe.common.throughput.ThroughputServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The embedded responder from {@code common}: a stateful STAMP reflector on {@code stamp_port}
+ * and a throughput server on {@code throughput_port} that accepts tests signed with a site's token.
+ * Both bind the HTTP listener's address.
+ */
+public final class CommonResponders implements ResponderFactory {
+    private final String bindAddress;
+
+    public CommonResponders() {
+        this("0.0.0.0");
+    }
+
+    public CommonResponders(String bindAddress) {
+        this.bindAddress = bindAddress;
+    }
+
+    @Override
+    public List<ResponderPart> start(CollectorConfig.Responder config, KeyLookup keys, MeterRegistry registry,
+            EventLoopGroup group) throws Exception {
+        List<ResponderPart> parts = new ArrayList<>(2);
+        try {
+            StampReflector reflector = bind("udp", config.stampPort(), () -> StampReflector.start(group,
+                    new InetSocketAddress(bindAddress, config.stampPort()), ReflectorOptions.defaults()));
+            parts.add(part(ResponderPart.STAMP, reflector.localPort(), reflector::close));
+            Meters.functionCounter(registry, LinkprobeMeter.RESPONDER_STAMP_REFLECTED, reflector, StampReflector::reflectedTotal);
+            Meters.functionCounter(registry, LinkprobeMeter.RESPONDER_STAMP_MALFORMED, reflector, StampReflector::malformedTotal);
+            Meters.gauge(registry, LinkprobeMeter.RESPONDER_STAMP_SESSIONS, reflector, StampReflector::activeSessions);
+
+            ServerOptions options = ServerOptions.defaults()
+                    .withMaxConcurrentTests(config.maxConcurrentTests())
+                    .withKeys(keys);
+            ThroughputServer server = bind("tcp", config.throughputPort(), () -> ThroughputServer.start(group,
+                    new InetSocketAddress(bindAddress, config.throughputPort()), options));
+            parts.add(part(ResponderPart.THROUGHPUT, server.localPort(), server::close));
+            Meters.gauge(registry, LinkprobeMeter.RESPONDER_THROUGHPUT_RUNNING, server, s -> s.status().runningTests());
+            Meters.gauge(registry, LinkprobeMeter.RESPONDER_THROUGHPUT_QUEUE, server, s -> s.status().queueLength());
+            return parts;
+        } catch (Exception e) {
+            parts.forEach(ResponderPart::close);
+            throw e;
+        }
+    }
+
+    private interface Starter<T> {
+        T start() throws Exception;
+    }
+
+    private <T> T bind(String proto, int port, Starter<T> starter) throws Exception {
+        try {
+            return starter.start();
+        } catch (Exception e) {
+            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            String where = proto + " port " + port;
+            if (m.contains("permission denied")) {
+                throw new Exception("cannot listen on " + where + ": permission denied; grant CAP_NET_BIND_SERVICE "
+                        + "(deploy/systemd does) or set responder." + (proto.equals("udp") ? "stamp_port" : "throughput_port")
+                        + " above 1023", e);
+            }
+            if (m.contains("address already in use")) {
+                throw new Exception("cannot listen on " + where + ": another program uses it; stop it or change the "
+                        + "responder port in the config", e);
+            }
+            throw new Exception("cannot listen on " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ResponderPart part(String name, int port, Runnable close) {
+        return new ResponderPart() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int port() {
+                return port;
+            }
+
+            @Override
+            public void close() {
+                close.run();
+            }
+        };
+    }
+}
