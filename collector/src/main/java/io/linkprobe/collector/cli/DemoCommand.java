@@ -1,0 +1,140 @@
+package io.linkprobe.collector.cli;
+
+import io.linkprobe.agent.config.AgentConfig;
+import io.linkprobe.agent.config.LatencySettings;
+import io.linkprobe.agent.config.TargetConfig;
+import io.linkprobe.agent.config.ThroughputSettings;
+import io.linkprobe.agent.runtime.AgentRuntime;
+import io.linkprobe.agent.runtime.AgentState;
+import io.linkprobe.collector.Collector;
+import io.linkprobe.collector.CollectorMain;
+import io.linkprobe.collector.CollectorStartException;
+import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.collector.responder.CommonResponders;
+import io.linkprobe.collector.responder.ResponderPart;
+import io.linkprobe.common.config.ConfigException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A whole linkprobe on loopback in one process: a collector with its embedded responder (on
+ * unprivileged ports) and an agent for site {@code demo} measuring towards it with short windows,
+ * so /metrics fills within seconds. Everything lives in a temporary directory removed on exit.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run a collector and an in-process agent (site 'demo') on loopback; Ctrl-C stops both.")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--http-port", defaultValue = "9862", paramLabel = "PORT",
+            description = "collector HTTP port on 127.0.0.1 (default ${DEFAULT-VALUE}); 0 = any free port")
+    int httpPort;
+
+    @Option(names = "--window", defaultValue = "5s", paramLabel = "DURATION",
+            description = "the agent's window (default ${DEFAULT-VALUE}; production uses 60s)")
+    String window;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("linkprobe-demo-");
+        } catch (IOException e) {
+            System.err.println("cannot create a temporary directory (" + e.getMessage() + "); set java.io.tmpdir to a writable place.");
+            return CollectorMain.EXIT_FAILURE;
+        }
+        Collector collector = null;
+        AgentRuntime agent = null;
+        try {
+            String token = Tokens.newToken();
+            Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine(token, "demo") + "\n");
+            CollectorConfig config = CollectorConfig.defaults(tokens)
+                    .withHttp(CollectorConfig.Http.loopback(httpPort))
+                    .withArchive(new CollectorConfig.Archive(dir.resolve("archive.db"), null))
+                    // Any free ports: the demo must not need root (862) nor clash with a real responder.
+                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 1));
+            collector = Collector.start(config, Collector.Options.defaults().withResponders(new CommonResponders("127.0.0.1")));
+            int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
+            int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
+
+            agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort), token,
+                    AgentState.open(dir.resolve("agent"), null), io.linkprobe.common.cli.ExitCodes.version(Collector.class));
+
+            String base = "http://127.0.0.1:" + collector.httpPort();
+            System.out.println("linkprobe demo running (site 'demo', " + window + " windows):");
+            System.out.println("  status page   " + base + "/");
+            System.out.println("  metrics       " + base + "/metrics");
+            System.out.println("  sites (JSON)  " + base + "/api/v1/sites");
+            System.out.println("  responder     STAMP udp 127.0.0.1:" + stampPort + ", throughput tcp 127.0.0.1:" + throughputPort);
+            System.out.println("First latency window in ~" + window + "; first throughput test within a minute. Ctrl-C stops.");
+            System.out.flush();
+
+            CountDownLatch stop = new CountDownLatch(1);
+            Collector c = collector;
+            AgentRuntime a = agent;
+            CountDownLatch closed = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                a.close();
+                c.close();
+                deleteQuietly(dir);
+                closed.countDown();
+            }, "demo-shutdown"));
+            stop.await();
+            closed.await();
+            return CollectorMain.EXIT_OK;
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            close(agent, collector, dir);
+            return CollectorMain.EXIT_USAGE;
+        } catch (CollectorStartException e) {
+            System.err.println(e.getMessage() + (httpPort == 9862 ? " (try --http-port 0)" : ""));
+            close(agent, collector, dir);
+            return CollectorMain.EXIT_FAILURE;
+        } catch (IOException e) {
+            System.err.println("cannot prepare the demo in " + dir + " (" + e.getMessage() + ").");
+            close(agent, collector, dir);
+            return CollectorMain.EXIT_FAILURE;
+        }
+    }
+
+    private AgentConfig agentConfig(Path dir, int httpPort, int stampPort, int throughputPort) {
+        Duration windowDuration = io.linkprobe.common.config.Durations.parse(window);
+        TargetConfig target = new TargetConfig("collector", "127.0.0.1", stampPort, throughputPort, httpPort);
+        // Short, capped throughput tests every minute: loopback runs at many Gbit/s.
+        ThroughputSettings throughput = new ThroughputSettings(true, Duration.ofMinutes(1), Duration.ofSeconds(3),
+                1, "both", 512L << 20, 0L, null);
+        return new AgentConfig("demo", null, dir.resolve("agent"),
+                new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null),
+                Map.of("region", "demo", "link", "loopback"), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
+                new LatencySettings(Duration.ofMillis(100), null, null, null), throughput, null, List.of(target));
+    }
+
+    private static void close(AgentRuntime agent, Collector collector, Path dir) {
+        if (agent != null) {
+            agent.close();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+        deleteQuietly(dir);
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temp directory is harmless.
+        }
+    }
+}

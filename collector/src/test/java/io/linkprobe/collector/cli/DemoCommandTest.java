@@ -1,0 +1,75 @@
+package io.linkprobe.collector.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's demo, as a separate process: within 15 s of start /metrics shows RTT observations
+ * for site "demo", and SIGTERM (what Ctrl-C amounts to) stops it cleanly.
+ */
+class DemoCommandTest {
+    private static final Pattern RTT_COUNT =
+            Pattern.compile("(?m)^linkprobe_rtt_seconds_count\\{site=\"demo\",target=\"collector\"} (\\d+)");
+
+    @Test
+    void demoShowsRttForSiteDemoWithinFifteenSecondsAndStopsOnSigterm() throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "io.linkprobe.collector.CollectorMain", "demo", "--http-port", "0", "--window", "2s"))
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String metricsUrl = null;
+            StringBuilder seen = new StringBuilder();
+            long started = System.nanoTime();
+            for (String line; (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                Matcher m = Pattern.compile("metrics\\s+(http://\\S+/metrics)").matcher(line);
+                if (m.find()) {
+                    metricsUrl = m.group(1);
+                    break;
+                }
+            }
+            assertNotNull(metricsUrl, "demo printed no metrics URL:\n" + seen);
+            Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+            drain.setDaemon(true);
+            drain.start();
+
+            HttpClient http = HttpClient.newHttpClient();
+            long count = 0;
+            while (System.nanoTime() - started < TimeUnit.SECONDS.toNanos(15) && count == 0) {
+                String body = http.send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                Matcher m = RTT_COUNT.matcher(body);
+                count = m.find() ? Long.parseLong(m.group(1)) : 0;
+                if (count == 0) {
+                    Thread.sleep(500);
+                }
+            }
+            assertTrue(count > 0, "no RTT observations for site demo within 15 s");
+
+            p.destroy();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS), "demo did not stop on SIGTERM");
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+        assertFalse(p.isAlive());
+    }
+}
