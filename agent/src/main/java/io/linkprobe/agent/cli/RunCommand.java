@@ -32,7 +32,12 @@ public final class RunCommand implements Callable<Integer> {
             throw new ConfigException("state_dir " + cfg.stateDir() + " is not writable (" + e.getMessage()
                     + "); create it for the agent's user or set state_dir in " + config + ".");
         }
-        AgentRuntime runtime = AgentRuntime.start(cfg, token, state, ExitCodes.version(AgentMain.class));
+        AgentRuntime runtime;
+        try {
+            runtime = AgentRuntime.start(cfg, token, state, ExitCodes.version(AgentMain.class));
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage() + "; set spool.path in " + config + " to a writable file.");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             runtime.close();

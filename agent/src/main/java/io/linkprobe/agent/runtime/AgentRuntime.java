@@ -5,15 +5,15 @@ import io.linkprobe.agent.config.TargetConfig;
 import io.linkprobe.agent.probe.ConnectProber;
 import io.linkprobe.agent.probe.ThroughputProber;
 import io.linkprobe.agent.push.Backoff;
-import io.linkprobe.agent.push.MemoryOutbox;
-import io.linkprobe.agent.push.Outbox;
 import io.linkprobe.agent.push.Pusher;
+import io.linkprobe.agent.push.SqliteSpool;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running agent: continuous STAMP sessions summarised per window, scheduled connect and
- * throughput probes, and the pusher, all feeding one {@link Outbox}.
+ * throughput probes, and the pusher, all feeding one durable {@link SqliteSpool}.
  *
  * <p>Threads: one Netty event loop for every socket (an agent on a gateway needs no more), one
  * scheduler thread for windows and probes, and the pusher's own thread, which may block on HTTP.
@@ -41,14 +41,14 @@ public final class AgentRuntime implements AutoCloseable {
     private final EventLoopGroup group;
     private final ScheduledExecutorService scheduler;
     private final LatencySessions sessions;
-    private final Outbox outbox;
+    private final SqliteSpool outbox;
     private final Pusher pusher;
     private final ConnectProber connectProber;
     private final ThroughputProber throughputProber;
     private final ThroughputBudget budget;
     private final long startNanos = System.nanoTime();
 
-    private AgentRuntime(AgentConfig config, String token, AgentState state, String version) {
+    private AgentRuntime(AgentConfig config, String token, AgentState state, String version, SqliteSpool spool) {
         this.config = config;
         this.group = Transports.group(1, "linkprobe-io");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -57,7 +57,7 @@ public final class AgentRuntime implements AutoCloseable {
             return t;
         });
         this.sessions = new LatencySessions(group, config);
-        this.outbox = new MemoryOutbox(20_000, state::nextSequence);
+        this.outbox = spool;
         AgentIdentity identity = new AgentIdentity(config.site(), state.agentId(), UUID.randomUUID().toString(), version,
                 config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
                         config.expected().upBytesPerSecond()));
@@ -68,9 +68,17 @@ public final class AgentRuntime implements AutoCloseable {
         this.budget = new ThroughputBudget(config.throughput().maxBytesPerDay());
     }
 
-    /** Starts measuring and pushing; returns at once. */
-    public static AgentRuntime start(AgentConfig config, String token, AgentState state, String version) {
-        AgentRuntime rt = new AgentRuntime(config, token, state, version);
+    /**
+     * Opens the spool, starts measuring and pushing; returns at once.
+     *
+     * @throws IOException if the spool cannot be opened (the message names the file)
+     */
+    public static AgentRuntime start(AgentConfig config, String token, AgentState state, String version)
+            throws IOException {
+        java.nio.file.Path path = config.spool().path() != null ? config.spool().path()
+                : config.stateDir().resolve("spool.db");
+        SqliteSpool spool = SqliteSpool.open(path, config.spool().maxBytes(), state::nextSequence);
+        AgentRuntime rt = new AgentRuntime(config, token, state, version, spool);
         rt.startAll();
         return rt;
     }
@@ -160,8 +168,8 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     /**
-     * Stops probing, queues the partial window and gives the pusher a moment to deliver it; what is
-     * left is lost with the in-memory outbox (the durable spool keeps it).
+     * Stops probing, spools the partial window and gives the pusher a moment to deliver it; what
+     * is not delivered stays in the spool for the next start.
      */
     @Override
     public void close() {
@@ -177,6 +185,7 @@ public final class AgentRuntime implements AutoCloseable {
             }
         }
         pusher.close();
+        outbox.close();
         sessions.close();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

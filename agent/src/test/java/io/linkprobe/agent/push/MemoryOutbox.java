@@ -9,18 +9,18 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * An in-memory {@link Outbox}, bounded by sample count; when full, the oldest pending samples are
- * dropped and counted. It does not survive a restart: the durable spool replaces it in production.
+ * An in-memory {@link Outbox} for tests, bounded by sample count; when full, the oldest pending samples are
+ * dropped and counted. Production uses the durable {@link SqliteSpool}.
  * Sequence numbers come from a supplier so they stay increasing across restarts.
  */
-public final class MemoryOutbox implements Outbox {
+final class MemoryOutbox implements Outbox {
     private final int maxSamples;
     private final LongSupplier nextSequence;
     private final Deque<Sample> pending = new ArrayDeque<>();
     private Batch open;
     private long dropped;
 
-    public MemoryOutbox(int maxSamples, LongSupplier nextSequence) {
+    MemoryOutbox(int maxSamples, LongSupplier nextSequence) {
         this.maxSamples = maxSamples;
         this.nextSequence = nextSequence;
     }

@@ -1,0 +1,260 @@
+package io.linkprobe.agent.push;
+
+import io.linkprobe.common.wire.Json;
+import io.linkprobe.common.wire.Sample;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable {@link Outbox}: an SQLite file in the state directory. Every result is committed
+ * (WAL, {@code synchronous=FULL}) before anything tries to push it, and deleted only when the
+ * collector acknowledged its batch, so results survive {@code kill -9} and power loss. A batch's
+ * sequence is written to its rows when the batch is formed, so after a crash the same batch goes
+ * out again under the same sequence and the collector stores it once.
+ *
+ * <p>Bounded by {@code maxBytes} of sample JSON: when full, the oldest results not yet in a batch
+ * are dropped first (then, if one batch alone exceeds the bound, that batch) and counted; the count
+ * survives restarts. Late results keep their measurement timestamps: they are in the JSON.
+ *
+ * <pre>
+ * samples(id INTEGER PRIMARY KEY AUTOINCREMENT, batch_seq INTEGER NULL, json BLOB, bytes INTEGER)
+ * meta(key TEXT PRIMARY KEY, value INTEGER)       -- 'dropped_total'
+ * </pre>
+ */
+public final class SqliteSpool implements Outbox, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SqliteSpool.class);
+
+    private final Connection db;
+    private final long maxBytes;
+    private final LongSupplier nextSequence;
+    private long bytes;
+    private long count;
+    private long dropped;
+
+    private SqliteSpool(Connection db, long maxBytes, LongSupplier nextSequence) throws SQLException {
+        this.db = db;
+        this.maxBytes = maxBytes;
+        this.nextSequence = nextSequence;
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=FULL");
+            s.execute("CREATE TABLE IF NOT EXISTS samples (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    + "batch_seq INTEGER, json BLOB NOT NULL, bytes INTEGER NOT NULL)");
+            s.execute("CREATE INDEX IF NOT EXISTS samples_batch ON samples(batch_seq)");
+            s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+            try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(bytes), 0), COUNT(*) FROM samples")) {
+                rs.next();
+                bytes = rs.getLong(1);
+                count = rs.getLong(2);
+            }
+            try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'dropped_total'")) {
+                dropped = rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+        db.setAutoCommit(false);
+    }
+
+    /** Opens (creating if needed) the spool file; the parent directory must exist or be creatable. */
+    public static SqliteSpool open(Path file, long maxBytes, LongSupplier nextSequence) throws IOException {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SqliteSpool spool = new SqliteSpool(DriverManager.getConnection("jdbc:sqlite:" + file), maxBytes, nextSequence);
+            if (spool.count > 0) {
+                log.info("Spool {} holds {} results ({} bytes) from before; they will be pushed first", file,
+                        spool.count, spool.bytes);
+            }
+            return spool;
+        } catch (SQLException e) {
+            throw new IOException("cannot open the spool " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void add(Sample sample) {
+        byte[] json;
+        try {
+            json = Json.mapper().writeValueAsBytes(sample);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode a sample", e);
+        }
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO samples (json, bytes) VALUES (?, ?)")) {
+            ps.setBytes(1, json);
+            ps.setLong(2, json.length);
+            ps.executeUpdate();
+            bytes += json.length;
+            count++;
+            enforceBound();
+            db.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new IllegalStateException("cannot write to the spool: " + e.getMessage(), e);
+        }
+        notifyAll();
+    }
+
+    /** Drops the oldest unbatched results until under the bound; the open batch goes last. */
+    private void enforceBound() throws SQLException {
+        while (bytes > maxBytes) {
+            long id;
+            long size;
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT id, bytes FROM samples WHERE batch_seq IS NULL ORDER BY id LIMIT 1")) {
+                if (!rs.next()) {
+                    break;
+                }
+                id = rs.getLong(1);
+                size = rs.getLong(2);
+            }
+            delete("DELETE FROM samples WHERE id = ?", id);
+            bytes -= size;
+            count--;
+            dropped++;
+        }
+        if (bytes > maxBytes) {
+            long removed = delete("DELETE FROM samples WHERE batch_seq IS NOT NULL", -1);
+            dropped += removed;
+            recount();
+        }
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO meta (key, value) VALUES ('dropped_total', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            ps.setLong(1, dropped);
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public synchronized Optional<Batch> nextBatch(int maxSamples) {
+        try {
+            Optional<Batch> open = openBatch();
+            if (open.isPresent() || count == 0) {
+                return open;
+            }
+            long seq = nextSequence.getAsLong();
+            try (PreparedStatement ps = db.prepareStatement("UPDATE samples SET batch_seq = ? WHERE id IN "
+                    + "(SELECT id FROM samples WHERE batch_seq IS NULL ORDER BY id LIMIT ?)")) {
+                ps.setLong(1, seq);
+                ps.setInt(2, maxSamples);
+                ps.executeUpdate();
+            }
+            db.commit();
+            return openBatch();
+        } catch (SQLException | IOException e) {
+            rollbackQuietly();
+            throw new IllegalStateException("cannot read the spool: " + e.getMessage(), e);
+        }
+    }
+
+    private Optional<Batch> openBatch() throws SQLException, IOException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT batch_seq, json FROM samples WHERE batch_seq = "
+                     + "(SELECT MIN(batch_seq) FROM samples WHERE batch_seq IS NOT NULL) ORDER BY id")) {
+            List<Sample> samples = new ArrayList<>();
+            long seq = -1;
+            while (rs.next()) {
+                seq = rs.getLong(1);
+                samples.add(Json.mapper().readValue(rs.getBytes(2), Sample.class));
+            }
+            return samples.isEmpty() ? Optional.empty() : Optional.of(new Batch(seq, List.copyOf(samples)));
+        }
+    }
+
+    @Override
+    public synchronized void remove(long sequence) {
+        try {
+            delete("DELETE FROM samples WHERE batch_seq = ?", sequence);
+            db.commit();
+            recount();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new IllegalStateException("cannot delete from the spool: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void shrink(long sequence, int keep) {
+        try (PreparedStatement ps = db.prepareStatement("UPDATE samples SET batch_seq = NULL WHERE batch_seq = ? "
+                + "AND id NOT IN (SELECT id FROM samples WHERE batch_seq = ? ORDER BY id LIMIT ?)")) {
+            ps.setLong(1, sequence);
+            ps.setLong(2, sequence);
+            ps.setInt(3, keep);
+            ps.executeUpdate();
+            db.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new IllegalStateException("cannot update the spool: " + e.getMessage(), e);
+        }
+    }
+
+    private long delete(String sql, long arg) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            if (arg >= 0 && sql.contains("?")) {
+                ps.setLong(1, arg);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private void recount() throws SQLException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(bytes), 0), COUNT(*) FROM samples")) {
+            rs.next();
+            bytes = rs.getLong(1);
+            count = rs.getLong(2);
+        }
+    }
+
+    @Override
+    public synchronized long pendingSamples() {
+        return count;
+    }
+
+    @Override
+    public synchronized long approximateBytes() {
+        return bytes;
+    }
+
+    @Override
+    public synchronized long droppedTotal() {
+        return dropped;
+    }
+
+    @Override
+    public synchronized void awaitSamples(long timeoutMillis) throws InterruptedException {
+        if (count == 0) {
+            wait(timeoutMillis);
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            db.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            log.warn("closing the spool failed: {}", e.getMessage());
+        }
+    }
+}
