@@ -3,6 +3,7 @@ package io.linkprobe.collector.responder;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.metrics.LinkprobeMeter;
 import io.linkprobe.collector.metrics.Meters;
+import io.linkprobe.common.net.BindFailure;
 import io.linkprobe.common.stamp.ReflectorOptions;
 import io.linkprobe.common.stamp.StampReflector;
 import io.linkprobe.common.throughput.KeyLookup;
@@ -65,18 +66,8 @@ public final class CommonResponders implements ResponderFactory {
         try {
             return starter.start();
         } catch (Exception e) {
-            String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            String where = proto + " port " + port;
-            if (m.contains("permission denied")) {
-                throw new Exception("cannot listen on " + where + ": permission denied; grant CAP_NET_BIND_SERVICE "
-                        + "(deploy/systemd does) or set responder." + (proto.equals("udp") ? "stamp_port" : "throughput_port")
-                        + " above 1023", e);
-            }
-            if (m.contains("address already in use")) {
-                throw new Exception("cannot listen on " + where + ": another program uses it; stop it or change the "
-                        + "responder port in the config", e);
-            }
-            throw new Exception("cannot listen on " + where + ": " + e.getMessage(), e);
+            String setting = "responder." + (proto.equals("udp") ? "stamp_port" : "throughput_port");
+            throw new Exception(BindFailure.explain(proto, new InetSocketAddress(bindAddress, port), e, setting), e);
         }
     }
 

@@ -1,0 +1,29 @@
+package io.linkprobe.common.net;
+
+import java.net.InetSocketAddress;
+import java.util.Locale;
+
+/** Turns the usual reasons a listener cannot bind into one sentence with the fix. */
+public final class BindFailure {
+    private BindFailure() {}
+
+    /**
+     * @param proto "udp" or "tcp"
+     * @param portSetting how the user changes the port, e.g. "--stamp-port" or "responder.stamp_port"
+     */
+    public static String explain(String proto, InetSocketAddress at, Throwable e, String portSetting) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        String where = proto + " port " + at.getPort() + " on " + at.getHostString();
+        if (m.contains("permission denied") || m.contains("eacces")) {
+            return "cannot listen on " + where + ": permission denied; grant CAP_NET_BIND_SERVICE (deploy/systemd does) "
+                    + "or set " + portSetting + " above 1023.";
+        }
+        if (m.contains("address already in use") || m.contains("eaddrinuse")) {
+            return "cannot listen on " + where + ": another program already uses it; stop it or change " + portSetting + ".";
+        }
+        if (m.contains("cannot assign") || m.contains("eaddrnotavail")) {
+            return "cannot listen on " + where + ": that address is not on this machine; bind one of its addresses or 0.0.0.0.";
+        }
+        return "cannot listen on " + where + ": " + e.getMessage() + ".";
+    }
+}
