@@ -7,6 +7,8 @@ import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stamp.SenderOptions;
 import io.linkprobe.common.stamp.StampSender;
 import io.linkprobe.common.throughput.Direction;
+import io.linkprobe.common.throughput.ServerStatus;
+import io.linkprobe.common.throughput.ThroughputClient;
 import io.linkprobe.common.throughput.ThroughputKeys;
 import io.linkprobe.common.throughput.ThroughputRequest;
 import io.linkprobe.common.wire.Json;
@@ -81,6 +83,9 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--key-id", defaultValue = "", paramLabel = "ID", description = "key id: the site name when testing against a collector's responder")
     String keyId;
 
+    @Option(names = "--status", description = "only ask the throughput responder how busy it is (running tests, queue length)")
+    boolean statusOnly;
+
     @Option(names = "--json", description = "print one JSON object instead of the summary")
     boolean json;
 
@@ -100,6 +105,9 @@ public final class TestCommand implements Callable<Integer> {
         String secret = readSecret();
         EventLoopGroup group = Transports.group(1, "linkprobe-test");
         try {
+            if (statusOnly) {
+                return printStatus(group, address);
+            }
             LatencyWindow latency = measureLatency(group, new InetSocketAddress(address, stampPort));
             List<ThroughputResult> results = directions.isEmpty() ? List.of()
                     : measureThroughput(group, address, directions, secret);
@@ -113,6 +121,24 @@ public final class TestCommand implements Callable<Integer> {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
+    }
+
+    private int printStatus(EventLoopGroup group, InetAddress address) throws java.io.IOException {
+        ServerStatus status;
+        try {
+            status = new ThroughputClient(group).status(address.getHostAddress(), throughputPort, Duration.ofSeconds(5))
+                    .toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw new UserException("cannot ask " + host + ":" + throughputPort + " for its status: " + rootMessage(e)
+                    + "; check that a linkprobe responder listens there.");
+        }
+        if (json) {
+            System.out.println(Json.mapper().writeValueAsString(status));
+        } else {
+            System.out.println("responder " + host + ":" + throughputPort + ": " + status.runningTests() + " of "
+                    + status.maxConcurrentTests() + " test(s) running, " + status.queueLength() + " waiting");
+        }
+        return ExitCodes.OK;
     }
 
     private void validate() {

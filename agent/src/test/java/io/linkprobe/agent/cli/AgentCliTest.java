@@ -134,6 +134,16 @@ class AgentCliTest {
     }
 
     @Test
+    void statusQueryReportsTheResponderIdle() throws Exception {
+        Run r = run("test", "127.0.0.1", "--throughput-port", String.valueOf(server.localPort()), "--status", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        assertEquals(0, j.get("running_tests").asInt());
+        assertEquals(0, j.get("queue_length").asInt());
+        assertEquals(1, j.get("max_concurrent_tests").asInt());
+    }
+
+    @Test
     void badFlagIsExitTwo() {
         Run r = run("test", "127.0.0.1", "--direction", "sideways");
         assertEquals(2, r.code());
