@@ -23,11 +23,14 @@ final class Page {
             header a, a { color: #0b4f9c; }
             h2 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
             table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-            th, td { padding: .3rem .6rem; text-align: left; vertical-align: top; border-bottom: 1px solid #e3e6ea; }
+            th, td { padding: .3rem .6rem; text-align: left; vertical-align: top; border-bottom: 1px solid #e3e6ea;
+              white-space: nowrap; }
+            td .wrap, td.wrap { white-space: normal; }
+            td.wrap { min-width: 16em; max-width: 32em; }
             th { background: #eef1f4; position: sticky; top: 0; white-space: nowrap; }
             th a { color: #1a1a1a; text-decoration: none; }
             th a:hover { text-decoration: underline; }
-            td.num { text-align: right; white-space: nowrap; }
+            td.num, th.num { text-align: right; }
             tbody tr:nth-child(even) { background: #f8f9fa; }
             .small { font-size: .82rem; color: #555; }
             .badge { display: inline-block; min-width: 5.5em; text-align: center; border-radius: 3px;

@@ -18,7 +18,7 @@ final class Plot {
     private static final long[] TICK_STEPS = {HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR};
     private static final int LEFT = 48;
     private static final int RIGHT = 10;
-    private static final int TOP = 8;
+    private static final int TOP = 18;
     private static final int BOTTOM = 20;
 
     private record Series(String name, String color, boolean dashed, boolean markers, long[] times, double[] values) {}
@@ -98,8 +98,11 @@ final class Plot {
         for (Reference r : references) {
             max = Math.max(max, r.value);
         }
-        double yMax = niceCeiling(max);
-        Frame f = new Frame(width - LEFT - RIGHT, height - TOP - BOTTOM, yMax);
+        // Grid lines at a round step (1, 2 or 5 × 10^k), two to five of them.
+        // A little headroom so that a series at a contract line stays visible above it.
+        double yStep = niceCeiling(max * 1.05 / 4);
+        double yMax = yStep * Math.max(1, Math.ceil(max * 1.05 / yStep));
+        Frame f = new Frame(width - LEFT - RIGHT, height - TOP - BOTTOM, yMax, yStep);
         out.append("<svg class=\"plot\" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\" role=\"img\">");
         axes(out, f);
@@ -116,15 +119,15 @@ final class Plot {
     }
 
     private void axes(StringBuilder out, Frame f) {
-        for (int i = 0; i <= 4; i++) {
-            double v = f.yMax * i / 4;
+        for (int i = 0; i * f.yStep <= f.yMax * 1.000_001; i++) {
+            double v = i * f.yStep;
             String y = Sparkline.fixed(f.y(v));
             out.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + f.w).append("\" y1=\"").append(y)
                     .append("\" y2=\"").append(y).append("\" stroke=\"").append(i == 0 ? "#888" : "#e3e6ea")
                     .append("\"/><text x=\"").append(LEFT - 4).append("\" y=\"").append(y)
                     .append("\" dy=\"4\" text-anchor=\"end\">").append(Format.number(v)).append("</text>");
         }
-        out.append("<text x=\"4\" y=\"").append(TOP + 10).append("\">").append(Html.escape(unit)).append("</text>");
+        out.append("<text x=\"4\" y=\"").append(TOP - 6).append("\">").append(Html.escape(unit)).append("</text>");
         long span = toMillis - fromMillis;
         long step = TICK_STEPS[TICK_STEPS.length - 1];
         for (long candidate : TICK_STEPS) {
@@ -167,10 +170,10 @@ final class Plot {
         }
     }
 
-    /** 1, 2 or 5 times a power of ten, at or above {@code v}; 1 for nothing to show. */
+    /** 1, 2 or 5 times a power of ten, at or above {@code v}; 0.25 for nothing to show. */
     static double niceCeiling(double v) {
         if (!(v > 0)) {
-            return 1;
+            return 0.25;
         }
         double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
         for (double m : new double[] {1, 2, 5, 10}) {
@@ -185,11 +188,13 @@ final class Plot {
         final int w;
         final int h;
         final double yMax;
+        final double yStep;
 
-        Frame(int w, int h, double yMax) {
+        Frame(int w, int h, double yMax, double yStep) {
             this.w = w;
             this.h = h;
             this.yMax = yMax;
+            this.yStep = yStep;
         }
 
         double x(long t) {

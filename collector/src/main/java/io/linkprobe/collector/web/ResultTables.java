@@ -71,7 +71,7 @@ final class ResultTables {
                     t.loaded() == null ? null : t.loaded().grade());
             ThroughputResult.LoadedLatency l = t.loaded();
             out.append("<tr><td>").append(Format.utc(t.endEpochMillis())).append("</td><td>").append(Html.escape(t.target()))
-                    .append("</td><td>").append(Html.escape(t.direction())).append("</td><td>").append(Html.escape(t.result()));
+                    .append("</td><td>").append(Html.escape(t.direction())).append("</td><td class=\"wrap\">").append(Html.escape(t.result()));
             if (t.message() != null) {
                 out.append("<br><span class=\"small\">").append(Html.escape(t.message())).append("</span>");
             }
@@ -100,7 +100,7 @@ final class ResultTables {
                 .append("</tr></thead><tbody>\n");
         for (ConnectResult c : connects) {
             out.append("<tr><td>").append(Format.utc(c.endEpochMillis())).append("</td><td>").append(Html.escape(c.target()))
-                    .append("</td><td>").append(Html.escape(c.host())).append(':').append(c.port()).append("</td><td>")
+                    .append("</td><td>").append(Html.escape(c.host())).append(':').append(c.port()).append("</td><td class=\"wrap\">")
                     .append(c.success() ? "<span class=\"good\">ok</span>"
                             : "<span class=\"bad\">failed</span> " + Html.escape(c.error()))
                     .append("</td><td class=\"num\">").append(micros(c.connectMicros())).append("</td></tr>\n");

@@ -97,7 +97,8 @@ final class SiteTable {
 
     private void heading(StringBuilder out, SiteColumn c) {
         String arrow = c == query.sort() ? (query.descending() ? " ▼" : " ▲") : "";
-        out.append("<th><a href=\"").append(Html.escape(query.sortedBy(c).href())).append("\">").append(c.heading)
+        boolean numeric = c == SiteColumn.RTT || c == SiteColumn.LOSS || c == SiteColumn.DOWN || c == SiteColumn.UP;
+        out.append(numeric ? "<th class=\"num\">" : "<th>").append("<a href=\"").append(Html.escape(query.sortedBy(c).href())).append("\">").append(c.heading)
                 .append(arrow).append("</a></th>");
     }
 
@@ -108,7 +109,7 @@ final class SiteTable {
                 .append("</td><td>").append(Html.escape(r.link())).append("</td><td><span class=\"badge ")
                 .append(Html.escape(v.health())).append("\">").append(Html.escape(v.health())).append("</span>");
         if (v.healthReason() != null) {
-            out.append("<br><span class=\"small\">").append(Html.escape(v.healthReason())).append("</span>");
+            out.append("<br><span class=\"small wrap\">").append(Html.escape(v.healthReason())).append("</span>");
         }
         out.append("</td><td>").append(Format.ago(v.lastSeenEpochMillis(), nowMillis))
                 .append("<br><span class=\"small\">").append(Format.utc(v.lastSeenEpochMillis()))

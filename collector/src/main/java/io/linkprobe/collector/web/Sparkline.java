@@ -42,7 +42,8 @@ final class Sparkline {
                 .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
                 .append("\" role=\"img\"><title>RTT p50, last 24 h: ")
                 .append(max == 0 ? "no replies" : Format.millis(min) + " – " + Format.millis(max))
-                .append("; worst loss ").append(Format.percent(maxLoss)).append("</title>");
+                .append("; worst loss ").append(Format.percent(maxLoss)).append("</title>")
+                .append("<rect width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" fill=\"#f1f3f5\"/>");
         StringBuilder bars = new StringBuilder();
         for (int i = 0; i < n; i++) {
             if (!Double.isNaN(loss[i]) && loss[i] > 0) {

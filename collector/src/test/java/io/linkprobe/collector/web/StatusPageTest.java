@@ -213,7 +213,7 @@ class StatusPageTest {
         assertEquals(4, count(html, "<svg class=\"plot\""), "RTT, loss, throughput and connect plots");
         assertTrue(html.contains("hub p50</span>") && html.contains("hub p90 (dashed)</span>"), html);
         assertTrue(html.contains("contract down (dotted): 80 Mbit/s"), html);
-        assertTrue(html.contains("<td>down</td><td>ok</td><td class=\"num\">78.1 / 80 Mbit/s, 98 %</td>"), html);
+        assertTrue(html.contains("<td>down</td><td class=\"wrap\">ok</td><td class=\"num\">78.1 / 80 Mbit/s, 98 %</td>"), html);
         assertTrue(html.contains("49 ms / 80 ms"), "loaded RTT p50 / p90");
         assertTrue(html.contains("<span class=\"warn\">C</span>"), "grade");
         String recent = html.substring(html.indexOf("Recent latency windows"), html.indexOf("Throughput tests</h2>"));
