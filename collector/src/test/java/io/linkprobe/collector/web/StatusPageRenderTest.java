@@ -56,16 +56,16 @@ class StatusPageRenderTest {
         }
 
         String first = page.render(SiteQuery.DEFAULT);
-        assertEquals(StatusPage.PAGE_SIZE, StatusPageTest.siteOrder(first).size());
+        assertEquals(StatusPage.PAGE_SIZE, Fleet.siteOrder(first).size());
         assertTrue(first.contains("<span>1–200 of 450</span><a href=\"/?page=2\">next ›</a><a href=\"/?page=3\">last »</a>"),
                 first.substring(first.indexOf("class=\"pager\"")));
         String byRttPage3 = page.render(new SiteQuery(null, null, null, null, SiteColumn.RTT, true, 3));
-        assertEquals(50, StatusPageTest.siteOrder(byRttPage3).size());
+        assertEquals(50, Fleet.siteOrder(byRttPage3).size());
         assertTrue(byRttPage3.contains("<a href=\"/?sort=rtt&amp;dir=desc&amp;page=2\">‹ previous</a>"));
         assertTrue(byRttPage3.contains("(page 3 of 3)"));
         String beyond = page.render(new SiteQuery(null, null, null, null, SiteColumn.RTT, true, 99));
-        assertEquals(StatusPageTest.siteOrder(byRttPage3), StatusPageTest.siteOrder(beyond), "a page past the end shows the last");
-        List<String> down = StatusPageTest.siteOrder(first).subList(0, 23);
+        assertEquals(Fleet.siteOrder(byRttPage3), Fleet.siteOrder(beyond), "a page past the end shows the last");
+        List<String> down = Fleet.siteOrder(first).subList(0, 23);
         assertTrue(down.stream().allMatch(s -> Integer.parseInt(s.substring(5)) % 20 == 0), "the 23 silent sites first: " + down);
     }
 

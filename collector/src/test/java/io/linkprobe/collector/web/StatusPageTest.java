@@ -9,11 +9,9 @@ import io.linkprobe.collector.TestCollector;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.PushBatch;
-import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -26,18 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 /** The status page and the site pages of a real collector on port 0, fed through the push API. */
 class StatusPageTest {
     static final String HOSTILE = "<script>alert(1)</script>\"quoted\" 'single' & more";
-    static final Map<String, String> TOKENS = Map.of("leeds-gp", "tok-leeds", "york-hosp", "tok-york",
-            "hull-clinic", "tok-hull", "quiet-site", "tok-quiet", "evil", "tok-evil");
 
     @TempDir
     Path dir;
     TestCollector c;
+    Fleet fleet;
     long now;
 
     @BeforeEach
     void start() throws Exception {
-        c = TestCollector.start(dir, TOKENS);
-        now = c.clock.millis();
+        c = TestCollector.start(dir, Fleet.TOKENS);
+        fleet = new Fleet(c);
+        now = fleet.now;
     }
 
     @AfterEach
@@ -45,55 +43,9 @@ class StatusPageTest {
         c.close();
     }
 
-    static AgentIdentity agent(String site, String region, String link, String version, double downBytesPerSecond) {
-        return new AgentIdentity(site, "agent-" + site, "boot-1", version, Map.of("region", region, "link", link),
-                new AgentIdentity.Contract(downBytesPerSecond, 2_500_000));
-    }
-
-    void push(String site, AgentIdentity agent, long sequence, Sample... samples) throws Exception {
-        HttpResponse<String> r = c.push(TOKENS.get(site), new PushBatch(agent, sequence, List.of(samples)));
-        assertEquals(200, r.statusCode(), r.body());
-    }
-
-    /** leeds: ok with 6 h of history; york: degraded by loss; hull: down (no replies); quiet: no windows. */
-    void pushFleet() throws Exception {
-        AgentIdentity leeds = agent("leeds-gp", "yorkshire", "fttp", "0.1.0", 10_000_000);
-        List<Sample> history = new ArrayList<>();
-        for (int i = 360; i >= 1; i--) {
-            int base = 9_000 + (i % 30) * 100;
-            history.add(Samples.window("hub", now - i * 60_000L, new int[] {base, base + 500, base + 2_000}, 0, 0));
-        }
-        push("leeds-gp", leeds, 1, history.toArray(Sample[]::new));
-        push("leeds-gp", leeds, 2, Samples.throughput("hub", now - 5_000, "down", 9_760_000),
-                Samples.throughput("hub", now - 4_000, "up", 2_400_000));
-        push("york-hosp", agent("york-hosp", "yorkshire", "sogea", "0.1.0", 5_000_000), 1,
-                Samples.window("hub", now - 1_000, new int[] {30_000, 31_000, 32_000, 33_000}, 1, 0),
-                Samples.throughput("hub", now - 4_000, "up", 1_000_000));
-        push("hull-clinic", agent("hull-clinic", "humber", "fttp", "0.1.0", 12_500_000), 1,
-                Samples.window("hub", now - 1_000, new int[0], 3, 2));
-        push("quiet-site", agent("quiet-site", "humber", "adsl", "0.1.0", 1_000_000), 1, Samples.health(now - 1_000, 0));
-    }
-
-    /** Site names in the order the table lists them. */
-    static List<String> siteOrder(String html) {
-        Matcher m = Pattern.compile("<tr><td><a href=\"/sites/[^\"]*\">([^<]*)</a>").matcher(html);
-        List<String> sites = new ArrayList<>();
-        while (m.find()) {
-            sites.add(m.group(1));
-        }
-        return sites;
-    }
-
-    /** The table row of {@code site}. */
-    static String row(String html, String site) {
-        int start = html.indexOf("<tr><td><a href=\"/sites/" + site + "\">");
-        assertTrue(start >= 0, "no row for " + site);
-        return html.substring(start, html.indexOf("</tr>", start));
-    }
-
     @Test
     void pageIsUncachedHtmlWithSummaryAndWorstSitesFirst() throws Exception {
-        pushFleet();
+        fleet.pushFleet();
         HttpResponse<String> page = c.get("/");
 
         assertEquals(200, page.statusCode());
@@ -103,42 +55,42 @@ class StatusPageTest {
         String html = page.body();
         assertTrue(html.contains("<strong>4 sites</strong>"), html);
         assertTrue(html.contains(">2 ok</a>") && html.contains(">1 degraded</a>") && html.contains(">1 down</a>"), html);
-        assertEquals(List.of("hull-clinic", "york-hosp", "leeds-gp", "quiet-site"), siteOrder(html),
+        assertEquals(List.of("hull-clinic", "york-hosp", "leeds-gp", "quiet-site"), Fleet.siteOrder(html),
                 "down, then degraded, then ok; ties by name");
-        String leeds = row(html, "leeds-gp");
+        String leeds = Fleet.row(html, "leeds-gp");
         assertTrue(leeds.contains("78.1 / 80 Mbit/s, 98 %"), leeds);
         assertTrue(leeds.contains("19.2 / 20 Mbit/s, 96 %"), leeds);
         assertTrue(leeds.contains("<span class=\"warn\">C</span>"), "grade C from the throughput samples: " + leeds);
-        assertTrue(row(html, "york-hosp").contains("<span class=\"bad\">8 / 20 Mbit/s, 40 %</span>"),
-                "up at 40 % of contract is red: " + row(html, "york-hosp"));
-        assertTrue(row(html, "york-hosp").contains("<span class=\"bad\">20 %</span> / 0 %"), row(html, "york-hosp"));
-        assertTrue(row(html, "york-hosp").contains("32 ms"), "RTT p50 of the latest window");
+        assertTrue(Fleet.row(html, "york-hosp").contains("<span class=\"bad\">8 / 20 Mbit/s, 40 %</span>"),
+                "up at 40 % of contract is red: " + Fleet.row(html, "york-hosp"));
+        assertTrue(Fleet.row(html, "york-hosp").contains("<span class=\"bad\">20 %</span> / 0 %"), Fleet.row(html, "york-hosp"));
+        assertTrue(Fleet.row(html, "york-hosp").contains("32 ms"), "RTT p50 of the latest window");
     }
 
     @Test
     void sparklineDrawsTheHistoryOfASiteThatHasOne() throws Exception {
-        pushFleet();
+        fleet.pushFleet();
         String html = c.get("/").body();
 
-        String leeds = row(html, "leeds-gp");
+        String leeds = Fleet.row(html, "leeds-gp");
         Matcher path = Pattern.compile("<svg class=\"spark\"[^>]*>.*<path d=\"([^\"]+)\"").matcher(leeds);
         assertTrue(path.find(), leeds);
         // 6 h of windows fill 24 or 25 of the 96 quarter-hour buckets: one line of that many points.
         int points = path.group(1).split("[ML]").length - 1;
         assertTrue(points >= 24 && points <= 25, points + " points in " + path.group(1));
-        assertFalse(row(html, "quiet-site").contains("<svg"), "no history, no sparkline");
-        assertTrue(row(html, "quiet-site").contains("no data"));
+        assertFalse(Fleet.row(html, "quiet-site").contains("<svg"), "no history, no sparkline");
+        assertTrue(Fleet.row(html, "quiet-site").contains("no data"));
     }
 
     @Test
     void filtersByRegionLinkAndHealthAndOffersTheValuesPresent() throws Exception {
-        pushFleet();
+        fleet.pushFleet();
 
-        assertEquals(List.of("york-hosp", "leeds-gp"), siteOrder(c.get("/?region=yorkshire").body()));
-        assertEquals(List.of("hull-clinic", "leeds-gp"), siteOrder(c.get("/?link=fttp").body()));
-        assertEquals(List.of("hull-clinic"), siteOrder(c.get("/?region=humber&link=fttp").body()));
-        assertEquals(List.of("leeds-gp", "quiet-site"), siteOrder(c.get("/?health=ok").body()));
-        assertEquals(List.of("york-hosp"), siteOrder(c.get("/?q=YORK").body()));
+        assertEquals(List.of("york-hosp", "leeds-gp"), Fleet.siteOrder(c.get("/?region=yorkshire").body()));
+        assertEquals(List.of("hull-clinic", "leeds-gp"), Fleet.siteOrder(c.get("/?link=fttp").body()));
+        assertEquals(List.of("hull-clinic"), Fleet.siteOrder(c.get("/?region=humber&link=fttp").body()));
+        assertEquals(List.of("leeds-gp", "quiet-site"), Fleet.siteOrder(c.get("/?health=ok").body()));
+        assertEquals(List.of("york-hosp"), Fleet.siteOrder(c.get("/?q=YORK").body()));
         String html = c.get("/?region=humber").body();
         assertTrue(html.contains("<option value=\"humber\" selected>humber</option>"), html);
         assertTrue(html.contains("<option value=\"yorkshire\">yorkshire</option>"));
@@ -149,19 +101,19 @@ class StatusPageTest {
 
     @Test
     void sortsByEachColumnBothWaysWithLinksThatKeepTheFilter() throws Exception {
-        pushFleet();
+        fleet.pushFleet();
 
-        assertEquals(List.of("hull-clinic", "leeds-gp", "quiet-site", "york-hosp"), siteOrder(c.get("/?sort=site").body()));
+        assertEquals(List.of("hull-clinic", "leeds-gp", "quiet-site", "york-hosp"), Fleet.siteOrder(c.get("/?sort=site").body()));
         assertEquals(List.of("york-hosp", "quiet-site", "leeds-gp", "hull-clinic"),
-                siteOrder(c.get("/?sort=site&dir=desc").body()));
-        assertEquals(List.of("york-hosp", "leeds-gp", "hull-clinic", "quiet-site"), siteOrder(c.get("/?sort=rtt").body()),
+                Fleet.siteOrder(c.get("/?sort=site&dir=desc").body()));
+        assertEquals(List.of("york-hosp", "leeds-gp", "hull-clinic", "quiet-site"), Fleet.siteOrder(c.get("/?sort=rtt").body()),
                 "highest RTT first; sites without any last");
         assertEquals(List.of("leeds-gp", "york-hosp", "hull-clinic", "quiet-site"),
-                siteOrder(c.get("/?sort=rtt&dir=asc").body()), "without RTT stays last ascending too");
-        assertEquals(List.of("hull-clinic", "york-hosp", "leeds-gp", "quiet-site"), siteOrder(c.get("/?sort=loss").body()));
-        assertEquals(List.of("leeds-gp", "hull-clinic", "quiet-site", "york-hosp"), siteOrder(c.get("/?sort=down").body()),
+                Fleet.siteOrder(c.get("/?sort=rtt&dir=asc").body()), "without RTT stays last ascending too");
+        assertEquals(List.of("hull-clinic", "york-hosp", "leeds-gp", "quiet-site"), Fleet.siteOrder(c.get("/?sort=loss").body()));
+        assertEquals(List.of("leeds-gp", "hull-clinic", "quiet-site", "york-hosp"), Fleet.siteOrder(c.get("/?sort=down").body()),
                 "only leeds has a test; the rest by name");
-        assertEquals(List.of("hull-clinic", "quiet-site", "leeds-gp", "york-hosp"), siteOrder(c.get("/?sort=region").body()));
+        assertEquals(List.of("hull-clinic", "quiet-site", "leeds-gp", "york-hosp"), Fleet.siteOrder(c.get("/?sort=region").body()));
         String filtered = c.get("/?region=yorkshire&sort=rtt").body();
         assertTrue(filtered.contains("<a href=\"/?region=yorkshire&amp;sort=rtt&amp;dir=asc\">RTT p50 ▼</a>"),
                 "the current column flips, the filter stays: " + filtered);
@@ -174,10 +126,10 @@ class StatusPageTest {
                 Map.of("region", HOSTILE, "link", "'><img src=x onerror=alert(2)>"), new AgentIdentity.Contract(1e6, 1e6));
         ThroughputResult failed = new ThroughputResult("hub", now - 20_000, now - 10_000, "down", "error", HOSTILE, 1,
                 0, 0, 0, 0, false, 100, List.of(), null, null);
-        push("evil", evil, 1, Samples.window("hub", now - 1_000, new int[] {1_000}, 0, 0), failed,
+        fleet.push("evil", evil, 1, Samples.window("hub", now - 1_000, new int[] {1_000}, 0, 0), failed,
                 new ConnectResult("web", "<b>host</b>", 443, now - 1_000, false, null, HOSTILE));
         // Names that become label values are refused at the door, so they never reach a page.
-        HttpResponse<String> hostileTarget = c.push(TOKENS.get("evil"),
+        HttpResponse<String> hostileTarget = c.push(Fleet.TOKENS.get("evil"),
                 new PushBatch(evil, 2, List.of(Samples.window("<script>", now - 1_000, new int[] {1_000}, 0, 0))));
         assertEquals(400, hostileTarget.statusCode());
 
@@ -195,29 +147,29 @@ class StatusPageTest {
         assertTrue(site.contains("1.0&lt;script&gt;x&lt;/script&gt;&#39;&quot;"), "agent version");
         assertTrue(site.contains("&lt;b&gt;host&lt;/b&gt;:443"), "connect host");
         String filtered = c.get("/?region=" + Html.queryValue(HOSTILE)).body();
-        assertEquals(List.of("evil"), siteOrder(filtered));
+        assertEquals(List.of("evil"), Fleet.siteOrder(filtered));
         assertTrue(filtered.contains("href=\"/?region=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22quoted%22+%27single%27"
                 + "+%26+more&amp;sort=site&amp;dir=asc\""), "query values are percent-encoded, then escaped");
     }
 
     @Test
     void sitePageShowsRecentResultsAndPlots() throws Exception {
-        pushFleet();
-        push("leeds-gp", agent("leeds-gp", "yorkshire", "fttp", "0.1.0", 10_000_000), 3,
+        fleet.pushFleet();
+        fleet.push("leeds-gp", Fleet.agent("leeds-gp", "yorkshire", "fttp", "0.1.0", 10_000_000), 3,
                 Samples.connect("web", now - 2_000, 12_500));
         HttpResponse<String> page = c.get("/sites/leeds-gp");
 
         assertEquals(200, page.statusCode());
         assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(""));
         String html = page.body();
-        assertEquals(4, count(html, "<svg class=\"plot\""), "RTT, loss, throughput and connect plots");
+        assertEquals(4, Fleet.count(html, "<svg class=\"plot\""), "RTT, loss, throughput and connect plots");
         assertTrue(html.contains("hub p50</span>") && html.contains("hub p90 (dashed)</span>"), html);
         assertTrue(html.contains("contract down (dotted): 80 Mbit/s"), html);
         assertTrue(html.contains("<td>down</td><td class=\"wrap\">ok</td><td class=\"num\">78.1 / 80 Mbit/s, 98 %</td>"), html);
         assertTrue(html.contains("49 ms / 80 ms"), "loaded RTT p50 / p90");
         assertTrue(html.contains("<span class=\"warn\">C</span>"), "grade");
         String recent = html.substring(html.indexOf("Recent latency windows"), html.indexOf("Throughput tests</h2>"));
-        assertEquals(SiteDetail.RECENT_ROWS, count(recent, "<td>hub</td>"), "the newest windows, not all 360");
+        assertEquals(SiteDetail.RECENT_ROWS, Fleet.count(recent, "<td>hub</td>"), "the newest windows, not all 360");
         assertTrue(html.contains("12.5 ms"), "connect time");
     }
 
@@ -229,13 +181,5 @@ class StatusPageTest {
         assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(""));
         assertTrue(page.body().contains("No site &#39;&lt;script&gt;nobody&#39; is known"), page.body());
         assertFalse(page.body().contains("<script"));
-    }
-
-    static int count(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }
