@@ -149,7 +149,7 @@ public final class Collector implements AutoCloseable {
                         new SiteHistoryEndpoint(directory, archive, clock, readers))
                 .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready))
-                .route(HttpMethod.GET, "/", new StatusPage(directory, clock, readers))
+                .route(HttpMethod.GET, "/", new StatusPage(directory, archive, clock, readers))
                 .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(directory, archive, clock, readers));
         try {
             server = HttpServer.start(config, workers, router, self);

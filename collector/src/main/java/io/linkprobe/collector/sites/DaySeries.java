@@ -53,6 +53,28 @@ public final class DaySeries {
         lost[slot] = saturatedAdd(lost[slot], w.lost());
     }
 
+    /**
+     * Copies from {@code other} the buckets of the last 24 h that this series has no data for. A
+     * bucket both hold keeps this series' data: after a restart that is only the bucket the
+     * restart fell in, whose windows from before the restart are then left out.
+     */
+    void fillGaps(DaySeries other, long nowMillis) {
+        long newest = nowMillis / BUCKET_MILLIS;
+        for (int slot = 0; slot < BUCKETS; slot++) {
+            long mine = slotBucket[slot];
+            long theirs = other.slotBucket[slot];
+            boolean mineLive = mine > newest - BUCKETS && mine <= newest;
+            boolean theirsLive = theirs > newest - BUCKETS && theirs <= newest;
+            if (theirsLive && !mineLive) {
+                slotBucket[slot] = theirs;
+                p50SumMicros[slot] = other.p50SumMicros[slot];
+                p50Count[slot] = other.p50Count[slot];
+                sent[slot] = other.sent[slot];
+                lost[slot] = other.lost[slot];
+            }
+        }
+    }
+
     /** The 24 h ending with the bucket that holds {@code nowMillis}, oldest bucket first. */
     Points points(long nowMillis) {
         long newest = nowMillis / BUCKET_MILLIS;

@@ -148,7 +148,7 @@ public final class SiteDirectory {
         }
     }
 
-    /** Whether the site's 24 h series has been rebuilt from the archive (see {@link #rebuildDay}). */
+    /** Whether the site's 24 h series has been filled from the archive (see {@link #fillDay}). */
     public boolean dayFromArchive(String site) {
         SiteState state = states.get(site);
         if (state == null) {
@@ -160,21 +160,24 @@ public final class SiteDirectory {
     }
 
     /**
-     * Replaces the site's 24 h series with one built from {@code windows}, the archive's last 24 h:
-     * after a restart the in-memory series holds only what arrived since. Done once per site; a
-     * window stored between the archive read and this call is missed, which shifts one
-     * 15-minute mean a little and is not worth a lock across the read.
+     * Fills the gaps of the site's 24 h series from {@code windows}, the archive's last 24 h: after
+     * a restart the in-memory series holds only what arrived since. Buckets that already hold data
+     * keep it, so nothing is counted twice. Done once per site.
      */
-    public void rebuildDay(String site, Collection<LatencyWindow> windows, long nowMillis) {
+    public void fillDay(String site, Collection<LatencyWindow> windows, long nowMillis) {
         SiteState state = states.get(site);
         if (state == null) {
             return;
         }
-        DaySeries rebuilt = new DaySeries();
-        windows.forEach(w -> rebuilt.add(w, nowMillis));
+        DaySeries archived = new DaySeries();
+        windows.forEach(w -> archived.add(w, nowMillis));
         synchronized (state) {
             if (!state.dayFromArchive) {
-                state.day = rebuilt;
+                if (state.day == null) {
+                    state.day = archived;
+                } else {
+                    state.day.fillGaps(archived, nowMillis);
+                }
                 state.dayFromArchive = true;
             }
         }

@@ -58,8 +58,14 @@ final class Page {
 
     /** The document up to and including the header bar; the caller appends the body and {@link #end}. */
     static StringBuilder start(String title, int capacity) {
+        return start(title, capacity, 0);
+    }
+
+    /** @param refreshSeconds reload the page this often (a NOC wall screen); 0 for never */
+    static StringBuilder start(String title, int capacity, int refreshSeconds) {
         return new StringBuilder(capacity)
                 .append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append(refreshSeconds > 0 ? "<meta http-equiv=\"refresh\" content=\"" + refreshSeconds + "\">" : "")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(Html.escape(title)).append("</title>\n<style>").append(STYLE)
                 .append("</style></head>\n<body>\n<header><h1><a href=\"/\">linkprobe</a></h1>")

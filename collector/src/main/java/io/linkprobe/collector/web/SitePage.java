@@ -1,26 +1,18 @@
 package io.linkprobe.collector.web;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
-import io.linkprobe.collector.archive.StoredSample;
 import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
 import io.linkprobe.collector.sites.SiteDirectory;
 import io.linkprobe.collector.sites.SiteView;
 import io.linkprobe.common.wire.ConnectResult;
-import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;
-import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -36,33 +28,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class SitePage implements Endpoint {
     public static final String PREFIX = "/sites/";
-    static final Duration LATENCY_SPAN = Duration.ofHours(24);
+    static final Duration LATENCY_SPAN = ArchivedResults.DAY;
     static final Duration THROUGHPUT_SPAN = Duration.ofDays(7);
-    /** 24 h of 60 s windows towards 7 targets; a site probing more shows its newest windows only. */
-    static final int MAX_WINDOWS = 10_080;
     static final int MAX_TESTS = 500;
     static final int MAX_CONNECTS = 2_880;
-    /** Agents may run a little ahead of the collector's clock; their newest results still count. */
-    private static final long FUTURE_MILLIS = 10 * 60_000L;
 
     private static final Logger log = LoggerFactory.getLogger(SitePage.class);
-    /** The raw RTTs are for exact histograms; the page uses the window summaries and skips them. */
-    private static final ObjectReader SAMPLE = Json.mapper().copy()
-            .addMixIn(LatencyWindow.class, WithoutRawRtts.class)
-            .readerFor(Sample.class)
-            .without(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
-
-    @JsonIgnoreProperties({"rtt_micros"})
-    private abstract static class WithoutRawRtts {}
 
     private final SiteDirectory directory;
-    private final Archive archive;
+    private final ArchivedResults archived;
     private final Clock clock;
     private final Executor readers;
 
     public SitePage(SiteDirectory directory, Archive archive, Clock clock, Executor readers) {
         this.directory = directory;
-        this.archive = archive;
+        this.archived = new ArchivedResults(archive);
         this.clock = clock;
         this.readers = readers;
     }
@@ -93,35 +73,13 @@ public final class SitePage implements Endpoint {
 
     private Data load(SiteView view, long now) throws ArchiveException {
         String site = view.site();
-        long to = now + FUTURE_MILLIS;
-        List<LatencyWindow> windows = read(archive.recent(site, "latency", now - LATENCY_SPAN.toMillis(), to,
-                MAX_WINDOWS + 1), LatencyWindow.class);
-        boolean truncated = windows.size() > MAX_WINDOWS;
+        List<LatencyWindow> windows = archived.windows(site, now, ArchivedResults.MAX_WINDOWS + 1);
+        boolean truncated = windows.size() > ArchivedResults.MAX_WINDOWS;
         if (truncated) {
-            windows = windows.subList(0, MAX_WINDOWS);
-        } else if (!directory.dayFromArchive(site)) {
-            directory.rebuildDay(site, windows, now);
+            windows = windows.subList(0, ArchivedResults.MAX_WINDOWS);
         }
-        List<ThroughputResult> tests = read(archive.recent(site, "throughput", now - THROUGHPUT_SPAN.toMillis(), to,
-                MAX_TESTS), ThroughputResult.class);
-        List<ConnectResult> connects = read(archive.recent(site, "connect", now - LATENCY_SPAN.toMillis(), to,
-                MAX_CONNECTS), ConnectResult.class);
-        return new Data(view, now, windows, truncated, tests, connects);
-    }
-
-    private static <T extends Sample> List<T> read(List<StoredSample> rows, Class<T> type) {
-        List<T> samples = new ArrayList<>(rows.size());
-        for (StoredSample row : rows) {
-            try {
-                Sample s = SAMPLE.readValue(row.json());
-                if (type.isInstance(s)) {
-                    samples.add(type.cast(s));
-                }
-            } catch (IOException e) {
-                // Written by this collector from a validated sample; a row that does not read back is skipped.
-                log.debug("unreadable archive row of type {}: {}", row.type(), e.toString());
-            }
-        }
-        return samples;
+        archived.refillDay(directory, site, now, windows);
+        return new Data(view, now, windows, truncated, archived.tests(site, now, THROUGHPUT_SPAN, MAX_TESTS),
+                archived.connects(site, now, MAX_CONNECTS));
     }
 }

@@ -1,5 +1,7 @@
 package io.linkprobe.collector.web;
 
+import io.linkprobe.collector.archive.Archive;
+import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
@@ -8,6 +10,7 @@ import io.linkprobe.collector.sites.SiteDirectory;
 import io.linkprobe.collector.sites.SiteView;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,24 +19,37 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /}: the table of sites, filtered and sorted by the query string ({@link SiteQuery}),
  * worst first by default, {@value #PAGE_SIZE} to a page so that 10,000 sites stay one quick page;
  * sparklines only for the rows shown. Built on a worker thread, not on the event loop that acks
  * pushes.
+ *
+ * <p>The sparklines come from the in-memory 24 h series, which a restart empties. The rows shown
+ * refill theirs from the archive, worst first, for at most {@link #REFILL_BUDGET} per render, so
+ * a page after a restart is never slow and fills in over a few refreshes.
  */
 public final class StatusPage implements Endpoint {
     static final int PAGE_SIZE = 200;
     /** Choices offered in the region and link filters; label values are free text, so cap them. */
     static final int MAX_FILTER_CHOICES = 500;
+    /** Agents push every 60 s: a wall screen showing the page reloads it as often. */
+    static final int REFRESH_SECONDS = 60;
+    static final Duration REFILL_BUDGET = Duration.ofMillis(250);
+
+    private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
 
     private final SiteDirectory directory;
+    private final ArchivedResults archived;
     private final Clock clock;
     private final Executor readers;
 
-    public StatusPage(SiteDirectory directory, Clock clock, Executor readers) {
+    public StatusPage(SiteDirectory directory, Archive archive, Clock clock, Executor readers) {
         this.directory = directory;
+        this.archived = new ArchivedResults(archive);
         this.clock = clock;
         this.readers = readers;
     }
@@ -66,17 +82,33 @@ public final class StatusPage implements Endpoint {
         SiteQuery shown = query.page() > pages ? query.onPage(pages) : query;
         int from = (shown.page() - 1) * PAGE_SIZE;
         List<SiteRow> rows = matching.subList(from, Math.min(matching.size(), from + PAGE_SIZE));
+        refillDays(rows, now);
         Map<String, DaySeries.Points> days = new HashMap<>();
         for (SiteRow row : rows) {
             directory.day(row.site(), now).ifPresent(points -> days.put(row.site(), points));
         }
         SiteTable table = new SiteTable(shown, now);
-        StringBuilder page = Page.start("linkprobe: sites", 16_384 + rows.size() * 2_600);
+        StringBuilder page = Page.start("linkprobe: sites", 16_384 + rows.size() * 2_600, REFRESH_SECONDS);
         table.summary(page, views.size(), healthCounts, matching.size(), from, rows.size(), pages);
         table.filters(page, regions, links);
         table.rows(page, rows, days);
         table.pager(page, matching.size(), from, rows.size(), pages);
         return Page.end(page);
+    }
+
+    private void refillDays(List<SiteRow> rows, long now) {
+        long deadline = System.nanoTime() + REFILL_BUDGET.toNanos();
+        for (SiteRow row : rows) {
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+            try {
+                archived.refillDay(directory, row.site(), now, null);
+            } catch (ArchiveException e) {
+                log.warn("refilling the 24 h series of {} from the archive: {}", row.site(), e.getMessage());
+                return;
+            }
+        }
     }
 
     private static void addChoice(TreeSet<String> choices, String value) {

@@ -153,6 +153,20 @@ class StatusPageTest {
     }
 
     @Test
+    void queryParametersAreNotReflectedAsMarkup() throws Exception {
+        fleet.pushFleet();
+        String hostile = Html.queryValue(HOSTILE);
+
+        String html = c.get("/?region=" + hostile + "&link=" + hostile + "&health=" + hostile + "&q=" + hostile
+                + "&sort=%3Cscript%3E&page=%3Cscript%3E").body();
+
+        assertFalse(html.contains("<script") || html.contains("'single'") || html.contains("\"quoted\""), html);
+        assertTrue(html.contains("<input type=\"text\" name=\"q\" value=\"&lt;script&gt;alert(1)&lt;/script&gt;"
+                + "&quot;quoted&quot; &#39;single&#39; &amp; more\""), html);
+        assertTrue(html.contains("<p>No site matches.</p>"));
+    }
+
+    @Test
     void sitePageShowsRecentResultsAndPlots() throws Exception {
         fleet.pushFleet();
         fleet.push("leeds-gp", Fleet.agent("leeds-gp", "yorkshire", "fttp", "0.1.0", 10_000_000), 3,
@@ -171,6 +185,20 @@ class StatusPageTest {
         String recent = html.substring(html.indexOf("Recent latency windows"), html.indexOf("Throughput tests</h2>"));
         assertEquals(SiteDetail.RECENT_ROWS, Fleet.count(recent, "<td>hub</td>"), "the newest windows, not all 360");
         assertTrue(html.contains("12.5 ms"), "connect time");
+    }
+
+    @Test
+    void sparklinesComeBackFromTheArchiveAfterARestart() throws Exception {
+        fleet.pushFleet();
+        c.close();
+        c = TestCollector.start(dir, Fleet.TOKENS, c.clock, config -> config);
+
+        // The in-memory series is gone; the rows shown refill theirs from the archive.
+        String leeds = Fleet.row(c.get("/").body(), "leeds-gp");
+        Matcher path = Pattern.compile("<path d=\"([^\"]+)\" fill=\"none\"").matcher(leeds);
+        assertTrue(path.find(), leeds);
+        int points = path.group(1).split("[ML]").length - 1;
+        assertTrue(points >= 24 && points <= 25, points + " points in " + path.group(1));
     }
 
     @Test
