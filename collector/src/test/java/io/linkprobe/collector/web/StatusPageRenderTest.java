@@ -59,8 +59,10 @@ class StatusPageRenderTest {
         List<Sample> samples = new ArrayList<>();
         for (int b = DaySeries.BUCKETS - 1; b >= 0; b--) {
             double p50 = 8_000 + (i % 50) * 400 + (b % 7) * 300;
+            int lostUp = (i + b) % 3 == 0 ? 1 : 0;
+            int lostDown = (i + b) % 5 == 4 ? 2 : 0;
             samples.add(new LatencyWindow(target, now - b * DaySeries.BUCKET_MILLIS - 60_000, now - b * DaySeries.BUCKET_MILLIS,
-                    300, 300 - (i + b) % 5, (i + b) % 3 == 0 ? 1 : 0, (i + b) % 5 - ((i + b) % 3 == 0 ? 1 : 0), 0, 0,
+                    300, 300 - lostUp - lostDown, lostUp, lostDown, 0, 0,
                     new LatencyWindow.RttSummary(p50 * 0.8, p50, p50 * 1.4, p50 * 2, p50 * 3, p50 * 1.1),
                     300, null, null, 13_200, 13_000, null, null, null));
         }
