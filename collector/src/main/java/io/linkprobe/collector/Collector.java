@@ -21,6 +21,7 @@ import io.linkprobe.collector.sites.SiteDirectory;
 import io.linkprobe.collector.sites.SiteHistoryEndpoint;
 import io.linkprobe.collector.sites.SitesEndpoint;
 import io.linkprobe.collector.web.Probes;
+import io.linkprobe.collector.web.SitePage;
 import io.linkprobe.collector.web.StatusPage;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.net.Transports;
@@ -148,7 +149,8 @@ public final class Collector implements AutoCloseable {
                         new SiteHistoryEndpoint(directory, archive, clock, readers))
                 .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready))
-                .route(HttpMethod.GET, "/", new StatusPage(directory, clock));
+                .route(HttpMethod.GET, "/", new StatusPage(directory, archive, clock, readers))
+                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(directory, archive, clock, readers));
         try {
             server = HttpServer.start(config, workers, router, self);
         } catch (HttpServer.HttpStartException e) {

@@ -23,6 +23,13 @@ public interface Archive extends AutoCloseable {
     /** Results of {@code site} that ended in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
     List<StoredSample> history(String site, long fromMillis, long toMillis, int limit) throws ArchiveException;
 
+    /**
+     * Results of {@code site} of one {@code type} (latency, throughput, connect, health) that ended
+     * in {@code [fromMillis, toMillis)}, newest first, at most {@code limit}: what a page of recent
+     * results needs, without the other types crowding out the newest rows.
+     */
+    List<StoredSample> recent(String site, String type, long fromMillis, long toMillis, int limit) throws ArchiveException;
+
     /** Every site with its last push, for listing sites again after a restart. */
     List<KnownSite> knownSites() throws ArchiveException;
 

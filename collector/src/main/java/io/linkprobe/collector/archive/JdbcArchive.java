@@ -117,6 +117,29 @@ public final class JdbcArchive implements Archive {
     }
 
     @Override
+    public synchronized List<StoredSample> recent(String site, String type, long fromMillis, long toMillis, int limit)
+            throws ArchiveException {
+        // The (site, end_ms) index walks backwards from toMillis; type is filtered on the way.
+        try (PreparedStatement q = reader.prepareStatement("SELECT target, type, end_ms, json FROM samples"
+                + " WHERE site = ? AND end_ms >= ? AND end_ms < ? AND type = ? ORDER BY end_ms DESC LIMIT ?")) {
+            q.setString(1, site);
+            q.setLong(2, fromMillis);
+            q.setLong(3, toMillis);
+            q.setString(4, type);
+            q.setInt(5, limit);
+            List<StoredSample> rows = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new StoredSample(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new ArchiveException("reading the " + type + " results of " + site + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public synchronized List<KnownSite> knownSites() throws ArchiveException {
         try (Statement s = reader.createStatement();
                 ResultSet rs = s.executeQuery("SELECT site, last_push_ms, identity FROM sites")) {

@@ -83,7 +83,7 @@ public final class SiteDirectory {
             state.lastPushMillis = Math.max(state.lastPushMillis, nowMillis);
             for (Sample sample : samples) {
                 if (sample instanceof LatencyWindow w) {
-                    state.latency(w);
+                    state.latency(w, nowMillis);
                 } else if (sample instanceof ThroughputResult r) {
                     state.throughput(r);
                 }
@@ -134,6 +134,52 @@ public final class SiteDirectory {
         }
         synchronized (state) {
             return state.identity == null ? Optional.empty() : Optional.of(SiteViews.of(state, nowMillis, seriesTtl));
+        }
+    }
+
+    /** The site's last 24 h of latency in buckets, for sparklines; empty for an unknown site. */
+    public Optional<DaySeries.Points> day(String site, long nowMillis) {
+        SiteState state = states.get(site);
+        if (state == null) {
+            return Optional.empty();
+        }
+        synchronized (state) {
+            return Optional.of(state.day == null ? new DaySeries().points(nowMillis) : state.day.points(nowMillis));
+        }
+    }
+
+    /** Whether the site's 24 h series has been filled from the archive (see {@link #fillDay}). */
+    public boolean dayFromArchive(String site) {
+        SiteState state = states.get(site);
+        if (state == null) {
+            return true;
+        }
+        synchronized (state) {
+            return state.dayFromArchive;
+        }
+    }
+
+    /**
+     * Fills the gaps of the site's 24 h series from {@code windows}, the archive's last 24 h: after
+     * a restart the in-memory series holds only what arrived since. Buckets that already hold data
+     * keep it, so nothing is counted twice. Done once per site.
+     */
+    public void fillDay(String site, Collection<LatencyWindow> windows, long nowMillis) {
+        SiteState state = states.get(site);
+        if (state == null) {
+            return;
+        }
+        DaySeries archived = new DaySeries();
+        windows.forEach(w -> archived.add(w, nowMillis));
+        synchronized (state) {
+            if (!state.dayFromArchive) {
+                if (state.day == null) {
+                    state.day = archived;
+                } else {
+                    state.day.fillGaps(archived, nowMillis);
+                }
+                state.dayFromArchive = true;
+            }
         }
     }
 

@@ -10,16 +10,16 @@ import java.util.Locale;
  * NHS site would notice: a video consultation suffers from 1 % loss, an agent that pushes every
  * 60 s and has missed two windows is suspect, one that has missed five is gone.
  */
-final class SiteHealth {
-    static final String OK = "ok";
-    static final String DEGRADED = "degraded";
-    static final String DOWN = "down";
+public final class SiteHealth {
+    public static final String OK = "ok";
+    public static final String DEGRADED = "degraded";
+    public static final String DOWN = "down";
 
     static final long DEGRADED_SILENCE_MILLIS = 150_000;
     static final long DOWN_SILENCE_MILLIS = 300_000;
-    static final double DEGRADED_LOSS_RATIO = 0.01;
+    public static final double DEGRADED_LOSS_RATIO = 0.01;
     /** A link delivering less than half its contract is not what was bought. */
-    static final double DEGRADED_CONTRACT_RATIO = 0.5;
+    public static final double DEGRADED_CONTRACT_RATIO = 0.5;
 
     record Verdict(String health, String reason) {}
 

@@ -19,6 +19,10 @@ final class SiteState {
     final Map<String, LatencyWindow> latestLatency = new TreeMap<>();
     /** Keyed by direction. */
     final Map<String, ThroughputResult> latestThroughput = new TreeMap<>();
+    /** Created with the first latency window, so that sites without any cost nothing. */
+    DaySeries day;
+    /** Whether {@link #day} has been rebuilt from the archive since the collector started. */
+    boolean dayFromArchive;
 
     SiteState(String site) {
         this.site = site;
@@ -34,7 +38,11 @@ final class SiteState {
         return n;
     }
 
-    void latency(LatencyWindow w) {
+    void latency(LatencyWindow w, long nowMillis) {
+        if (day == null) {
+            day = new DaySeries();
+        }
+        day.add(w, nowMillis);
         LatencyWindow current = latestLatency.get(w.target());
         if (current == null || w.endEpochMillis() >= current.endEpochMillis()) {
             // The raw RTTs are in the archive; keeping 300 ints per target here would cost

@@ -1,6 +1,12 @@
 package io.linkprobe.collector.web;
 
-/** HTML escaping for text and attribute values (double-quoted). */
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * HTML escaping for text and attribute values (always double-quoted), and percent-encoding for the
+ * parts of URLs built from data. A URL put in an attribute is encoded first, then escaped.
+ */
 public final class Html {
     private Html() {}
 
@@ -21,5 +27,16 @@ public final class Html {
             }
         }
         return out.toString();
+    }
+
+    /** {@code value} as one path segment: '/' and everything else outside the unreserved set encoded. */
+    public static String pathSegment(String value) {
+        // URLEncoder is for forms: it writes a space as '+', which in a path is a literal plus.
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** {@code value} as a query parameter value. */
+    public static String queryValue(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

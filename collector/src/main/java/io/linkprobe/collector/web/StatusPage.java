@@ -1,50 +1,119 @@
 package io.linkprobe.collector.web;
 
+import io.linkprobe.collector.archive.Archive;
+import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
+import io.linkprobe.collector.sites.DaySeries;
 import io.linkprobe.collector.sites.SiteDirectory;
 import io.linkprobe.collector.sites.SiteView;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /}: a minimal server-rendered page — how many sites are ok, degraded, down, and links
- * to /metrics and the JSON API. Every value that came from an agent passes through {@link Html#escape}.
+ * {@code GET /}: the table of sites, filtered and sorted by the query string ({@link SiteQuery}),
+ * worst first by default, {@value #PAGE_SIZE} to a page so that 10,000 sites stay one quick page;
+ * sparklines only for the rows shown. Built on a worker thread, not on the event loop that acks
+ * pushes.
+ *
+ * <p>The sparklines come from the in-memory 24 h series, which a restart empties. The rows shown
+ * refill theirs from the archive, worst first, for at most {@link #REFILL_BUDGET} per render, so
+ * a page after a restart is never slow and fills in over a few refreshes.
  */
 public final class StatusPage implements Endpoint {
-    private final SiteDirectory directory;
-    private final Clock clock;
+    static final int PAGE_SIZE = 200;
+    /** Choices offered in the region and link filters; label values are free text, so cap them. */
+    static final int MAX_FILTER_CHOICES = 500;
+    /** Agents push every 60 s: a wall screen showing the page reloads it as often. */
+    static final int REFRESH_SECONDS = 60;
+    static final Duration REFILL_BUDGET = Duration.ofMillis(250);
 
-    public StatusPage(SiteDirectory directory, Clock clock) {
+    private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
+
+    private final SiteDirectory directory;
+    private final ArchivedResults archived;
+    private final Clock clock;
+    private final Executor readers;
+
+    public StatusPage(SiteDirectory directory, Archive archive, Clock clock, Executor readers) {
         this.directory = directory;
+        this.archived = new ArchivedResults(archive);
         this.clock = clock;
+        this.readers = readers;
     }
 
     @Override
     public CompletionStage<Reply> handle(Request request) {
-        List<SiteView> sites = directory.views(clock.millis());
-        long ok = sites.stream().filter(s -> s.health().equals("ok")).count();
-        long degraded = sites.stream().filter(s -> s.health().equals("degraded")).count();
-        long down = sites.size() - ok - degraded;
-        StringBuilder page = new StringBuilder(2048)
-                .append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>linkprobe collector</title></head><body>\n")
-                .append("<h1>linkprobe collector</h1>\n")
-                .append("<p>").append(sites.size()).append(" sites: ").append(ok).append(" ok, ")
-                .append(degraded).append(" degraded, ").append(down).append(" down.</p>\n<ul>\n")
-                .append("<li><a href=\"/metrics\">/metrics</a> (Prometheus)</li>\n")
-                .append("<li><a href=\"/api/v1/sites\">/api/v1/sites</a> (JSON)</li>\n</ul>\n<table>\n")
-                .append("<tr><th>site</th><th>health</th><th>last seen</th></tr>\n");
-        for (SiteView s : sites) {
-            page.append("<tr><td><a href=\"/api/v1/sites/").append(Html.escape(s.site())).append("\">")
-                    .append(Html.escape(s.site())).append("</a></td><td>").append(Html.escape(s.health()))
-                    .append(s.healthReason() == null ? "" : " (" + Html.escape(s.healthReason()) + ")")
-                    .append("</td><td>").append(Html.escape(s.lastSeen())).append("</td></tr>\n");
+        SiteQuery query = SiteQuery.of(request);
+        return CompletableFuture.supplyAsync(() -> Page.reply(HttpResponseStatus.OK, render(query)), readers);
+    }
+
+    /** The whole page for {@code query}; public to the package for the render-time measurement. */
+    String render(SiteQuery query) {
+        long now = clock.millis();
+        List<SiteView> views = directory.views(now);
+        Map<String, Integer> healthCounts = new HashMap<>();
+        TreeSet<String> regions = new TreeSet<>();
+        TreeSet<String> links = new TreeSet<>();
+        List<SiteRow> matching = new ArrayList<>();
+        for (SiteView view : views) {
+            SiteRow row = SiteRow.of(view);
+            healthCounts.merge(view.health(), 1, Integer::sum);
+            addChoice(regions, row.region());
+            addChoice(links, row.link());
+            if (query.matches(row)) {
+                matching.add(row);
+            }
         }
-        page.append("</table>\n</body></html>\n");
-        return CompletableFuture.completedFuture(Reply.html(page.toString()));
+        matching.sort(query.sort().order(query.descending()));
+        int pages = Math.max(1, (matching.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        SiteQuery shown = query.page() > pages ? query.onPage(pages) : query;
+        int from = (shown.page() - 1) * PAGE_SIZE;
+        List<SiteRow> rows = matching.subList(from, Math.min(matching.size(), from + PAGE_SIZE));
+        refillDays(rows, now);
+        Map<String, DaySeries.Points> days = new HashMap<>();
+        for (SiteRow row : rows) {
+            directory.day(row.site(), now).ifPresent(points -> days.put(row.site(), points));
+        }
+        SiteTable table = new SiteTable(shown, now);
+        StringBuilder page = Page.start("linkprobe: sites", 16_384 + rows.size() * 2_600, REFRESH_SECONDS);
+        table.summary(page, views.size(), healthCounts, matching.size(), from, rows.size(), pages);
+        table.filters(page, regions, links);
+        table.rows(page, rows, days);
+        table.pager(page, matching.size(), from, rows.size(), pages);
+        return Page.end(page);
+    }
+
+    private void refillDays(List<SiteRow> rows, long now) {
+        long deadline = System.nanoTime() + REFILL_BUDGET.toNanos();
+        for (SiteRow row : rows) {
+            if (System.nanoTime() > deadline) {
+                return;
+            }
+            try {
+                archived.refillDay(directory, row.site(), now, null);
+            } catch (ArchiveException e) {
+                log.warn("refilling the 24 h series of {} from the archive: {}", row.site(), e.getMessage());
+                return;
+            }
+        }
+    }
+
+    private static void addChoice(TreeSet<String> choices, String value) {
+        if (value != null && choices.size() < MAX_FILTER_CHOICES) {
+            choices.add(value);
+        }
     }
 }

@@ -1,0 +1,85 @@
+package io.linkprobe.collector.web;
+
+import io.linkprobe.collector.archive.Archive;
+import io.linkprobe.collector.archive.ArchiveException;
+import io.linkprobe.collector.http.Endpoint;
+import io.linkprobe.collector.http.Reply;
+import io.linkprobe.collector.http.Request;
+import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.collector.sites.SiteView;
+import io.linkprobe.common.wire.ConnectResult;
+import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.ThroughputResult;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /sites/{site}}: one site's latest figures, 24 h plots of RTT and loss, 7 days of
+ * throughput against the contract, and the recent results as tables. Reads the archive on a
+ * worker; an unknown site is a 404 page.
+ */
+public final class SitePage implements Endpoint {
+    public static final String PREFIX = "/sites/";
+    static final Duration LATENCY_SPAN = ArchivedResults.DAY;
+    static final Duration THROUGHPUT_SPAN = Duration.ofDays(7);
+    static final int MAX_TESTS = 500;
+    static final int MAX_CONNECTS = 2_880;
+
+    private static final Logger log = LoggerFactory.getLogger(SitePage.class);
+
+    private final SiteDirectory directory;
+    private final ArchivedResults archived;
+    private final Clock clock;
+    private final Executor readers;
+
+    public SitePage(SiteDirectory directory, Archive archive, Clock clock, Executor readers) {
+        this.directory = directory;
+        this.archived = new ArchivedResults(archive);
+        this.clock = clock;
+        this.readers = readers;
+    }
+
+    /** What the page shows, newest first in each list. */
+    record Data(SiteView view, long nowMillis, List<LatencyWindow> windows, boolean windowsTruncated,
+            List<ThroughputResult> tests, List<ConnectResult> connects) {}
+
+    @Override
+    public CompletionStage<Reply> handle(Request request) {
+        String site = request.path().substring(PREFIX.length());
+        long now = clock.millis();
+        Optional<SiteView> view = directory.view(site, now);
+        if (view.isEmpty()) {
+            return CompletableFuture.completedFuture(Page.notFound("No site '" + site + "' is known to this collector."));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Data data = load(view.get(), now);
+                return Page.reply(HttpResponseStatus.OK, new SiteDetail(data).render());
+            } catch (ArchiveException e) {
+                log.warn("site page of {}: {}", site, e.getMessage());
+                return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the archive could not be read; retry shortly")
+                        .withHeader("Retry-After", "5");
+            }
+        }, readers);
+    }
+
+    private Data load(SiteView view, long now) throws ArchiveException {
+        String site = view.site();
+        List<LatencyWindow> windows = archived.windows(site, now, ArchivedResults.MAX_WINDOWS + 1);
+        boolean truncated = windows.size() > ArchivedResults.MAX_WINDOWS;
+        if (truncated) {
+            windows = windows.subList(0, ArchivedResults.MAX_WINDOWS);
+        }
+        archived.refillDay(directory, site, now, windows);
+        return new Data(view, now, windows, truncated, archived.tests(site, now, THROUGHPUT_SPAN, MAX_TESTS),
+                archived.connects(site, now, MAX_CONNECTS));
+    }
+}
