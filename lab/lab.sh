@@ -200,6 +200,7 @@ cmd_up() {
     ip -n "$R" link set site up
     ip -n "$R" link set hub up
     ip -n "$S" route add default via $SITE_GW
+    ip -n "$H" route add default via $HUB_GW
     # The endpoints' default TCP congestion control. A site's Windows/macOS/Linux hosts mostly run
     # cubic, which fills a bloated buffer; bbr keeps queues short by design. The kernel lets a
     # namespace pick only algorithms listed in the host's net.ipv4.tcp_allowed_congestion_control;
