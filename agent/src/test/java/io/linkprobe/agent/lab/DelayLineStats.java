@@ -18,17 +18,18 @@ public record DelayLineStats(Counters up, Counters down) {
      * @param droppedFull      packets dropped because the ring was full (the line was overrun)
      * @param packetsOut       packets written on
      * @param maxPacketBytes   the largest packet seen: more than the MTU means offloads leaked through
-     * @param lateMeanMicros   mean lateness of release against the due time
+     * @param lateMeanMicros   mean lateness of release against the due time (since the line started)
+     * @param lateP50Micros    median of that lateness
      * @param lateP99Micros    99th percentile of that lateness
      */
     public record Counters(long packetsIn, long droppedLoss, long droppedFull, long packetsOut,
-                            long maxPacketBytes, double lateMeanMicros, long lateP99Micros) {
+                            long maxPacketBytes, double lateMeanMicros, long lateP50Micros, long lateP99Micros) {
 
         /** Counters accumulated since {@code earlier}; the timing fields are this snapshot's. */
         public Counters since(Counters earlier) {
             return new Counters(packetsIn - earlier.packetsIn, droppedLoss - earlier.droppedLoss,
                     droppedFull - earlier.droppedFull, packetsOut - earlier.packetsOut,
-                    maxPacketBytes, lateMeanMicros, lateP99Micros);
+                    maxPacketBytes, lateMeanMicros, lateP50Micros, lateP99Micros);
         }
 
         public double lossPercent() {
@@ -58,6 +59,6 @@ public record DelayLineStats(Counters up, Counters down) {
         return new Counters(node.path("packets_in").asLong(), node.path("dropped_loss").asLong(),
                 node.path("dropped_full").asLong(), node.path("packets_out").asLong(),
                 node.path("max_packet_bytes").asLong(), node.path("late_us").path("mean").asDouble(),
-                node.path("late_us").path("p99").asLong());
+                node.path("late_us").path("p50").asLong(), node.path("late_us").path("p99").asLong());
     }
 }

@@ -31,12 +31,22 @@ final class Irtt {
 
         /** Median RTT of the probes sent within [from, to] (epoch nanoseconds). */
         double rttP50MillisBetween(long fromEpochNanos, long toEpochNanos) {
-            double[] rtts = roundTrips.stream()
+            return quantile(roundTrips.stream()
                     .filter(rt -> rt.sentEpochNanos() >= fromEpochNanos && rt.sentEpochNanos() <= toEpochNanos)
-                    .mapToDouble(RoundTrip::rttMillis).sorted().toArray();
-            if (rtts.length == 0) throw new AssertionError("no irtt probes in the window");
-            int mid = rtts.length / 2;
-            return rtts.length % 2 == 1 ? rtts[mid] : (rtts[mid - 1] + rtts[mid]) / 2;
+                    .mapToDouble(RoundTrip::rttMillis).sorted().toArray(), 0.5);
+        }
+
+        /** The q-quantile of all answered probes' RTTs (linear between closest ranks). */
+        double rttQuantileMillis(double q) {
+            return quantile(roundTrips.stream().mapToDouble(RoundTrip::rttMillis).sorted().toArray(), q);
+        }
+
+        private static double quantile(double[] sorted, double q) {
+            if (sorted.length == 0) throw new AssertionError("no irtt probes to take a quantile of");
+            double rank = q * (sorted.length - 1);
+            int low = (int) Math.floor(rank);
+            int high = Math.min(low + 1, sorted.length - 1);
+            return sorted[low] + (rank - low) * (sorted[high] - sorted[low]);
         }
     }
 
