@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LabBufferbloatTest {
 
-    private static final LinkSpec BLOATED = LinkSpec.shapedMbit(6, 6).withBufferMillis(300).withDelayMillis(20);
+    private static final LinkSpec BLOATED = LabLinks.BLOATED;
     private static final int LOAD_SECONDS = 12;
     private static final Duration SETTLE = Duration.ofSeconds(3);
     private static final Duration INTERVAL = Duration.ofMillis(10);

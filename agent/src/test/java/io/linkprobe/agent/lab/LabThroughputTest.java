@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,15 +19,8 @@ class LabThroughputTest {
     private static final int SECONDS = 10;
     private static final double TOLERANCE = 0.03;
 
-    /** Asymmetric on purpose: each direction's rate must be its own. Buffers hold a BDP or more. */
-    static Stream<LinkSpec> links() {
-        return Stream.of(
-                LinkSpec.shapedMbit(10, 50).withDelayMillis(20).withBufferMillis(100),
-                LinkSpec.shapedMbit(50, 10).withDelayMillis(10).withBufferMillis(100));
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("links")
+    @MethodSource("io.linkprobe.agent.lab.LabLinks#throughput")
     void iperf3ReceivesTheConfiguredRateInEachDirection(LinkSpec spec) {
         try (LabNetwork lab = LabNetwork.up(spec)) {
             Iperf3.startServer(lab);

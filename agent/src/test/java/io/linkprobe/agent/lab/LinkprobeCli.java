@@ -13,7 +13,8 @@ import java.util.List;
  * linkprobe itself, run inside the namespaces as separate JVMs on this test JVM's own classpath:
  * {@code AgentMain responder} in the hub and {@code AgentMain test ... --json} in the site. Only
  * process invocation and the JSON contract of {@code test --json}, so this compiles before the
- * agent's CLI exists.
+ * agent's CLI exists. {@code -Dlinkprobe.lab.agent="java -jar agent/target/linkprobe-agent.jar"}
+ * (a command prefix, split at spaces) runs another build of the agent instead.
  */
 final class LinkprobeCli {
 
@@ -56,9 +57,11 @@ final class LinkprobeCli {
     }
 
     private static List<String> java(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), MAIN_CLASS));
+        String override = System.getProperty("linkprobe.lab.agent", "").trim();
+        List<String> command = override.isEmpty()
+                ? new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), MAIN_CLASS))
+                : new ArrayList<>(List.of(override.split("\\s+")));
         command.addAll(List.of(args));
         return command;
     }
