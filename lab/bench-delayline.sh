@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # The delay line's own cost: how fast it forwards and how much delay it adds of its own.
 #
-#   lab/bench-delayline.sh [SECONDS]      (root; iperf3 and irtt; about 2 minutes with the default 5 s)
+#   lab/bench-delayline.sh [SECONDS]      (root; iperf3; about 1.5 minutes with the default 5 s)
 #
 # 1. Throughput through an unshaped lab: no delay line (kernel forwarding only), the delay line at
 #    0 ms and at 10 ms; then a 100 Mbit/s line with 20 ms RTT. iperf3 single stream, both
-#    directions, with the delay line's CPU share over the run.
-# 2. Idle RTT p50 (irtt, 10 ms interval) without and with the delay line at 0 ms, in alternating
-#    rounds; half the difference is the line's own delay per pass. Its release lateness with a
-#    10 ms delay comes from its own histogram.
+#    directions, with the delay line's CPU share over the run. Rates are iperf3's means, slow
+#    start included.
+# 2. Idle RTT p50 (udpping, one probe every 2 ms) without and with the delay line at 0 ms, in
+#    alternating rounds; half the difference is the line's own delay per pass (an upper bound:
+#    without the line the whole round trip runs on one CPU). Its release lateness with a 10 ms
+#    delay comes from its own histogram.
 set -euo pipefail
 
 LAB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lab.sh
+UDPPING=$(dirname "$LAB")/build/udpping
 SECONDS_PER_RUN=${1:-5}
 HUB=198.19.1.2
 NAMES=()
@@ -24,14 +27,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-up() {   # up NAME ARGS... : a lab with an iperf3 and an irtt server in its hub
+up() {   # up NAME ARGS... : a lab with an iperf3 and a udpping server in its hub
     local name=$1
     shift
     "$LAB" up --name "$name" "$@" >/dev/null
     NAMES+=("$name")
     "$LAB" exec "$name" hub -- iperf3 -s -B $HUB >/dev/null 2>&1 &
     SERVERS+=($!)
-    "$LAB" exec "$name" hub -- irtt server -b $HUB -i 0 >/dev/null 2>&1 &
+    "$LAB" exec "$name" hub -- "$UDPPING" server $HUB 7777 >/dev/null 2>&1 &
     SERVERS+=($!)
     sleep 0.5
 }
@@ -54,11 +57,12 @@ throughput() {   # throughput NAME LABEL
     done
 }
 
-irtt_p50_us() {
-    "$LAB" exec "$1" site -- irtt client -i 10ms -d 2s -Q -o - $HUB |
-        python3 -c 'import json, sys; print("%.1f" % (json.load(sys.stdin)["stats"]["rtt"]["median"] / 1e3))'
+udpping_p50_us() {
+    "$LAB" exec "$1" site -- "$UDPPING" client $HUB 7777 500 2000 |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["p50_us"])'
 }
 
+"$LAB" build
 suffix=$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
 up "bd$suffix" --no-delayline
 up "bz$suffix"
@@ -70,13 +74,13 @@ echo "== throughput, iperf3 single stream, ${SECONDS_PER_RUN} s per run"
 throughput "bd$suffix" "unshaped, no delay line"
 throughput "bz$suffix" "unshaped, delay line at 0 ms"
 throughput "bt$suffix" "unshaped, delay line at 10 ms"
-throughput "bs$suffix" "100 Mbit/s, 20 ms RTT (expect 95.6)"
+throughput "bs$suffix" "100 Mbit/s, 20 ms RTT (goodput 95.6)"
 
-echo "== idle RTT p50 (irtt, 10 ms interval, 2 s rounds), microseconds"
+echo "== idle RTT p50 (udpping, 500 probes 2 ms apart per round), microseconds"
 direct=() line=()
 for round in 1 2 3 4 5; do
-    direct+=("$(irtt_p50_us "bd$suffix")")
-    line+=("$(irtt_p50_us "bz$suffix")")
+    direct+=("$(udpping_p50_us "bd$suffix")")
+    line+=("$(udpping_p50_us "bz$suffix")")
 done
 python3 - "${direct[*]}" "${line[*]}" <<'EOF'
 import statistics, sys
@@ -86,7 +90,7 @@ print(f"no delay line {direct}  median {d:.1f}")
 print(f"delay line 0  {line}  median {l:.1f}")
 print(f"own delay per pass: {(l - d) / 2:.1f} us")
 EOF
-irtt_p50_us "bl$suffix" >/dev/null
+udpping_p50_us "bl$suffix" >/dev/null
 "$LAB" stats --name "bl$suffix" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)

@@ -35,7 +35,7 @@ usage: lab.sh up [--name N] [--down-rate R] [--up-rate R] [--buffer-ms MS]
        lab.sh exec N site|hub|router -- CMD...
        lab.sh stats --name N         delay line counters (JSON)
        lab.sh show --name N          addresses, qdisc and delay line counters
-       lab.sh list | gc | build
+       lab.sh list | gc | build       (build: gcc the delay line and udpping into lab/build/)
 rates: 0 or none (unshaped), or a number with bit|kbit|mbit|gbit, e.g. 10mbit
 EOF
     exit 2
@@ -81,12 +81,15 @@ stop_pid() {    # TERM, wait up to 2 s, then KILL; by pid only
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 build() {   # atomic: parallel test runs may build at the same time
-    local src=$LAB_DIR/delayline.c bin=$BUILD_DIR/delayline
-    [[ -x $bin && $bin -nt $src ]] && return 0
-    command -v gcc >/dev/null || die "gcc not found (needed to build the delay line)"
-    mkdir -p "$BUILD_DIR"
-    gcc -O2 -std=c11 -Wall -Wextra -Werror -o "$bin.$$" "$src"
-    mv -f "$bin.$$" "$bin"
+    local program src bin
+    for program in delayline udpping; do
+        src=$LAB_DIR/$program.c bin=$BUILD_DIR/$program
+        [[ -x $bin && $bin -nt $src ]] && continue
+        command -v gcc >/dev/null || die "gcc not found (needed to build the $program)"
+        mkdir -p "$BUILD_DIR"
+        gcc -O2 -std=c11 -Wall -Wextra -Werror -o "$bin.$$" "$src"
+        mv -f "$bin.$$" "$bin"
+    done
 }
 
 check_name() { [[ $1 =~ ^[a-z][a-z0-9]{0,9}$ ]] || die "bad lab name '$1' (a-z0-9, at most 10, letter first)"; }
@@ -165,7 +168,7 @@ cmd_up() {
     fi
     [[ $EUID -eq 0 ]] || die "needs root (network namespaces)"
     [[ -e /run/netns/$name-site || -e /run/netns/$name-rtr || -e /run/netns/$name-hub ]] && die "lab '$name' exists"
-    ((delayline)) && build
+    build
 
     local S=$name-site R=$name-rtr H=$name-hub dir=$STATE_ROOT/$name
     mkdir -p "$dir"

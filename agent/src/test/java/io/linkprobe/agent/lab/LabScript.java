@@ -19,4 +19,9 @@ final class LabScript {
         throw new IllegalStateException("lab/lab.sh not found above " + Path.of("").toAbsolutePath()
                 + "; set -Dlinkprobe.lab.script=/path/to/lab.sh");
     }
+
+    /** A program lab.sh builds into lab/build/ (delayline, udpping); built by the first {@code lab.sh up}. */
+    static Path binary(String name) {
+        return path().getParent().resolve("build").resolve(name);
+    }
 }
