@@ -8,21 +8,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Skips a lab test, saying why, on a machine that cannot build the lab. */
 final class LabPreconditions {
 
+    private static final Logger log = LoggerFactory.getLogger(LabPreconditions.class);
     private static final List<String> TOOLS = List.of("bash", "ip", "tc", "ss", "gcc", "iperf3", "irtt");
 
     private LabPreconditions() {
     }
 
     static void assumeLabAvailable() {
-        assumeTrue(isRoot(), "lab tests need root (network namespaces, tbf, TUN devices): run as root or skip -Plab");
-        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "lab tests need /dev/net/tun for the delay line");
+        assume(isRoot(), "lab tests need root (network namespaces, tbf, TUN devices): run as root or leave out -Plab");
+        assume(Files.exists(Path.of("/dev/net/tun")), "lab tests need /dev/net/tun for the delay line");
         for (String tool : TOOLS) {
-            assumeTrue(onPath(tool), "lab tests need '" + tool + "' on the PATH (apt-get install iproute2 gcc iperf3 irtt)");
+            assume(onPath(tool), "lab tests need '" + tool + "' on the PATH (apt-get install iproute2 gcc iperf3 irtt)");
         }
+    }
+
+    /** Says it on the console too: Maven's summary shows only "Skipped: 1". */
+    private static void assume(boolean condition, String reason) {
+        if (!condition) log.warn("skipping: {}", reason);
+        assumeTrue(condition, reason);
     }
 
     private static boolean isRoot() {
