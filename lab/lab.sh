@@ -174,6 +174,7 @@ cmd_up() {
     mkdir -p "$dir"
     echo "$owner" >"$dir/owner"
     trap "teardown '$name'" EXIT   # any failure below removes everything created so far
+    trap "exit 1" INT TERM          # ... and so does being stopped (the EXIT trap runs)
 
     local ns
     for ns in "$S" "$R" "$H"; do
@@ -264,7 +265,7 @@ loss_up_pct=$loss_up
 congestion_control=$(in_ns "$S" sysctl -n net.ipv4.tcp_congestion_control)
 delayline=$delayline
 EOF
-    trap - EXIT
+    trap - EXIT INT TERM
     cat "$dir/lab.env"
 }
 

@@ -61,7 +61,11 @@ public final class LabNetwork implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("up", "--name", name,
                 "--owner-pid", Long.toString(ProcessHandle.current().pid())));
         args.addAll(spec.labArguments());
-        ProcessResult result = script(logDir, args).requireSuccess();
+        ProcessResult result = script(logDir, args);
+        if (!result.succeeded()) {
+            script(logDir, List.of("down", "--name", name));   // lab.sh cleans up after itself; a timeout may not
+            result.requireSuccess();
+        }
         Map<String, String> facts = new HashMap<>();
         result.stdout().lines().filter(l -> l.contains("=")).forEach(l -> {
             int eq = l.indexOf('=');
