@@ -3,7 +3,6 @@ package io.linkprobe.agent.lab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,11 +40,26 @@ final class LinkprobeCli {
         command.addAll(List.of(args));
         command.add("--json");
         ProcessResult result = lab.runInSite(timeout, java(command.toArray(String[]::new))).requireSuccess();
-        try {
-            return new ObjectMapper().readTree(result.stdout());
-        } catch (IOException e) {
-            throw new UncheckedIOException("linkprobe test --json printed no JSON object:\n" + result.stdout(), e);
+        return parseJson(result.stdout());
+    }
+
+    /**
+     * The one JSON object {@code test --json} prints. The child JVM runs on the test classpath, where
+     * a test logging configuration may also write to stdout: then the object starting on the last
+     * line that begins with '{' wins.
+     */
+    static JsonNode parseJson(String stdout) {
+        ObjectMapper mapper = new ObjectMapper();
+        // The whole output first (trailing tokens are ignored), then from the last line opening an object.
+        for (int from : new int[] {0, stdout.lastIndexOf("\n{") + 1}) {
+            try {
+                JsonNode node = mapper.readTree(stdout.substring(from));
+                if (node != null && node.isObject()) return node;
+            } catch (IOException notHere) {
+                // try the next candidate
+            }
         }
+        throw new AssertionError("linkprobe test --json printed no JSON object:\n" + stdout);
     }
 
     /** A number the contract promises; a missing field fails the test naming the field. */
