@@ -54,6 +54,11 @@ public final class ResponderCommand implements Callable<Integer> {
             description = "most bytes one test may move (default ${DEFAULT-VALUE})")
     long maxBytes;
 
+    @Option(names = "--busy-poll",
+            description = "the STAMP reflector polls without ever sleeping: takes its wake-up time (~0.1 ms) out of "
+                    + "every RTT, at the cost of one CPU core; for dedicated test hubs and labs")
+    boolean busyPoll;
+
     @Override
     public Integer call() throws InterruptedException {
         if (stampPort < -1 || stampPort > 65535 || throughputPort < -1 || throughputPort > 65535) {
@@ -71,11 +76,12 @@ public final class ResponderCommand implements Callable<Integer> {
             }
         }
         EventLoopGroup group = Transports.group(0, "linkprobe-responder");
+        EventLoopGroup stampGroup = busyPoll ? Transports.busyPollGroup(1, "linkprobe-stamp") : group;
         StampReflector reflector = null;
         ThroughputServer server = null;
         try {
             if (stampPort >= 0) {
-                reflector = Bind.stamp(group, new InetSocketAddress(bind, stampPort), ReflectorOptions.defaults());
+                reflector = Bind.stamp(stampGroup, new InetSocketAddress(bind, stampPort), ReflectorOptions.defaults());
                 System.out.println("STAMP reflector listening on udp " + bind + ":" + reflector.localPort());
             }
             if (throughputPort >= 0) {
@@ -100,6 +106,7 @@ public final class ResponderCommand implements Callable<Integer> {
                 server.close();
             }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            stampGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
     }
 }

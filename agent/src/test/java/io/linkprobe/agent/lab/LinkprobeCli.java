@@ -25,9 +25,11 @@ final class LinkprobeCli {
     private LinkprobeCli() {
     }
 
-    static Process startResponder(LabNetwork lab) {
-        Process responder = lab.startInHub(java("responder", "--stamp-port", Integer.toString(STAMP_PORT),
+    static Process startResponder(LabNetwork lab, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("responder", "--stamp-port", Integer.toString(STAMP_PORT),
                 "--throughput-port", Integer.toString(THROUGHPUT_PORT)));
+        args.addAll(List.of(extraArgs));
+        Process responder = lab.startInHub(java(args.toArray(String[]::new)));
         lab.awaitHubListening(responder, "tcp", THROUGHPUT_PORT, RESPONDER_START);
         lab.awaitHubListening(responder, "udp", STAMP_PORT, RESPONDER_START);
         return responder;

@@ -3,6 +3,7 @@ package io.linkprobe.common.net;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -16,6 +17,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * Picks the Netty transport once: native epoll on Linux (x86_64, aarch64) for TCP_INFO and lower
@@ -35,8 +37,24 @@ public final class Transports {
         return EPOLL ? "epoll" : "nio";
     }
 
+    /** Event loops that sleep when idle, except for the short {@link SpinWindow}s a sender asks for. */
     public static EventLoopGroup group(int threads, String name) {
-        IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return group(threads, name, false);
+    }
+
+    /**
+     * Event loops that never sleep: each burns a CPU core, and no wake-up latency is ever added to
+     * what they timestamp. For a dedicated responder only ({@code responder --busy-poll}).
+     */
+    public static EventLoopGroup busyPollGroup(int threads, String name) {
+        return group(threads, name, true);
+    }
+
+    private static EventLoopGroup group(int threads, String name, boolean alwaysSpin) {
+        SelectStrategyFactory strategies = () -> new SpinWindow(alwaysSpin);
+        IoHandlerFactory factory = EPOLL
+                ? EpollIoHandler.newFactory(0, strategies)
+                : NioIoHandler.newFactory(SelectorProvider.provider(), strategies);
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 

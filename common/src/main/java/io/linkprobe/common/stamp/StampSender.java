@@ -4,6 +4,7 @@ import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stats.Rfc3550Jitter;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.netty.bootstrap.Bootstrap;
+import io.linkprobe.common.net.SpinWindow;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -61,6 +62,9 @@ public final class StampSender implements AutoCloseable {
     private final Channel channel;
     private final EventLoop loop;
     private final ScheduledFuture<?> ticker;
+    private static final long SPIN_LEAD_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
+    private static final long SPIN_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private final RecentMin rtts = new RecentMin(16);
     private final SendLoop sendLoop;
 
     private volatile long bytesSent;
@@ -266,16 +270,36 @@ public final class StampSender implements AutoCloseable {
         int size = opts.packetSize();
         ByteBuf buf = channel.alloc().ioBuffer(size);
         StampPacket.writeSender(buf, mode, session.nextSeq(), NtpTimestamp.now(), errorEstimate, opts.ssid(), size, filler, signer);
-        session.sent(System.nanoTime(), size);
+        long sentNanos = System.nanoTime();
+        session.sent(sentNanos, size);
         bytesSent += size; // single writer: this event loop
         channel.writeAndFlush(buf, channel.voidPromise());
+        awaitReply(sentNanos);
+    }
+
+    /**
+     * Keeps this loop polling, without sleeping, around the moment the reply should arrive, so
+     * that the loop's wake-up time does not end up in the RTT (see {@link SpinWindow}). The window
+     * opens {@link #SPIN_LEAD_NANOS} before the smallest recent RTT and stays open at most
+     * {@link #SPIN_MAX_NANOS} past it, or until a reply comes: at most ~1.3 ms of CPU per probe.
+     */
+    private void awaitReply(long sentNanos) {
+        long expected = rtts.min();
+        if (expected < 0 || expected <= SPIN_LEAD_NANOS) {
+            SpinWindow.spinUntil(sentNanos + Math.max(expected, 0) + SPIN_MAX_NANOS);
+        } else {
+            loop.schedule(() -> SpinWindow.spinUntil(System.nanoTime() + SPIN_LEAD_NANOS + SPIN_MAX_NANOS),
+                    sentNanos + expected - SPIN_LEAD_NANOS - System.nanoTime(), TimeUnit.NANOSECONDS);
+        }
     }
 
     private void onReply(StampReply reply) {
+        SpinWindow.stop();
         bytesReceived += reply.packet().length();
         long rtt = session.replied(reply.packet(), reply.receivedNanos(), reply.receivedNtp(),
                 opts.clock().synchronizedToUtc(), errorEstimate);
         if (rtt >= 0) {
+            rtts.add(rtt);
             for (LongConsumer l : rttListeners) {
                 try {
                     l.accept(rtt);
