@@ -157,12 +157,23 @@ else
 fi
 
 # The example configs must load in the real programs (the config keys are the Java side's).
+# check-config also checks that the files a config names exist, so each config is checked as a
+# copy whose /etc/linkprobe and /var/lib/linkprobe paths point into a scratch directory holding a
+# valid tokens file and token.
 config_check() {
-  local jar=$1 cfg
+  local jar=$1 cfg scratch
   shift
+  scratch=$(mktemp -d)
+  mkdir -p "$scratch/etc" "$scratch/var"
+  printf '%s\n' lpcheck-token > "$scratch/etc/agent.token"
+  printf '%s site-check\n' "$(printf '%s' lpcheck-token | sha256sum | cut -d' ' -f1)" > "$scratch/etc/tokens"
   for cfg in "$@"; do
-    java -jar "$jar" check-config --config "$cfg" || { echo "$cfg rejected by $jar"; return 1; }
+    sed -e "s#/etc/linkprobe/#$scratch/etc/#g" -e "s#/var/lib/linkprobe/#$scratch/var/#g" -e "s#/var/lib/linkprobe\b#$scratch/var#g" \
+      "$cfg" > "$scratch/$(basename "$cfg")"
+    java -jar "$jar" check-config --config "$scratch/$(basename "$cfg")" \
+      || { echo "$cfg rejected by $jar"; rm -rf "$scratch"; return 1; }
   done
+  rm -rf "$scratch"
 }
 if [[ -f ../collector/target/linkprobe-collector.jar && -f ../agent/target/linkprobe-agent.jar ]]; then
   check "collector check-config accepts the example configs" \
