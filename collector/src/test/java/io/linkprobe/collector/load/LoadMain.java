@@ -74,6 +74,15 @@ public final class LoadMain implements Runnable {
         @Option(names = "--seed", defaultValue = "4", description = "seed of the link archetypes")
         long seed;
 
+        @Option(names = "--watch-pid", defaultValue = "0",
+                description = "the collector's pid: report its CPU use and CPU waiting (Linux /proc)")
+        long watchPid;
+
+        /** A watch of the collector's CPU, or null when not asked for. */
+        ProcWatch watch() {
+            return watchPid > 0 ? new ProcWatch(watchPid) : null;
+        }
+
         String[] targetNames() {
             String[] names = {"hub", "hub-dr", "cloud-uks", "cloud-ukw", "dns"};
             return targets <= names.length ? Arrays.copyOf(names, targets)

@@ -45,8 +45,11 @@ final class SteadyCommand implements Callable<Integer> {
             Thread.sleep(warmup.toMillis());
             run.resetStats();
             double cpu0 = Report.cpuSeconds();
+            ProcWatch watch = common.watch();
+            ProcWatch.Sample before = watch == null ? null : watch.sample();
             Thread.sleep(duration.toMillis());
             LoadStats measured = run.resetStats();
+            ProcWatch.Sample after = watch == null ? null : watch.sample();
             double seconds = measured.elapsedSeconds();
             double cpu = Report.cpuSeconds() - cpu0;
             workload.stopAt(System.nanoTime());
@@ -59,6 +62,9 @@ final class SteadyCommand implements Callable<Integer> {
             report.put("peak_connections", run.peakConnections());
             report.stats(measured, seconds);
             report.put("generator_cpu_cores", cpu / seconds);
+            if (watch != null) {
+                ProcWatch.report(report, before, after, measured.windows.sum());
+            }
             report.put("unfinished_agents", drained ? 0 : run.unfinished());
         }
         return 0;

@@ -1,6 +1,7 @@
 package io.linkprobe.collector.load;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +35,14 @@ final class StormCommand implements Callable<Integer> {
         Report report = new Report(label);
         try (LoadRun run = new LoadRun(common.url, common.threads, workload)) {
             ScheduledExecutorService progress = Report.progress(label, run);
+            List<Roster.Entry> sites = Roster.read(common.agentsFile, common.agents);
+            ProcWatch watch = common.watch();
+            ProcWatch.Sample before = watch == null ? null : watch.sample();
             double cpu0 = Report.cpuSeconds();
             LoadStats stats = run.stats();
-            run.start(Roster.read(common.agentsFile, common.agents), bodies, 0);
+            run.start(sites, bodies, 0);
             boolean drained = run.awaitFinished(deadline.toMillis(), TimeUnit.MILLISECONDS);
+            ProcWatch.Sample after = watch == null ? null : watch.sample();
             double seconds = drained ? (run.lastFinishNanos() - stats.startNanos) / 1e9 : stats.elapsedSeconds();
             double cpu = Report.cpuSeconds() - cpu0;
             progress.shutdownNow();
@@ -50,6 +55,9 @@ final class StormCommand implements Callable<Integer> {
             report.put("drain_seconds", seconds);
             report.stats(stats, seconds);
             report.put("generator_cpu_cores", cpu / seconds);
+            if (watch != null) {
+                ProcWatch.report(report, before, after, stats.windows.sum());
+            }
         }
         return 0;
     }
