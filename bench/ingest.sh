@@ -169,9 +169,9 @@ row "figure" "value" "target" ""
 row "(a) sustained ingest, $(val steady.agents) agents" "$(fmt "$(val steady.results_per_second)") results/s" ">= $t_rate" \
     "$(verdict "$(val steady.results_per_second)" '>=' "$t_rate") (offered $rate)"
 row "    RTT values ingested" "$(fmt "$(val steady.rtt_values_per_second)") /s" "" ""
-row "    ack latency p50" "$(fmt "$(val steady.ack_p50_ms)" 1) ms" "" ""
+row "    ack latency p50 / p90" "$(fmt "$(val steady.ack_p50_ms)" 1) / $(fmt "$(val steady.ack_p90_ms)" 1) ms" "" ""
 row "    ack latency p99" "$(fmt "$(val steady.ack_p99_ms)" 1) ms" "< $t_p99_ms ms" \
-    "$(verdict "$(val steady.ack_p99_ms)" '<' "$t_p99_ms")"
+    "$(verdict "$(val steady.ack_p99_ms)" '<' "$t_p99_ms") (p99.9 $(fmt "$(val steady.ack_p999_ms)") ms)"
 row "    errors / late pushes" "$(val steady.errors) / $(val steady.late_pushes)" "0 errors" \
     "$(verdict "$(val steady.errors)" '==' 0)"
 cpu_line steady
@@ -197,6 +197,9 @@ row "    slowest scrape" "$(fmt "$(val scrape.max_seconds)" 2) s" "" \
 row "    collector heap after GC" "$(val heap.used_after_gc_mib) MiB" "<= $t_heap_mib MiB" \
     "$(verdict "$(val heap.used_after_gc_mib)" '<=' "$t_heap_mib")"
 row "    collector RSS / archive on disk" "$(val heap.rss_mib) / $(val run.archive_mib) MiB" "" ""
+row "    collector GC pauses, whole run" "$(awk '/Pause/ && !/Diagnostic/ { p = $NF; sub(/ms$/, "", p); n++;
+    if (p + 0 > m) m = p + 0; if (/Pause Full/) f++ } END { printf "%d, max %.0f ms", n, m; if (f) printf ", %d full", f }' \
+    "$work/gc.log")" "" "(pauses stretch when the collector waits for a CPU)"
 [ "$mode" = quick ] && echo "  (quick mode: the storm, scrape and heap targets are for 10,000 sites; here $storm_agents)"
 echo "  generator CPU: $(fmt "$(val steady.generator_cpu_cores)" 2) cores (steady), $(fmt "$(val storm.generator_cpu_cores)" 2) cores (storm); both JVMs share this machine"
 exit "$failed"

@@ -38,7 +38,9 @@ final class Report {
         put("pushes_per_second", s.acked.sum() / seconds);
         put("mean_body_bytes", s.acked.sum() == 0 ? 0 : (double) s.bodyBytes.sum() / s.acked.sum());
         put("ack_p50_ms", s.ackLatency.percentileMicros(0.50) / 1000.0);
+        put("ack_p90_ms", s.ackLatency.percentileMicros(0.90) / 1000.0);
         put("ack_p99_ms", s.ackLatency.percentileMicros(0.99) / 1000.0);
+        put("ack_p999_ms", s.ackLatency.percentileMicros(0.999) / 1000.0);
         put("ack_max_ms", s.ackLatency.percentileMicros(1.0) / 1000.0);
         put("retried_429", s.retried429.sum());
         put("retried_503", s.retried503.sum());
