@@ -42,7 +42,7 @@ t_rate=5000 t_p99_ms=100 t_drain_s=180 t_scrape_s=2 t_heap_mib=1024
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/collector/target/linkprobe-collector.jar
 classes=$root/collector/target/test-classes
-for tool in java jcmd curl awk; do
+for tool in java jcmd curl awk gunzip; do
   command -v "$tool" >/dev/null || { echo "ingest.sh needs $tool on the PATH" >&2; exit 2; }
 done
 
@@ -126,16 +126,16 @@ run_phase storm storm --agents "$storm_agents" --targets "$targets" --windows "$
 # --- (c) /metrics and heap with every site registered ------------------------------------------
 echo "(c) /metrics scrapes and heap with $storm_agents sites" >&2
 accept='application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
-curl -sf -o "$work/metrics.txt" "$url/metrics"
+for i in 0 1 2 3 4 5; do  # as Prometheus asks: OpenMetrics first, gzip; the first is a warm-up
+  curl -sf -o "$work/metrics.gz" -w '%{time_total} %{size_download}\n' -H "Accept: $accept" \
+      -H 'Accept-Encoding: gzip' "$url/metrics" > "$work/scrape.$i"
+  [ "$i" = 0 ] && cpu0=$(collector_cpu)
+done
+gunzip -c "$work/metrics.gz" > "$work/metrics.txt"
 put scrape.sites "$(awk '$1 == "linkprobe_collector_sites" { print $2 + 0 }' "$work/metrics.txt")"
 put scrape.samples "$(grep -vc '^#' "$work/metrics.txt")"
 put scrape.text_bytes "$(wc -c < "$work/metrics.txt")"
-rm -f "$work/metrics.txt"
-for i in 0 1 2 3 4 5; do  # as Prometheus asks: OpenMetrics first, gzip; the first is a warm-up
-  curl -sf -o /dev/null -w '%{time_total} %{size_download}\n' -H "Accept: $accept" -H 'Accept-Encoding: gzip' \
-      "$url/metrics" > "$work/scrape.$i"
-  [ "$i" = 0 ] && cpu0=$(collector_cpu)
-done
+rm -f "$work/metrics.txt" "$work/metrics.gz"
 put scrape.collector_cpu_seconds "$(awk -v a="$cpu0" -v b="$(collector_cpu)" 'BEGIN { printf "%.2f", (b - a) / 5 }')"
 cat "$work"/scrape.[1-5] | sort -n > "$work/scrapes"
 put scrape.median_seconds "$(awk 'NR == 3 { print $1 }' "$work/scrapes")"
