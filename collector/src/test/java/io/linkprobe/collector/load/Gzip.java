@@ -1,5 +1,6 @@
 package io.linkprobe.collector.load;
 
+import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -32,11 +33,11 @@ final class Gzip {
         int n = HEADER.length;
         while (!deflater.finished()) {
             if (n == out.length) {
-                out = java.util.Arrays.copyOf(out, out.length * 2);
+                out = Arrays.copyOf(out, out.length * 2);
             }
             n += deflater.deflate(out, n, out.length - n);
         }
-        byte[] result = java.util.Arrays.copyOf(out, n + 8);
+        byte[] result = Arrays.copyOf(out, n + 8);
         littleEndian(result, n, (int) crc.getValue());
         littleEndian(result, n + 4, length);
         return result;

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,7 +87,7 @@ public final class LoadMain implements Runnable {
         String[] targetNames() {
             String[] names = {"hub", "hub-dr", "cloud-uks", "cloud-ukw", "dns"};
             return targets <= names.length ? Arrays.copyOf(names, targets)
-                    : java.util.stream.IntStream.range(0, targets).mapToObj(i -> "target-" + i).toArray(String[]::new);
+                    : IntStream.range(0, targets).mapToObj(i -> "target-" + i).toArray(String[]::new);
         }
     }
 }

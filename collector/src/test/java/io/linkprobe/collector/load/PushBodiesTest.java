@@ -11,6 +11,7 @@ import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.io.ByteArrayInputStream;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -61,7 +62,7 @@ class PushBodiesTest {
         PushBatch batch = WireJson.batch().readValue(gunzip(builder.health(now).finish().gzipped()));
         Set<String> distinct = new HashSet<>();
         batch.samples().stream().filter(s -> s instanceof LatencyWindow)
-                .forEach(s -> distinct.add(java.util.Arrays.toString(((LatencyWindow) s).rttMicros())));
+                .forEach(s -> distinct.add(Arrays.toString(((LatencyWindow) s).rttMicros())));
         assertEquals(PushBodies.WINDOWS_PER_ARCHETYPE, distinct.size());
     }
 
