@@ -2,12 +2,10 @@
 # Loopback single-stream goodput: linkprobe vs iperf3, alternating runs, with the ratio.
 # A benchmark, not a test: it prints figures and never fails on them.
 #
-#   bench/throughput-loopback.sh [--runs N] [--duration S] [--direction down|up] [--harness]
+#   bench/throughput-loopback.sh [--runs N] [--duration S] [--direction down|up]
 #
 # linkprobe runs as two processes, like iperf3: `agent responder` and `agent test --json`
 # (agent/target/linkprobe-agent.jar; build it with `mvn -q package -DskipTests`).
-# --harness uses the throwaway main in common's test tree instead of the agent jar (for use before
-# the agent CLI exists; needs `mvn -q -pl common -am test-compile`).
 #
 # Compared figures: linkprobe's steady rate (download.bits_per_second) and mean rate, against
 # iperf3's receiver-side mean (end.sum_received.bits_per_second). "down" = the responder sends,
@@ -15,14 +13,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=5 duration=10 direction=down harness=0
+runs=5 duration=10 direction=down
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
     --direction) direction=$2; shift 2 ;;
-    --harness) harness=1; shift ;;
-    *) echo "usage: $0 [--runs N] [--duration S] [--direction down|up] [--harness]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--runs N] [--duration S] [--direction down|up]" >&2; exit 2 ;;
   esac
 done
 case "$direction" in down) key=download reverse=-R ;; up) key=upload reverse= ;; *) echo "direction: down|up" >&2; exit 2 ;; esac
@@ -33,25 +30,13 @@ done
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 tp_port=$(free_port) stamp_port=$(free_port) iperf_port=$(free_port)
 
-if [ "$harness" = 1 ]; then
-  [ -d common/target/test-classes ] || { echo "run: mvn -q -pl common -am test-compile" >&2; exit 1; }
-  cp_file=$(mktemp)
-  mvn -q -B -pl common org.apache.maven.plugins:maven-dependency-plugin:3.9.0:build-classpath \
-    -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null 2>&1 \
-    || { echo "cannot resolve common's test classpath" >&2; exit 1; }
-  cp="common/target/classes:common/target/test-classes:$(cat "$cp_file")"
-  rm -f "$cp_file"
-  responder=(java -cp "$cp" io.linkprobe.common.throughput.LoopbackBench server "$tp_port")
-  linkprobe_test() { java -cp "$cp" io.linkprobe.common.throughput.LoopbackBench client "$tp_port" "$duration" "$direction"; }
-else
-  jar=agent/target/linkprobe-agent.jar
-  [ -f "$jar" ] || { echo "$jar missing: mvn -q package -DskipTests (or use --harness)" >&2; exit 1; }
-  responder=(java -jar "$jar" responder --stamp-port "$stamp_port" --throughput-port "$tp_port")
-  linkprobe_test() {
-    java -jar "$jar" test 127.0.0.1 --throughput-port "$tp_port" --stamp-port "$stamp_port" \
-      --direction "$direction" --duration "$duration" --json
-  }
-fi
+jar=agent/target/linkprobe-agent.jar
+[ -f "$jar" ] || { echo "$jar missing: mvn -q package -DskipTests" >&2; exit 1; }
+responder=(java -jar "$jar" responder --stamp-port "$stamp_port" --throughput-port "$tp_port")
+linkprobe_test() {
+  java -jar "$jar" test 127.0.0.1 --throughput-port "$tp_port" --stamp-port "$stamp_port" \
+    --direction "$direction" --duration "$duration" --json
+}
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
