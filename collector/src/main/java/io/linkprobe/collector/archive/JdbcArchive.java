@@ -110,16 +110,21 @@ public final class JdbcArchive implements Archive {
             q.setLong(2, fromMillis);
             q.setLong(3, toMillis);
             q.setInt(4, limit);
-            List<StoredSample> rows = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new StoredSample(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
-                }
-            }
-            return rows;
+            return samples(q);
         } catch (SQLException e) {
             throw new ArchiveException("reading the history of " + site + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Rows of {@code SELECT target, type, end_ms, json}. */
+    private static List<StoredSample> samples(PreparedStatement q) throws SQLException {
+        List<StoredSample> rows = new ArrayList<>();
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new StoredSample(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+            }
+        }
+        return rows;
     }
 
     @Override
@@ -133,13 +138,7 @@ public final class JdbcArchive implements Archive {
             q.setLong(3, toMillis);
             q.setString(4, type);
             q.setInt(5, limit);
-            List<StoredSample> rows = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new StoredSample(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
-                }
-            }
-            return rows;
+            return samples(q);
         } catch (SQLException e) {
             throw new ArchiveException("reading the " + type + " results of " + site + " failed: " + e.getMessage(), e);
         }
