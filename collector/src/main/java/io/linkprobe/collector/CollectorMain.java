@@ -4,6 +4,7 @@ import io.linkprobe.collector.cli.CheckConfigCommand;
 import io.linkprobe.collector.cli.DemoCommand;
 import io.linkprobe.collector.cli.RunCommand;
 import io.linkprobe.collector.cli.TokenCommand;
+import io.linkprobe.common.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,10 +16,6 @@ import picocli.CommandLine.Command;
         description = "Central collector of linkprobe: ingests agents' results, archives them, exposes Prometheus metrics.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckConfigCommand.class, TokenCommand.class})
 public final class CollectorMain implements Runnable {
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILURE = 1;
-    public static final int EXIT_USAGE = 2;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -28,8 +25,7 @@ public final class CollectorMain implements Runnable {
 
     /** The command line with every subcommand, exit codes as documented above. */
     public static CommandLine commandLine() {
-        return new CommandLine(new CollectorMain())
-                .setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
+        return ExitCodes.configure(new CommandLine(new CollectorMain()));
     }
 
     @Override

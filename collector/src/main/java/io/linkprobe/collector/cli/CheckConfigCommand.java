@@ -1,5 +1,6 @@
 package io.linkprobe.collector.cli;
 
+import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.collector.CollectorMain;
 import io.linkprobe.collector.auth.TokenStore;
 import io.linkprobe.collector.config.CollectorConfig;
@@ -23,9 +24,9 @@ public final class CheckConfigCommand implements Callable<Integer> {
             TokenStore.load(loaded.tokensFile());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
-            return CollectorMain.EXIT_USAGE;
+            return ExitCodes.USAGE;
         }
         System.out.println("ok");
-        return CollectorMain.EXIT_OK;
+        return ExitCodes.OK;
     }
 }

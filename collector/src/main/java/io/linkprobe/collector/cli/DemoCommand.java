@@ -1,5 +1,6 @@
 package io.linkprobe.collector.cli;
 
+import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.LatencySettings;
 import io.linkprobe.agent.config.TargetConfig;
@@ -51,7 +52,7 @@ public final class DemoCommand implements Callable<Integer> {
             dir = Files.createTempDirectory("linkprobe-demo-");
         } catch (IOException e) {
             System.err.println("cannot create a temporary directory (" + e.getMessage() + "); set java.io.tmpdir to a writable place.");
-            return CollectorMain.EXIT_FAILURE;
+            return ExitCodes.FAILURE;
         }
         Collector collector = null;
         AgentRuntime agent = null;
@@ -92,19 +93,19 @@ public final class DemoCommand implements Callable<Integer> {
             }, "demo-shutdown"));
             stop.await();
             closed.await();
-            return CollectorMain.EXIT_OK;
+            return ExitCodes.OK;
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             close(agent, collector, dir);
-            return CollectorMain.EXIT_USAGE;
+            return ExitCodes.USAGE;
         } catch (CollectorStartException e) {
             System.err.println(e.getMessage() + (httpPort == 9862 ? " (try --http-port 0)" : ""));
             close(agent, collector, dir);
-            return CollectorMain.EXIT_FAILURE;
+            return ExitCodes.FAILURE;
         } catch (IOException e) {
             System.err.println("cannot prepare the demo in " + dir + " (" + e.getMessage() + ").");
             close(agent, collector, dir);
-            return CollectorMain.EXIT_FAILURE;
+            return ExitCodes.FAILURE;
         }
     }
 

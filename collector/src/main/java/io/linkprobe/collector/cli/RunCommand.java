@@ -1,5 +1,6 @@
 package io.linkprobe.collector.cli;
 
+import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.collector.Collector;
 import io.linkprobe.collector.CollectorMain;
 import io.linkprobe.collector.CollectorStartException;
@@ -26,10 +27,10 @@ public final class RunCommand implements Callable<Integer> {
             collector = Collector.start(loaded);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
-            return CollectorMain.EXIT_USAGE;
+            return ExitCodes.USAGE;
         } catch (CollectorStartException e) {
             System.err.println(e.getMessage());
-            return CollectorMain.EXIT_FAILURE;
+            return ExitCodes.FAILURE;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -37,6 +38,6 @@ public final class RunCommand implements Callable<Integer> {
             stopped.countDown();
         }, "collector-shutdown"));
         stopped.await();
-        return CollectorMain.EXIT_OK;
+        return ExitCodes.OK;
     }
 }

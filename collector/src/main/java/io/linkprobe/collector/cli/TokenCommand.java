@@ -1,5 +1,6 @@
 package io.linkprobe.collector.cli;
 
+import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.collector.CollectorMain;
 import io.linkprobe.collector.auth.Tokens;
 import io.linkprobe.collector.ingest.Names;
@@ -44,7 +45,7 @@ public final class TokenCommand implements Runnable {
             String problem = Names.problem(site, Names.MAX_SITE_LENGTH);
             if (problem != null) {
                 System.err.println("--site " + problem + ".");
-                return CollectorMain.EXIT_USAGE;
+                return ExitCodes.USAGE;
             }
             String token = Tokens.newToken();
             String line = Tokens.fileLine(token, site);
@@ -54,7 +55,7 @@ public final class TokenCommand implements Runnable {
                 } catch (IOException e) {
                     System.err.println("cannot write " + tokensFile + " (" + e.getMessage()
                             + "); check the path and its permissions, or leave out --tokens-file and add the line yourself.");
-                    return CollectorMain.EXIT_FAILURE;
+                    return ExitCodes.FAILURE;
                 }
             }
             System.out.println(token);
@@ -62,7 +63,7 @@ public final class TokenCommand implements Runnable {
                     ? "# the line below was added to " + tokensFile + "; give the token above to site " + site + "'s agent (its token_file)"
                     : "# give the token above to site " + site + "'s agent (its token_file); add the line below to the collector's tokens file");
             System.out.println(line);
-            return CollectorMain.EXIT_OK;
+            return ExitCodes.OK;
         }
 
         private static void append(Path file, String line) throws IOException {
