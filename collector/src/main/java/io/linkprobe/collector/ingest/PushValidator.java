@@ -124,7 +124,12 @@ public final class PushValidator {
             }
             if (r.loaded() != null) {
                 finite(where + ".loaded.loaded_rtt_p50_micros", r.loaded().loadedRttP50Micros());
-                finite(where + ".loaded.bufferbloat_micros", r.loaded().bufferbloatMicros());
+                // A difference of two medians: on a link that does not bloat, noise makes it
+                // slightly negative, and that is a measurement, not a malformed push.
+                if (!Double.isFinite(r.loaded().bufferbloatMicros())) {
+                    throw malformed(where + ".loaded.bufferbloat_micros must be a finite number, not "
+                            + r.loaded().bufferbloatMicros());
+                }
                 if (r.loaded().grade() != null) {
                     labelValue(where + ".loaded.grade", r.loaded().grade(), 8);
                 }

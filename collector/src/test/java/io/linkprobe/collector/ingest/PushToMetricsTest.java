@@ -10,6 +10,7 @@ import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushAck;
+import io.linkprobe.common.wire.ThroughputResult;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -97,6 +98,17 @@ class PushToMetricsTest {
         assertEquals(0, require(m, "linkprobe_tcp_connect_seconds_bucket", "target=\"web\"", "le=\"0.01\""));
         // First total is the baseline, the next push adds its difference.
         assertEquals(3, require(m, "linkprobe_agent_spool_dropped_total", "site=\"t\""));
+    }
+
+    /** Loaded minus idle median: on a link that does not bloat, noise makes it slightly negative. */
+    @Test
+    void slightlyNegativeBufferbloatIsAMeasurementNotAMalformedPush() throws Exception {
+        long end = c.clock.millis() - 1_000;
+        ThroughputResult quiet = new ThroughputResult("hub", end - 10_000, end, "down", "ok", null, 1, 1_000_000, 1.0,
+                1e6, 1e6, true, 100, java.util.List.of(), null,
+                new ThroughputResult.LoadedLatency(400, 310, 500, -90, 193_548, "A", 20, 20));
+        var response = c.push(TOKEN, Samples.batch("t", 1, quiet));
+        assertEquals(200, response.statusCode(), response.body());
     }
 
     @Test

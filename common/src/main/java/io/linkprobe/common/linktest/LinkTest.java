@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +30,24 @@ public final class LinkTest {
      * @param stampTarget the STAMP reflector beside the throughput responder; null to measure no latency
      * @param loadedInterval mean gap between STAMP probes during the test (e.g. 50 ms = 20/s)
      * @param idlePeriod how long to sample the idle RTT before each direction
-     * @param stampOptions packet size, schedule and timeout of the probes (the interval is replaced)
+     * @param stampOptions packet size, schedule and timeout of the probes (the interval is replaced);
+     *     the timeout also bounds how long the last direction's late replies are waited for
      */
     public record Request(ThroughputRequest throughput, InetSocketAddress stampTarget, Duration loadedInterval,
                           Duration idlePeriod, SenderOptions stampOptions) {
         public static Request of(ThroughputRequest throughput, InetSocketAddress stampTarget) {
             return new Request(throughput, stampTarget, Duration.ofMillis(50), Duration.ofMillis(1500),
                     SenderOptions.defaults().withSsid(2).withTimeout(Duration.ofSeconds(2)));
+        }
+
+        /**
+         * How long after the last direction late replies are still collected: a second (a queue
+         * that holds more than a second of traffic is graded F either way), or the probes' loss
+         * timeout if shorter.
+         */
+        Duration settle() {
+            Duration second = Duration.ofSeconds(1);
+            return stampOptions.timeout().compareTo(second) < 0 ? stampOptions.timeout() : second;
         }
     }
 
@@ -64,17 +76,23 @@ public final class LinkTest {
         sender.start();
         CompletableFuture<List<ThroughputResult>> done = new CompletableFuture<>();
         client.run(request.throughput(), probe).whenComplete((results, error) -> {
-            probe.close();
-            sender.close();
             if (error != null) {
+                probe.close();
+                sender.close();
                 done.completeExceptionally(error);
                 return;
             }
-            List<ThroughputResult> withLatency = new ArrayList<>(results.size());
-            for (ThroughputResult r : results) {
-                withLatency.add(withLoaded(r, probe.result(Direction.parse(r.direction()).get(0))));
-            }
-            done.complete(withLatency);
+            // Replies to probes sent at the end of the load are still on their way back through
+            // the queue the load filled; they are the loaded RTT too, so wait for them.
+            group.next().schedule(() -> {
+                probe.close();
+                sender.close();
+                List<ThroughputResult> withLatency = new ArrayList<>(results.size());
+                for (ThroughputResult r : results) {
+                    withLatency.add(withLoaded(r, probe.result(Direction.parse(r.direction()).get(0))));
+                }
+                done.complete(withLatency);
+            }, request.settle().toNanos(), TimeUnit.NANOSECONDS);
         });
         return done;
     }

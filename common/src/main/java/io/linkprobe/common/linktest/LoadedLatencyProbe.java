@@ -17,10 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Latency under load, measured by a STAMP sender running at a fast rate (default 20/s) for the
- * whole throughput test. Before each direction it collects the idle RTT on the quiet link for a
- * short while (the test waits for it); between the responder's START and the end of the last data
- * connection it collects the loaded RTT. Bufferbloat = loaded p50 − idle p50 (RFC 6349 buffer
- * delay), graded by {@link BufferbloatGrade}.
+ * whole throughput test. Before each direction it samples the idle RTT on the quiet link for a
+ * short while (the test waits for it); then it samples the loaded RTT while the responder's data
+ * flows. Bufferbloat = loaded p50 − idle p50 (RFC 6349 buffer delay), graded by
+ * {@link BufferbloatGrade}.
+ *
+ * <p>A probe belongs to the phase in which it was <em>sent</em>: on a bloated line the reply to a
+ * probe sent in the last moments of the load comes back after the load has ended, and it carries
+ * the fullest queue of all. So replies keep being sorted after the load ends, and the caller lets
+ * the probe settle (see {@link LinkTest}) before reading the results.
  *
  * <p>Progress events are passed on to {@code delegate} (the CLI's progress line).
  */
@@ -32,7 +37,6 @@ final class LoadedLatencyProbe implements ThroughputListener {
     private final ThroughputListener delegate;
     private final Map<Direction, Phase> phases = new EnumMap<>(Direction.class);
     private final StampSender.Registration registration;
-    private volatile RttSink sink;
 
     LoadedLatencyProbe(StampSender sender, EventExecutor timer, Duration idlePeriod, int packetSize,
                        ThroughputListener delegate) {
@@ -41,12 +45,26 @@ final class LoadedLatencyProbe implements ThroughputListener {
         this.idlePeriod = idlePeriod;
         this.packetSize = packetSize;
         this.delegate = delegate;
-        this.registration = sender.addRttListener(nanos -> {
-            RttSink s = sink;
-            if (s != null) {
-                s.add(nanos);
+        this.registration = sender.addRttListener(this::sort);
+    }
+
+    /** Files an RTT under the phase its probe was sent in (send time = now − RTT). */
+    private void sort(long rttNanos) {
+        long sentAt = System.nanoTime() - rttNanos;
+        Phase[] all;
+        synchronized (phases) {
+            all = phases.values().toArray(Phase[]::new);
+        }
+        for (Phase p : all) {
+            if (p.idle.covers(sentAt)) {
+                p.idle.add(rttNanos);
+                return;
             }
-        });
+            if (p.loaded.covers(sentAt)) {
+                p.loaded.add(rttNanos);
+                return;
+            }
+        }
     }
 
     @Override
@@ -55,12 +73,10 @@ final class LoadedLatencyProbe implements ThroughputListener {
         synchronized (phases) {
             phases.put(direction, phase);
         }
-        sink = phase.idle;
+        phase.idle.open();
         CompletableFuture<Object> idleDone = new CompletableFuture<>();
         timer.schedule(() -> {
-            if (sink == phase.idle) {
-                sink = null;
-            }
+            phase.idle.close();
             idleDone.complete(null);
         }, idlePeriod.toNanos(), TimeUnit.NANOSECONDS);
         return idleDone.thenCompose(x -> delegate.beforeDirection(direction));
@@ -71,7 +87,7 @@ final class LoadedLatencyProbe implements ThroughputListener {
         Phase phase = phase(direction);
         if (phase != null) {
             phase.sentAtStart = sender.bytesSent() / packetSize;
-            sink = phase.loaded;
+            phase.loaded.open();
         }
         delegate.loadStarted(direction);
     }
@@ -84,8 +100,8 @@ final class LoadedLatencyProbe implements ThroughputListener {
     @Override
     public void loadEnded(Direction direction) {
         Phase phase = phase(direction);
-        if (phase != null && sink == phase.loaded) {
-            sink = null;
+        if (phase != null && phase.loaded.isOpen()) {
+            phase.loaded.close();
             phase.sentDuringLoad = sender.bytesSent() / packetSize - phase.sentAtStart;
         }
         delegate.loadEnded(direction);
@@ -115,7 +131,6 @@ final class LoadedLatencyProbe implements ThroughputListener {
     }
 
     void close() {
-        sink = null;
         registration.close();
     }
 
@@ -126,16 +141,35 @@ final class LoadedLatencyProbe implements ThroughputListener {
     }
 
     private static final class Phase {
-        final RttSink idle = new RttSink();
-        final RttSink loaded = new RttSink();
+        final Window idle = new Window();
+        final Window loaded = new Window();
         volatile long sentAtStart;
         volatile long sentDuringLoad;
     }
 
-    /** RTTs in nanoseconds, appended from the sender's event loop. */
-    private static final class RttSink {
+    /** A span of send times ({@code System.nanoTime}) and the RTTs of the probes sent in it. */
+    private static final class Window {
+        private long from = Long.MAX_VALUE;
+        private long to = Long.MAX_VALUE;
         private long[] values = new long[256];
         private int n;
+
+        synchronized void open() {
+            from = System.nanoTime();
+            to = Long.MAX_VALUE;
+        }
+
+        synchronized void close() {
+            to = System.nanoTime();
+        }
+
+        synchronized boolean isOpen() {
+            return from != Long.MAX_VALUE && to == Long.MAX_VALUE;
+        }
+
+        synchronized boolean covers(long sentAt) {
+            return sentAt >= from && sentAt < to;
+        }
 
         synchronized void add(long nanos) {
             if (n == values.length) {
