@@ -72,6 +72,8 @@ final class TestReport {
         o.put("seconds", round(r.seconds(), 3));
         o.put("stable", r.stable());
         o.put("streams", r.streams());
+        o.put("start_epoch_ms", r.startEpochMillis());
+        o.put("end_epoch_ms", r.endEpochMillis());
         if (r.tcp() != null) {
             o.put("retransmits", r.tcp().retransmits());
             if (r.tcp().minRttMicros() != null) {

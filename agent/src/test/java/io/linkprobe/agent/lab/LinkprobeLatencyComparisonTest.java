@@ -53,8 +53,8 @@ class LinkprobeLatencyComparisonTest {
 
     /**
      * irtt probes throughout linkprobe's own load on a bloated line; its probes sent while
-     * linkprobe was loading the line (the last {@code seconds} before linkprobe exited, less a
-     * second at each end) are the reference for linkprobe's loaded RTT p50.
+     * linkprobe was loading the line (from the load's start for its {@code seconds}, less a second
+     * at each end) are the reference for linkprobe's loaded RTT p50.
      */
     @ParameterizedTest
     @EnumSource(LinkDirection.class)
@@ -66,12 +66,13 @@ class LinkprobeLatencyComparisonTest {
             Irtt.Client irtt = Irtt.startClient(lab, INTERVAL, Duration.ofSeconds(90));
             JsonNode linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(75),
                     "--direction", direction == LinkDirection.DOWN ? "down" : "up", "--duration", "10");
-            Instant finished = Instant.now();
             Irtt.Result reference = irtt.stop();
             String key = direction.jsonKey();
             double loadSeconds = LinkprobeCli.number(linkprobe, key + ".seconds");
-            Instant from = finished.minusMillis(Math.round(loadSeconds * 1000)).plusSeconds(1);
-            Instant to = finished.minusSeconds(1);
+            // The load's own start (wall clock, shared by the namespaces), less a second at each end.
+            Instant loadStart = Instant.ofEpochMilli((long) LinkprobeCli.number(linkprobe, key + ".start_epoch_ms"));
+            Instant from = loadStart.plusSeconds(1);
+            Instant to = loadStart.plusMillis(Math.round(loadSeconds * 1000)).minusSeconds(1);
             double irttP50 = reference.rttP50MillisBetween(epochNanos(from), epochNanos(to));
             double loaded = LinkprobeCli.number(linkprobe, key + ".loaded_rtt_ms.p50");
             double deviation = loaded / irttP50 - 1;
