@@ -11,7 +11,6 @@ import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +45,8 @@ public final class ThroughputProber implements Prober {
                 .withLimits(s.duration(), bytesPerTest())
                 .withKey(config.site(), token);
         InetSocketAddress stamp = target.stampPort() > 0 ? new InetSocketAddress(target.host(), target.stampPort()) : null;
-        LinkTest.Request req = new LinkTest.Request(request, stamp != null && stamp.isUnresolved() ? null : stamp,
-                s.loadedProbeInterval(), Duration.ofMillis(1500),
-                io.linkprobe.common.stamp.SenderOptions.defaults().withSsid(2)
-                        .withPacketSize(config.latency().packetSize()).withTimeout(Duration.ofSeconds(2)));
+        LinkTest.Request req = LinkTest.Request.of(request, stamp != null && stamp.isUnresolved() ? null : stamp,
+                s.loadedProbeInterval(), config.latency().packetSize());
         return engine.run(req, ThroughputListener.NONE).thenApply(results -> new ArrayList<Sample>(results));
     }
 

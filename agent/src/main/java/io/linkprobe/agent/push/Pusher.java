@@ -43,7 +43,6 @@ public final class Pusher implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong refusedSamples = new AtomicLong();
-    private final AtomicLong pushed = new AtomicLong();
     private volatile boolean running = true;
     private int batchLimit = MAX_BATCH_SAMPLES;
 
@@ -75,11 +74,6 @@ public final class Pusher implements AutoCloseable {
     /** Samples the collector refused for good (400, or 413 for a single sample). */
     public long refusedSamplesTotal() {
         return refusedSamples.get();
-    }
-
-    /** Samples acknowledged by the collector since start. */
-    public long pushedSamplesTotal() {
-        return pushed.get();
     }
 
     private void loop() {
@@ -129,7 +123,6 @@ public final class Pusher implements AutoCloseable {
             case 200 -> {
                 PushAck ack = parseAck(response.body());
                 outbox.remove(batch.sequence());
-                pushed.addAndGet(batch.samples().size());
                 backoff.reset();
                 batchLimit = Math.min(MAX_BATCH_SAMPLES, batchLimit * 2);
                 log.debug("Pushed batch {} ({} samples){}", batch.sequence(), batch.samples().size(),

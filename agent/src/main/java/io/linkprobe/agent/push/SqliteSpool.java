@@ -110,6 +110,9 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
 
     /** Drops the oldest unbatched results until under the bound; the open batch goes last. */
     private void enforceBound() throws SQLException {
+        if (bytes <= maxBytes) {
+            return;
+        }
         while (bytes > maxBytes) {
             long id;
             long size;

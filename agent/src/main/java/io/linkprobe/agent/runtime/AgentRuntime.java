@@ -12,12 +12,12 @@ import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
+import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -150,8 +150,8 @@ public final class AgentRuntime implements AutoCloseable {
             }
             addAll(samples);
             budget.used(ThroughputProber.bytesUsed(samples));
-            boolean busy = samples.stream().anyMatch(s -> s instanceof io.linkprobe.common.wire.ThroughputResult r
-                    && r.result().equals("busy"));
+            boolean busy = samples.stream().anyMatch(s -> s instanceof ThroughputResult r
+                    && r.result().equals(ThroughputResult.Outcome.BUSY.wireName()));
             // A busy responder: come back within a few minutes, with jitter, rather than a whole period later.
             scheduleThroughput(t, busy ? Duration.ofSeconds(ThreadLocalRandom.current().nextLong(30, 300)) : next);
         });
@@ -159,12 +159,6 @@ public final class AgentRuntime implements AutoCloseable {
 
     private void addAll(List<Sample> samples) {
         samples.forEach(outbox::add);
-    }
-
-    /** For tests and the demo: the outbox's counters. */
-    public Map<String, Long> counters() {
-        return Map.of("pending", outbox.pendingSamples(), "dropped", outbox.droppedTotal(),
-                "pushed", pusher.pushedSamplesTotal(), "push_failures", pusher.failuresTotal());
     }
 
     /**

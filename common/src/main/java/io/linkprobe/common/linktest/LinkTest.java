@@ -35,9 +35,16 @@ public final class LinkTest {
      */
     public record Request(ThroughputRequest throughput, InetSocketAddress stampTarget, Duration loadedInterval,
                           Duration idlePeriod, SenderOptions stampOptions) {
+        /** 20 probes/s during the load, 1.5 s of idle sampling, 44-byte probes lost after 2 s. */
         public static Request of(ThroughputRequest throughput, InetSocketAddress stampTarget) {
-            return new Request(throughput, stampTarget, Duration.ofMillis(50), Duration.ofMillis(1500),
-                    SenderOptions.defaults().withSsid(2).withTimeout(Duration.ofSeconds(2)));
+            return of(throughput, stampTarget, Duration.ofMillis(50), 44);
+        }
+
+        /** SSID 2, so the reflector keeps these probes apart from the agent's continuous session. */
+        public static Request of(ThroughputRequest throughput, InetSocketAddress stampTarget, Duration loadedInterval,
+                                 int packetSize) {
+            return new Request(throughput, stampTarget, loadedInterval, Duration.ofMillis(1500),
+                    SenderOptions.defaults().withSsid(2).withPacketSize(packetSize).withTimeout(Duration.ofSeconds(2)));
         }
 
         /**

@@ -211,11 +211,6 @@ public final class StampSender implements AutoCloseable {
         return bytesReceived;
     }
 
-    /** Datagrams on this socket that were not a valid reflector packet. */
-    public long malformedReplies() {
-        return decoder.malformed();
-    }
-
     /** Replies that came after their packet had been declared lost. */
     public long lateReplies() {
         return lateReplies;
