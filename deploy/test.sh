@@ -49,7 +49,7 @@ for tool in promtool prometheus python3; do
   command -v "$tool" >/dev/null || { echo "FAIL  $tool not found (apt-get install prometheus python3)"; exit 1; }
 done
 python3 -c 'import yaml' 2>/dev/null || { echo "FAIL  python3 has no PyYAML (apt-get install python3-yaml)"; exit 1; }
-echo "using $(promtool --version 2>&1 | head -1)"
+echo "using $(promtool --version 2>&1 | sed -n 1p)"
 
 # --- Prometheus --------------------------------------------------------------------------------
 check "promtool check config prometheus/prometheus.yml" promtool check config prometheus/prometheus.yml
