@@ -4,7 +4,7 @@ import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.archive.KnownSite;
-import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.collector.auth.TokensFile;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    /** How often the tokens file is checked for changes (a new site is admitted within this). */
+    private static final Duration TOKENS_CHECK_PERIOD = Duration.ofSeconds(5);
 
     /**
      * What a caller may replace: the clock (tests) and the embedded responder's factory.
@@ -122,7 +124,8 @@ public final class Collector implements AutoCloseable {
         resources.push(registry::close);
         resources.push(new SystemMeters(registry));
         SelfMetrics self = new SelfMetrics(registry);
-        TokenStore tokens = TokenStore.load(config.tokensFile());
+        TokensFile tokens = TokensFile.open(config.tokensFile());
+        self.watchTokens(() -> tokens.get().size());
         try {
             archive = JdbcArchive.openSqlite(config.archive().path(), config.archive().retention(), clock,
                     self.archiveWrite());
@@ -160,7 +163,7 @@ public final class Collector implements AutoCloseable {
 
         responder = new EmbeddedResponder(config.responder(), options.responders());
         try {
-            responder.start(tokens::throughputKey, registry, workers);
+            responder.start(site -> tokens.get().throughputKeys(site), registry, workers);
         } catch (EmbeddedResponder.ResponderStartException e) {
             throw new CollectorStartException(e.getMessage(), e);
         }
@@ -170,12 +173,17 @@ public final class Collector implements AutoCloseable {
         resources.push(maintenance::shutdownNow);
         long expiryMillis = Math.max(1_000, Math.min(60_000, config.seriesTtl().toMillis() / 4));
         maintenance.scheduleWithFixedDelay(() -> expireSilentSeries(), expiryMillis, expiryMillis, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(() -> {
+            if (tokens.reloadIfChanged() == TokensFile.Reload.FAILED) {
+                self.tokensReloadFailed();
+            }
+        }, TOKENS_CHECK_PERIOD.toMillis(), TOKENS_CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(() -> enforceRetention().join(), 60_000, RETENTION_PERIOD.toMillis(),
                 TimeUnit.MILLISECONDS);
         ready = true;
         log.info("linkprobe collector listening on {}://{}:{} ({}), archive {}, {} sites known, {} tokens",
                 server.tls() ? "https" : "http", config.http().bind(), server.port(), Transports.name(),
-                config.archive().path(), known, tokens.size());
+                config.archive().path(), known, tokens.get().size());
     }
 
     /** Lists the sites the archive knows, with their last push, before anything is accepted. */

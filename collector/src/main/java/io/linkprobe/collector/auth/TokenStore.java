@@ -5,7 +5,10 @@ import io.linkprobe.common.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,11 +26,15 @@ public final class TokenStore {
     private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
 
     private final Map<String, String> siteByHash;
-    private final Map<String, String> newestHashBySite;
+    private final Map<String, List<byte[]>> keysBySite;
 
-    private TokenStore(Map<String, String> siteByHash, Map<String, String> newestHashBySite) {
+    private TokenStore(Map<String, String> siteByHash) {
         this.siteByHash = Map.copyOf(siteByHash);
-        this.newestHashBySite = Map.copyOf(newestHashBySite);
+        Map<String, List<byte[]>> keys = new HashMap<>();
+        siteByHash.forEach((hex, site) ->
+                keys.computeIfAbsent(site, s -> new ArrayList<>()).add(HexFormat.of().parseHex(hex)));
+        keys.replaceAll((site, list) -> List.copyOf(list));
+        this.keysBySite = Map.copyOf(keys);
     }
 
     public static TokenStore load(Path file) throws ConfigException {
@@ -38,8 +45,7 @@ public final class TokenStore {
             throw new ConfigException(file + ": cannot read the tokens file (" + e.getMessage()
                     + "); check the path in 'tokens_file' and its permissions.");
         }
-        Map<String, String> sites = new HashMap<>();
-        Map<String, String> newest = new HashMap<>();
+        Map<String, String> sites = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int hash = line.indexOf('#');
@@ -62,24 +68,19 @@ public final class TokenStore {
             if (problem != null) {
                 throw new ConfigException(where + "site " + problem + ".");
             }
-            newest.put(parts[1], hex);
             String previous = sites.put(hex, parts[1]);
             if (previous != null && !previous.equals(parts[1])) {
                 throw new ConfigException(where + "this token is already given to site '" + previous
                         + "'; a token admits one site, so remove one of the two lines.");
             }
         }
-        return new TokenStore(sites, newest);
+        return new TokenStore(sites);
     }
 
     public static TokenStore of(Map<String, String> siteByToken) {
-        Map<String, String> byHash = new HashMap<>();
-        Map<String, String> newest = new HashMap<>();
-        siteByToken.forEach((token, site) -> {
-            byHash.put(Tokens.sha256Hex(token), site);
-            newest.put(site, Tokens.sha256Hex(token));
-        });
-        return new TokenStore(byHash, newest);
+        Map<String, String> byHash = new LinkedHashMap<>();
+        siteByToken.forEach((token, site) -> byHash.put(Tokens.sha256Hex(token), site));
+        return new TokenStore(byHash);
     }
 
     /** The site a bearer token admits, or empty if the token is unknown. */
@@ -91,15 +92,14 @@ public final class TokenStore {
     }
 
     /**
-     * The HMAC key a site's agent signs throughput tests with: SHA-256 of its token, which is
-     * exactly the hash this file stores (see {@code ThroughputKeys.derive}), so the collector never
-     * needs the token itself. During a rotation (two lines for one site) the line listed last wins:
-     * an agent still on the older token can push but its throughput tests are refused until it
-     * moves to the new token.
+     * The HMAC keys a site's agent may sign throughput tests with: SHA-256 of each of its tokens,
+     * which is exactly the hash this file stores (see {@code ThroughputKeys.derive}), so the
+     * collector never needs a token itself. During a rotation (two lines for one site) both keys
+     * are accepted, as both tokens may push. Empty for an unknown site.
      */
-    public Optional<byte[]> throughputKey(String site) {
-        String hex = newestHashBySite.get(site);
-        return hex == null ? Optional.empty() : Optional.of(java.util.HexFormat.of().parseHex(hex));
+    public List<byte[]> throughputKeys(String site) {
+        List<byte[]> keys = keysBySite.get(site);
+        return keys == null ? List.of() : keys.stream().map(byte[]::clone).toList();
     }
 
     public int size() {

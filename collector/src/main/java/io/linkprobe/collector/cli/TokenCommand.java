@@ -60,8 +60,8 @@ public final class TokenCommand implements Runnable {
             }
             System.out.println(token);
             System.out.println(tokensFile != null
-                    ? "# the line below was added to " + tokensFile + "; give the token above to site " + site + "'s agent (its token_file)"
-                    : "# give the token above to site " + site + "'s agent (its token_file); add the line below to the collector's tokens file");
+                    ? "# the line below was added to " + tokensFile + " (a running collector admits it within 5 s); give the token above to site " + site + "'s agent (its token_file)"
+                    : "# give the token above to site " + site + "'s agent (its token_file); add the line below to the collector's tokens file (re-read within 5 s, no restart)");
             System.out.println(line);
             return ExitCodes.OK;
         }

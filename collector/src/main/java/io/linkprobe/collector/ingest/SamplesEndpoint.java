@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
@@ -47,7 +48,7 @@ public final class SamplesEndpoint implements Endpoint {
     private static final Logger log = LoggerFactory.getLogger(SamplesEndpoint.class);
     private static final String BEARER = "Bearer ";
 
-    private final TokenStore tokens;
+    private final Supplier<TokenStore> tokens;
     private final PushValidator validator;
     private final SiteDirectory sites;
     private final Archive archive;
@@ -55,7 +56,7 @@ public final class SamplesEndpoint implements Endpoint {
     private final SelfMetrics self;
     private final Clock clock;
 
-    public SamplesEndpoint(TokenStore tokens, PushValidator validator, SiteDirectory sites, Archive archive,
+    public SamplesEndpoint(Supplier<TokenStore> tokens, PushValidator validator, SiteDirectory sites, Archive archive,
             LinkAggregator aggregator, SelfMetrics self, Clock clock) {
         this.tokens = tokens;
         this.validator = validator;
@@ -128,7 +129,7 @@ public final class SamplesEndpoint implements Endpoint {
             throw new RefusedException(RejectReason.UNAUTHORIZED,
                     "missing 'Authorization: Bearer <token>' header; configure the agent's token_file");
         }
-        Optional<String> site = tokens.siteFor(header.substring(BEARER.length()).trim());
+        Optional<String> site = tokens.get().siteFor(header.substring(BEARER.length()).trim());
         if (site.isEmpty()) {
             throw new RefusedException(RejectReason.UNAUTHORIZED,
                     "unknown token; issue one with 'linkprobe-collector token new --site SITE' and add its line to the tokens file");

@@ -23,6 +23,8 @@ public final class SelfMetrics implements RejectionCounter {
     /** Micrometer holds gauge state weakly; these keep the suppliers alive. */
     private IntSupplier archiveQueue;
     private IntSupplier knownSites;
+    private IntSupplier tokens;
+    private final Counter tokensReloadFailures;
 
     public SelfMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -33,6 +35,7 @@ public final class SelfMetrics implements RejectionCounter {
         }
         this.archiveWrite = Meters.timer(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_WRITE);
         this.sampleDelay = Meters.timer(registry, LinkprobeMeter.SAMPLE_DELAY);
+        this.tokensReloadFailures = Meters.counter(registry, LinkprobeMeter.COLLECTOR_TOKENS_RELOAD_FAILURES);
     }
 
     @Override
@@ -62,5 +65,15 @@ public final class SelfMetrics implements RejectionCounter {
         this.knownSites = knownSites;
         Meters.gauge(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_QUEUE, archiveQueue, IntSupplier::getAsInt);
         Meters.gauge(registry, LinkprobeMeter.COLLECTOR_SITES, knownSites, IntSupplier::getAsInt);
+    }
+
+    /** Publishes the number of tokens in force. */
+    public void watchTokens(IntSupplier tokens) {
+        this.tokens = tokens;
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_TOKENS, tokens, IntSupplier::getAsInt);
+    }
+
+    public void tokensReloadFailed() {
+        tokensReloadFailures.increment();
     }
 }

@@ -1,20 +1,24 @@
 package io.linkprobe.common.throughput;
 
-import java.util.Optional;
+import java.util.List;
 
 /**
- * How the responder finds the HMAC key for a HELLO's key id (the site name). The collector's
- * embedded responder looks the site's token up and {@link ThroughputKeys#derive derives} the key;
- * a standalone responder with a {@code --key-file} uses {@link #sharedKey}.
+ * How the responder finds the HMAC keys for a HELLO's key id (the site name). The collector's
+ * embedded responder looks the site's tokens up and {@link ThroughputKeys#derive derives} their
+ * keys; a standalone responder with a {@code --key-file} uses {@link #sharedKey}.
  */
 @FunctionalInterface
 public interface KeyLookup {
-    /** The key for this key id (32 bytes from {@link ThroughputKeys#derive}), or empty if unknown. */
-    Optional<byte[]> keyFor(String keyId);
+    /**
+     * The keys a hello from this key id may be signed with (32 bytes each, from
+     * {@link ThroughputKeys#derive}); more than one while a site's token is being rotated; empty if
+     * the key id is unknown.
+     */
+    List<byte[]> keysFor(String keyId);
 
     /** One key for every key id. */
     static KeyLookup sharedKey(byte[] key) {
         byte[] copy = key.clone();
-        return keyId -> Optional.of(copy.clone());
+        return keyId -> List.of(copy.clone());
     }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,14 +105,16 @@ final class ServerControlHandler extends SimpleChannelInboundHandler<ControlMess
         if (hello.hmac().length == 0) {
             return Optional.of("this responder requires a key: configure the agent's token or --key-file");
         }
-        Optional<byte[]> key = keys.keyFor(hello.keyId());
-        if (key.isEmpty()) {
+        List<byte[]> candidates = keys.keysFor(hello.keyId());
+        if (candidates.isEmpty()) {
             return Optional.of("unknown key id '" + hello.keyId() + "'");
         }
-        if (!HelloAuth.verify(hello, key.get())) {
-            return Optional.of("bad HMAC: the key for '" + hello.keyId() + "' does not match the responder's");
+        for (byte[] key : candidates) {
+            if (HelloAuth.verify(hello, key)) {
+                return Optional.empty();
+            }
         }
-        return Optional.empty();
+        return Optional.of("bad HMAC: the key for '" + hello.keyId() + "' does not match the responder's");
     }
 
     /** The server's limits win over whatever the client asked; 0 asks for the server's limit. */

@@ -15,7 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +46,7 @@ class ServerAuthTest {
     @BeforeEach
     void start() throws Exception {
         Map<String, byte[]> keys = Map.of("site-a", ThroughputKeys.derive(TOKEN));
-        KeyLookup lookup = keyId -> Optional.ofNullable(keys.get(keyId));
+        KeyLookup lookup = keyId -> keys.containsKey(keyId) ? List.of(keys.get(keyId)) : List.of();
         server = ThroughputServer.start(group, new InetSocketAddress("127.0.0.1", 0),
                 ServerOptions.defaults().withKeys(lookup));
         server.onTestServed(served::add);
