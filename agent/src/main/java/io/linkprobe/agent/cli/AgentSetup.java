@@ -1,11 +1,13 @@
 package io.linkprobe.agent.cli;
 
 import io.linkprobe.agent.config.AgentConfig;
+import io.linkprobe.agent.push.CollectorTls;
 import io.linkprobe.common.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 
 /** Start-up checks shared by {@code run} and {@code check-config}. */
 final class AgentSetup {
@@ -31,5 +33,11 @@ final class AgentSetup {
             throw new ConfigException("token file " + file + " must hold exactly one token on one line.");
         }
         return token;
+    }
+
+    /** The TLS context trusting {@code collector.ca_file}, or null when none is set (the JDK's CAs). */
+    static SSLContext collectorTls(AgentConfig cfg) throws ConfigException {
+        Path ca = cfg.collector().caFile();
+        return ca == null ? null : CollectorTls.trusting(ca);
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Validates agent.yml (and that its token file is readable) and exits: 0 valid, 2 not. */
+/** Validates agent.yml (and that its token file and CA file are readable) and exits: 0 valid, 2 not. */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
         description = "Validate an agent config file and exit (0 valid, 2 invalid).")
 public final class CheckConfigCommand implements Callable<Integer> {
@@ -19,6 +19,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
     public Integer call() throws ConfigException {
         AgentConfig cfg = ConfigLoader.load(config, AgentConfig.class);
         AgentSetup.readToken(cfg);
+        AgentSetup.collectorTls(cfg);
         System.out.println(config + ": ok (site " + cfg.site() + ", " + cfg.targets().size() + " target(s))");
         return 0;
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,6 +26,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws ConfigException, InterruptedException {
         AgentConfig cfg = ConfigLoader.load(config, AgentConfig.class);
         String token = AgentSetup.readToken(cfg);
+        SSLContext collectorTls = AgentSetup.collectorTls(cfg);
         AgentState state;
         try {
             state = AgentState.open(cfg.stateDir(), cfg.agentId());
@@ -34,7 +36,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         AgentRuntime runtime;
         try {
-            runtime = AgentRuntime.start(cfg, token, state, ExitCodes.version(AgentMain.class));
+            runtime = AgentRuntime.start(cfg, token, collectorTls, state, ExitCodes.version(AgentMain.class));
         } catch (IOException e) {
             throw new ConfigException(e.getMessage() + "; set spool.path in " + config + " to a writable file.");
         }

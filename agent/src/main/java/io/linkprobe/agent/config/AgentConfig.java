@@ -85,8 +85,11 @@ public record AgentConfig(
         }
     }
 
-    /** Where results go. */
-    public record CollectorEndpoint(java.net.URI url, Path tokenFile, Duration timeout) {
+    /**
+     * Where results go. {@code caFile} is a PEM bundle of the certificate authorities to trust for
+     * an {@code https} collector (an organisation's private CA); without it the JDK's store is used.
+     */
+    public record CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout) {
         public CollectorEndpoint {
             if (url == null) {
                 throw new InvalidValue("", "collector.url is required, e.g. url: https://collector.example:9862");
@@ -97,6 +100,10 @@ public record AgentConfig(
             }
             if (url.getHost() == null) {
                 throw new InvalidValue("url", "collector.url '" + url + "' has no host");
+            }
+            if (caFile != null && !"https".equals(scheme)) {
+                throw new InvalidValue("ca_file", "collector.ca_file is set but collector.url '" + url
+                        + "' is not https://: use an https:// url or remove ca_file");
             }
             timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
         }

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +49,25 @@ public final class Pusher implements AutoCloseable {
 
     public Pusher(URI collectorUrl, Supplier<String> token, AgentIdentity identity, Outbox outbox,
                   Duration requestTimeout, Backoff backoff) {
+        this(collectorUrl, token, identity, outbox, requestTimeout, backoff, null);
+    }
+
+    /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
+    public Pusher(URI collectorUrl, Supplier<String> token, AgentIdentity identity, Outbox outbox,
+                  Duration requestTimeout, Backoff backoff, SSLContext tls) {
         this.endpoint = collectorUrl.resolve("/api/v1/samples");
         this.token = token;
         this.identity = identity;
         this.outbox = outbox;
         this.requestTimeout = requestTimeout;
         this.backoff = backoff;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(requestTimeout)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
         this.thread = new Thread(this::loop, "linkprobe-pusher");
         this.thread.setDaemon(true);
     }
@@ -213,7 +223,12 @@ public final class Pusher implements AutoCloseable {
 
     private static String describe(IOException e) {
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        String text = e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+        if (e instanceof javax.net.ssl.SSLHandshakeException && m != null && m.contains("PKIX")) {
+            return text + "; the collector's certificate is not from a trusted CA: put its CA certificate (PEM) "
+                    + "in a file and name it in collector.ca_file";
+        }
+        return text;
     }
 
     private static void sleepQuietly(Duration d) {

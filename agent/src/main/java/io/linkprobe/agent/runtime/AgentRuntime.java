@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,8 @@ public final class AgentRuntime implements AutoCloseable {
     private final ThroughputBudget budget;
     private final long startNanos = System.nanoTime();
 
-    private AgentRuntime(AgentConfig config, String token, AgentState state, String version, SqliteSpool spool) {
+    private AgentRuntime(AgentConfig config, String token, SSLContext collectorTls, AgentState state, String version,
+            SqliteSpool spool) {
         this.config = config;
         this.group = Transports.group(1, "linkprobe-io");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -62,7 +64,7 @@ public final class AgentRuntime implements AutoCloseable {
                 config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
                         config.expected().upBytesPerSecond()));
         this.pusher = new Pusher(config.collector().url(), () -> token, identity, outbox,
-                config.collector().timeout(), new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)));
+                config.collector().timeout(), new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)), collectorTls);
         this.connectProber = new ConnectProber(group);
         this.throughputProber = new ThroughputProber(group, config, token);
         this.budget = new ThroughputBudget(config.throughput().maxBytesPerDay());
@@ -73,12 +75,12 @@ public final class AgentRuntime implements AutoCloseable {
      *
      * @throws IOException if the spool cannot be opened (the message names the file)
      */
-    public static AgentRuntime start(AgentConfig config, String token, AgentState state, String version)
-            throws IOException {
+    public static AgentRuntime start(AgentConfig config, String token, SSLContext collectorTls, AgentState state,
+            String version) throws IOException {
         java.nio.file.Path path = config.spool().path() != null ? config.spool().path()
                 : config.stateDir().resolve("spool.db");
         SqliteSpool spool = SqliteSpool.open(path, config.spool().maxBytes(), state::nextSequence);
-        AgentRuntime rt = new AgentRuntime(config, token, state, version, spool);
+        AgentRuntime rt = new AgentRuntime(config, token, collectorTls, state, version, spool);
         rt.startAll();
         return rt;
     }

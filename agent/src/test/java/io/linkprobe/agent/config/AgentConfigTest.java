@@ -52,7 +52,7 @@ class AgentConfigTest {
 
     /** Each invalid-NAME.yml sits next to invalid-NAME.msg holding the exact message expected. */
     @ParameterizedTest
-    @ValueSource(strings = {"unknown-key", "no-site", "bad-duration", "duplicate-target", "bad-url"})
+    @ValueSource(strings = {"unknown-key", "no-site", "bad-duration", "duplicate-target", "bad-url", "ca-file-without-https"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim();

@@ -68,7 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
             int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
 
-            agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort), token,
+            agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort), token, null,
                     AgentState.open(dir.resolve("agent"), null), io.linkprobe.common.cli.ExitCodes.version(Collector.class));
 
             String base = "http://127.0.0.1:" + collector.httpPort();
@@ -116,7 +116,7 @@ public final class DemoCommand implements Callable<Integer> {
         ThroughputSettings throughput = new ThroughputSettings(true, Duration.ofMinutes(1), Duration.ofSeconds(3),
                 1, "both", 512L << 20, 0L, null);
         return new AgentConfig("demo", null, dir.resolve("agent"),
-                new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null),
+                new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null),
                 Map.of("region", "demo", "link", "loopback"), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
                 new LatencySettings(Duration.ofMillis(100), null, null, null), throughput, null, List.of(target));
     }

@@ -1,0 +1,88 @@
+package io.linkprobe.collector.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.linkprobe.agent.push.Backoff;
+import io.linkprobe.agent.push.CollectorTls;
+import io.linkprobe.agent.push.Pusher;
+import io.linkprobe.agent.push.SqliteSpool;
+import io.linkprobe.collector.MutableClock;
+import io.linkprobe.collector.TestCollector;
+import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.wire.AgentHealth;
+import io.linkprobe.common.wire.AgentIdentity;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An agent pushes to an https collector whose certificate comes from an organisation's own CA once
+ * {@code collector.ca_file} names that CA; with the JDK's public CAs alone the same push fails
+ * and the results stay in the spool.
+ */
+class AgentPushOverTlsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void thePrivateCaInCaFileIsTrustedAndNothingElseIs() throws Exception {
+        Instant now = Instant.now();
+        X509Bundle ca = new CertificateBuilder().subject("CN=NHS trust test CA").setIsCertificateAuthority(true)
+                .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
+                .ecp256().buildSelfSigned();
+        X509Bundle server = new CertificateBuilder().subject("CN=collector").addSanIpAddress("127.0.0.1")
+                .notBefore(now.minus(1, ChronoUnit.DAYS)).notAfter(now.plus(1, ChronoUnit.DAYS))
+                .ecp256().addExtendedKeyUsageServerAuth().buildIssuedBy(ca);
+        Path cert = Files.writeString(dir.resolve("collector.crt"), server.getCertificatePathPEM());
+        Path key = Files.writeString(dir.resolve("collector.key"), server.getPrivateKeyPEM());
+        Path caFile = Files.writeString(dir.resolve("ca.pem"), ca.getCertificatePEM());
+
+        try (TestCollector c = TestCollector.start(dir, Map.of("site-t", "token-t"), MutableClock.now(),
+                config -> config.withHttp(new CollectorConfig.Http("127.0.0.1", 0, new CollectorConfig.Tls(cert, key))))) {
+            URI url = URI.create("https://127.0.0.1:" + c.collector.httpPort());
+
+            PushAttempt trusted = push(url, CollectorTls.trusting(caFile), "trusted");
+            PushAttempt publicCas = push(url, null, "public");
+
+            assertEquals(0, trusted.pending, "the private CA's collector took the result");
+            assertEquals(0, trusted.failures);
+            assertEquals(0, trusted.refused, "and accepted it, not refused it");
+            assertEquals(1, publicCas.pending, "without ca_file the result stays spooled");
+            assertTrue(publicCas.failures >= 1, "and the failure is counted");
+        }
+    }
+
+    private record PushAttempt(long pending, long failures, long refused) {}
+
+    private PushAttempt push(URI url, SSLContext tls, String name) throws Exception {
+        AtomicLong sequence = new AtomicLong();
+        AgentIdentity id = new AgentIdentity("site-t", "agent-" + name, "boot-" + name, "test", Map.of(),
+                AgentIdentity.Contract.NONE);
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve(name + ".db"), 1 << 20, sequence::incrementAndGet)) {
+            spool.add(new AgentHealth(System.currentTimeMillis(), 0, 0, 0, 0, 0));
+            Pusher pusher = new Pusher(url, () -> "token-t", id, spool, Duration.ofSeconds(5),
+                    new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)), tls);
+            pusher.start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (spool.pendingSamples() > 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                return new PushAttempt(spool.pendingSamples(), pusher.failuresTotal(), pusher.refusedSamplesTotal());
+            } finally {
+                pusher.close();
+            }
+        }
+    }
+}
