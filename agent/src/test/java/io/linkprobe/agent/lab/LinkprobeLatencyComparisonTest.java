@@ -121,11 +121,11 @@ class LinkprobeLatencyComparisonTest {
         }
     }
 
-    /** linkprobe's and irtt's idle RTT p50, measured at the same time: {linkprobe, irtt}. */
     /**
-     * The responder runs with {@code --busy-poll}: a JVM reflector asleep in epoll_wait adds its
-     * wake-up (0.1-0.3 ms here) to every RTT, which on an unshaped path is most of the RTT; a hub
-     * dedicated to measuring can spend a core to avoid it, and that is the configuration compared.
+     * linkprobe's and irtt's idle RTT p50, measured at the same time: {linkprobe, irtt}. The
+     * responder runs with {@code --busy-poll}: a JVM reflector asleep in epoll_wait adds its wake-up
+     * (0.1-0.3 ms here) to every RTT, which on an unshaped path is most of the RTT; a hub dedicated
+     * to measuring can spend a core to avoid it, and that is the configuration compared.
      */
     private static double[] idleRttP50s(LabNetwork lab) {
         Irtt.startServer(lab);
