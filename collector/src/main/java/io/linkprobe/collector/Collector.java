@@ -172,18 +172,34 @@ public final class Collector implements AutoCloseable {
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("collector-maintenance"));
         resources.push(maintenance::shutdownNow);
         long expiryMillis = Math.max(1_000, Math.min(60_000, config.seriesTtl().toMillis() / 4));
-        maintenance.scheduleWithFixedDelay(() -> expireSilentSeries(), expiryMillis, expiryMillis, TimeUnit.MILLISECONDS);
-        maintenance.scheduleWithFixedDelay(() -> {
+        repeat(maintenance, "series expiry", Duration.ofMillis(expiryMillis), Duration.ofMillis(expiryMillis),
+                this::expireSilentSeries);
+        repeat(maintenance, "tokens file check", TOKENS_CHECK_PERIOD, TOKENS_CHECK_PERIOD, () -> {
             if (tokens.reloadIfChanged() == TokensFile.Reload.FAILED) {
                 self.tokensReloadFailed();
             }
-        }, TOKENS_CHECK_PERIOD.toMillis(), TOKENS_CHECK_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-        maintenance.scheduleWithFixedDelay(() -> enforceRetention().join(), 60_000, RETENTION_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
+        });
+        repeat(maintenance, "archive retention", Duration.ofMinutes(1), RETENTION_PERIOD,
+                () -> enforceRetention().join());
         ready = true;
         log.info("linkprobe collector listening on {}://{}:{} ({}), archive {}, {} sites known, {} tokens",
                 server.tls() ? "https" : "http", config.http().bind(), server.port(), Transports.name(),
                 config.archive().path(), known, tokens.get().size());
+    }
+
+    /**
+     * Runs {@code task} every {@code period}. A scheduled executor silently stops a task that throws,
+     * so a failure (the archive's disk full, say) is logged and the task runs again next period.
+     */
+    private static void repeat(ScheduledExecutorService executor, String name, Duration first, Duration period,
+            Runnable task) {
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{} failed ({}); it runs again in {} s", name, e.getMessage(), period.toSeconds(), e);
+            }
+        }, first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Lists the sites the archive knows, with their last push, before anything is accepted. */

@@ -127,13 +127,19 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     private void probeConnect(TargetConfig t) {
-        connectProber.probe(t, Instant.now().plusSeconds(5)).thenAccept(this::addAll);
+        // A periodic task that throws is never run again: a probe that cannot start is logged instead.
+        try {
+            connectProber.probe(t, Instant.now().plusSeconds(5)).thenAccept(this::addAll);
+        } catch (RuntimeException e) {
+            log.error("Connect probe to '{}' could not start", t.name(), e);
+        }
     }
 
     private void scheduleThroughput(TargetConfig t, Duration delay) {
         scheduler.schedule(() -> runThroughput(t), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Runs one test and always schedules the next, whatever happens to this one. */
     private void runThroughput(TargetConfig t) {
         Duration every = config.throughput().every();
         // ±10 % slip keeps sites that once collided from colliding every period.
@@ -144,19 +150,32 @@ public final class AgentRuntime implements AutoCloseable {
             scheduleThroughput(t, next);
             return;
         }
-        throughputProber.probe(t, Instant.now().plus(Duration.ofMinutes(2))).whenComplete((samples, error) -> {
-            if (error != null) {
-                log.error("Throughput test to '{}' failed", t.name(), error);
-                scheduleThroughput(t, next);
-                return;
-            }
+        try {
+            throughputProber.probe(t, Instant.now().plus(Duration.ofMinutes(2)))
+                    .whenComplete((samples, error) -> scheduleThroughput(t, afterTest(t, samples, error, next)));
+        } catch (RuntimeException e) {
+            log.error("Throughput test to '{}' could not start", t.name(), e);
+            scheduleThroughput(t, next);
+        }
+    }
+
+    /** Files a finished test's results and says when the next one is due. */
+    private Duration afterTest(TargetConfig t, List<Sample> samples, Throwable error, Duration next) {
+        if (error != null) {
+            log.error("Throughput test to '{}' failed", t.name(), error);
+            return next;
+        }
+        try {
             addAll(samples);
             budget.used(ThroughputProber.bytesUsed(samples));
-            boolean busy = samples.stream().anyMatch(s -> s instanceof ThroughputResult r
-                    && r.result().equals(ThroughputResult.Outcome.BUSY.wireName()));
-            // A busy responder: come back within a few minutes, with jitter, rather than a whole period later.
-            scheduleThroughput(t, busy ? Duration.ofSeconds(ThreadLocalRandom.current().nextLong(30, 300)) : next);
-        });
+        } catch (RuntimeException e) {
+            log.error("Filing the throughput results of '{}' failed", t.name(), e);
+            return next;
+        }
+        boolean busy = samples.stream().anyMatch(s -> s instanceof ThroughputResult r
+                && r.result().equals(ThroughputResult.Outcome.BUSY.wireName()));
+        // A busy responder: come back within a few minutes, with jitter, rather than a whole period later.
+        return busy ? Duration.ofSeconds(ThreadLocalRandom.current().nextLong(30, 300)) : next;
     }
 
     private void addAll(List<Sample> samples) {
