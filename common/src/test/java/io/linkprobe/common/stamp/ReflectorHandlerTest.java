@@ -70,11 +70,12 @@ class ReflectorHandlerTest {
 
     @Test
     void idleSessionsAreForgottenAndTheCountRestarts() throws InterruptedException {
-        ReflectorHandler handler = new ReflectorHandler(ReflectorOptions.defaults().withSessionIdleTimeout(Duration.ofMillis(20)));
+        ReflectorHandler handler = new ReflectorHandler(ReflectorOptions.defaults().withSessionIdleTimeout(Duration.ofMillis(250)));
         EmbeddedChannel ch = new EmbeddedChannel(handler);
+        // 250 ms: a GC pause between the first two requests must not already end the session.
         ch.writeInbound(request(ALICE, 1, 1, 44));
         ch.writeInbound(request(ALICE, 2, 1, 44));
-        Thread.sleep(60);
+        Thread.sleep(600);
         ch.runScheduledPendingTasks();
         assertEquals(0, handler.activeSessions());
         ch.writeInbound(request(ALICE, 3, 1, 44));
