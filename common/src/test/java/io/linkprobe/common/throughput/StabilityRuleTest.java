@@ -45,6 +45,17 @@ class StabilityRuleTest {
     }
 
     @Test
+    void aShortSlowStartPassesTheCheckButStaysOutOfTheSteadyRate() {
+        // As measured on a 10 Mbit/s, 40 ms lab line: the first interval 59 % full, then the line rate.
+        IntervalSeries s = new IntervalSeries();
+        int n = intervalsUntilStable(s, 100, i -> i == 0 ? 70_952 : 119_460);
+        assertEquals(25, n, "stable as soon as the span is full: the first interval costs 4 % of one average");
+        assertEquals(10, rule.warmupIntervals(s, true), "the first second is left out");
+        assertEquals(1_194_600, rule.steadyBytesPerSecond(s, true), 1);
+        assertTrue(s.rate(0, s.size()) < 1_194_600 * 0.99, "the mean keeps it");
+    }
+
+    @Test
     void smallNoiseIsStable() {
         Random r = new Random(1);
         assertTrue(intervalsUntilStable(new IntervalSeries(), 100, i -> 1_000_000 + r.nextInt(40_000)) > 0);
