@@ -52,9 +52,9 @@ class LinkprobeLatencyComparisonTest {
     }
 
     /**
-     * irtt probes throughout linkprobe's own load on a bloated line; its probes sent while
-     * linkprobe was loading the line (from the load's start for its {@code seconds}, less a second
-     * at each end) are the reference for linkprobe's loaded RTT p50.
+     * irtt probes throughout linkprobe's own load on a bloated line; its probes sent in the part
+     * of the load linkprobe's loaded percentiles cover (from a second after the load's start to its
+     * end, {@code seconds} later) are the reference for linkprobe's loaded RTT p50.
      */
     @ParameterizedTest
     @EnumSource(LinkDirection.class)
@@ -69,10 +69,11 @@ class LinkprobeLatencyComparisonTest {
             Irtt.Result reference = irtt.stop();
             String key = direction.jsonKey();
             double loadSeconds = LinkprobeCli.number(linkprobe, key + ".seconds");
-            // The load's own start (wall clock, shared by the namespaces), less a second at each end.
+            // The part of the load linkprobe reports on: from a second after its start (wall clock,
+            // shared by the namespaces) to its end.
             Instant loadStart = Instant.ofEpochMilli((long) LinkprobeCli.number(linkprobe, key + ".start_epoch_ms"));
             Instant from = loadStart.plusSeconds(1);
-            Instant to = loadStart.plusMillis(Math.round(loadSeconds * 1000)).minusSeconds(1);
+            Instant to = loadStart.plusMillis(Math.round(loadSeconds * 1000));
             double irttP50 = reference.rttP50MillisBetween(epochNanos(from), epochNanos(to));
             double loaded = LinkprobeCli.number(linkprobe, key + ".loaded_rtt_ms.p50");
             double deviation = loaded / irttP50 - 1;
