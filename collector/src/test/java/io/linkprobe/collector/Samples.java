@@ -38,7 +38,7 @@ public final class Samples {
     public static ThroughputResult throughput(String target, long endMillis, String direction, double bytesPerSecond) {
         return new ThroughputResult(target, endMillis - 10_000, endMillis, direction, "ok", null, 4,
                 (long) (bytesPerSecond * 8), 8.0, bytesPerSecond, bytesPerSecond * 0.9, true, 100, List.of(),
-                new ThroughputResult.TcpInfo(9_000L, 12, 40L),
+                new ThroughputResult.TcpInfo(9_000L, 12, 40L, "cubic"),
                 new ThroughputResult.LoadedLatency(9_000, 49_000, 80_000, 40_000, 1224, "C", 80, 80));
     }
 

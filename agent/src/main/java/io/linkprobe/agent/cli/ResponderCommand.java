@@ -2,6 +2,7 @@ package io.linkprobe.agent.cli;
 
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
+import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stamp.ReflectorOptions;
 import io.linkprobe.common.stamp.StampReflector;
@@ -54,15 +55,27 @@ public final class ResponderCommand implements Callable<Integer> {
             description = "most bytes one test may move (default ${DEFAULT-VALUE})")
     long maxBytes;
 
+    @Option(names = "--congestion-control", paramLabel = "ALGO",
+            description = "TCP congestion control of the responder's sockets, which send the downloads, e.g. cubic "
+                    + "(default: the host's)")
+    String congestionControl;
+
     @Option(names = "--busy-poll",
             description = "the STAMP reflector polls without ever sleeping: takes its wake-up time (~0.1 ms) out of "
                     + "every RTT, at the cost of one CPU core; for dedicated test hubs and labs")
     boolean busyPoll;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         if (stampPort < -1 || stampPort > 65535 || throughputPort < -1 || throughputPort > 65535) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "ports must be -1 (off), 0 (any) or 1-65535");
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "ports must be -1 (off), 0 (any) or 1-65535");
+        }
+        if (congestionControl != null && CongestionControl.problem(congestionControl) != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--congestion-control " + CongestionControl.problem(congestionControl));
         }
         if (stampPort == -1 && throughputPort == -1) {
             throw new UserException("both --stamp-port and --throughput-port are off: nothing to serve.");
@@ -88,7 +101,8 @@ public final class ResponderCommand implements Callable<Integer> {
                 ServerOptions opts = ServerOptions.defaults()
                         .withMaxConcurrentTests(maxConcurrent)
                         .withLimits(Duration.ofSeconds(maxDurationSeconds), maxBytes)
-                        .withKeys(keys);
+                        .withKeys(keys)
+                        .withCongestionControl(congestionControl);
                 server = Bind.throughput(group, new InetSocketAddress(bind, throughputPort), opts);
                 System.out.println("throughput responder listening on tcp " + bind + ":" + server.localPort()
                         + (keys == null ? " (unauthenticated)" : " (HMAC key required)"));

@@ -2,6 +2,7 @@ package io.linkprobe.agent.cli;
 
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
+import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.linktest.LinkTest;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stamp.SenderOptions;
@@ -76,6 +77,11 @@ public final class TestCommand implements Callable<Integer> {
 
     @Option(names = "--max-bytes", defaultValue = "0", paramLabel = "BYTES", description = "byte cap per direction; 0 = the responder's limit")
     long maxBytes;
+
+    @Option(names = "--congestion-control", paramLabel = "ALGO",
+            description = "TCP congestion control of the upload's sending sockets, e.g. cubic (default: the host's); "
+                    + "the responder chooses its own for downloads")
+    String congestionControl;
 
     @Option(names = "--key-file", paramLabel = "FILE", description = "shared secret (or the site's token) to sign the throughput test with")
     Path keyFile;
@@ -152,6 +158,9 @@ public final class TestCommand implements Callable<Integer> {
         else if (durationSeconds < 1 || durationSeconds > 600) problem = "--duration must be 1-600 seconds";
         else if (streams < 1 || streams > 64) problem = "--streams must be 1-64";
         else if (maxBytes < 0) problem = "--max-bytes cannot be negative";
+        else if (congestionControl != null && CongestionControl.problem(congestionControl) != null) {
+            problem = "--congestion-control " + CongestionControl.problem(congestionControl);
+        }
         else if (!latencyOnly) {
             try {
                 Direction.parse(direction);
@@ -199,7 +208,8 @@ public final class TestCommand implements Callable<Integer> {
                 .withTarget(host)
                 .withDirections(directions)
                 .withStreams(streams)
-                .withLimits(Duration.ofSeconds(durationSeconds), maxBytes);
+                .withLimits(Duration.ofSeconds(durationSeconds), maxBytes)
+                .withCongestionControl(congestionControl);
         if (secret != null) {
             request = request.withKey(keyId, secret);
         }

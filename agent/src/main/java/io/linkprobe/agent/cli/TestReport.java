@@ -79,8 +79,14 @@ final class TestReport {
             if (r.tcp().minRttMicros() != null) {
                 o.put("tcp_min_rtt_ms", ms(r.tcp().minRttMicros()));
             }
+            if (r.tcp().congestionControl() != null) {
+                o.put("congestion_control", r.tcp().congestionControl());
+            } else {
+                o.putNull("congestion_control");
+            }
         } else {
             o.putNull("retransmits");
+            o.putNull("congestion_control");
         }
         ThroughputResult.LoadedLatency l = r.loaded();
         if (l != null) {
@@ -127,13 +133,15 @@ final class TestReport {
                 sb.append("  ").append(name).append("  ").append(r.result()).append(": ").append(r.message()).append('\n');
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "  %s  %s steady (%s mean), %s in %.1f s%s%n", name,
+            String sender = r.tcp() == null || r.tcp().congestionControl() == null ? ""
+                    : ", sender " + r.tcp().congestionControl();
+            sb.append(String.format(Locale.ROOT, "  %s  %s steady (%s mean), %s in %.1f s%s%s%n", name,
                     rate(r.steadyBytesPerSecond()), rate(r.meanBytesPerSecond()), bytes(r.bytes()), r.seconds(),
-                    r.stable() ? ", stable" : ", not stable"));
+                    r.stable() ? ", stable" : ", not stable", sender));
             if (r.loaded() != null) {
                 ThroughputResult.LoadedLatency l = r.loaded();
                 sb.append(String.format(Locale.ROOT,
-                        "            loaded rtt p50 %.1f / p90 %.1f ms (idle %.1f ms): bufferbloat +%.1f ms, %d RPM, grade %s%n",
+                        "            loaded rtt p50 %.1f / p90 %.1f ms (idle %.1f ms): bufferbloat %+.1f ms, %d RPM, grade %s%n",
                         l.loadedRttP50Micros() / 1e3, l.loadedRttP90Micros() / 1e3, l.idleRttP50Micros() / 1e3,
                         l.bufferbloatMicros() / 1e3, Math.round(l.rpm()), l.grade()));
             }

@@ -1,6 +1,7 @@
 package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.net.CongestionControl;
 import java.time.Duration;
 
 /**
@@ -9,6 +10,8 @@ import java.time.Duration;
  *
  * @param maxBytesPerTest 0 = derived from the contracted rate × duration × 1.5
  * @param maxBytesPerDay 0 = no daily budget
+ * @param congestionControl TCP congestion control of the agent's sending sockets (uploads); null
+ *     for the host's default. Downloads are sent by the responder, which has its own setting.
  */
 public record ThroughputSettings(
         Boolean enabled,
@@ -18,8 +21,10 @@ public record ThroughputSettings(
         String direction,
         Long maxBytesPerTest,
         Long maxBytesPerDay,
-        Duration loadedProbeInterval) {
-    public static final ThroughputSettings DEFAULTS = new ThroughputSettings(null, null, null, null, null, null, null, null);
+        Duration loadedProbeInterval,
+        String congestionControl) {
+    public static final ThroughputSettings DEFAULTS = new ThroughputSettings(null, null, null, null, null, null, null, null,
+            null);
 
     public ThroughputSettings {
         enabled = enabled == null ? Boolean.TRUE : enabled;
@@ -44,6 +49,12 @@ public record ThroughputSettings(
         }
         if (maxBytesPerTest < 0 || maxBytesPerDay < 0) {
             throw new InvalidValue("", "throughput byte limits cannot be negative");
+        }
+        if (congestionControl != null) {
+            String problem = CongestionControl.problem(congestionControl);
+            if (problem != null) {
+                throw new InvalidValue("congestion_control", "throughput.congestion_control " + problem);
+            }
         }
     }
 }

@@ -43,7 +43,8 @@ public final class ThroughputProber implements Prober {
                 .withDirections(Direction.parse(s.direction()))
                 .withStreams(s.streams())
                 .withLimits(s.duration(), bytesPerTest())
-                .withKey(config.site(), token);
+                .withKey(config.site(), token)
+                .withCongestionControl(s.congestionControl());
         InetSocketAddress stamp = target.stampPort() > 0 ? new InetSocketAddress(target.host(), target.stampPort()) : null;
         LinkTest.Request req = LinkTest.Request.of(request, stamp != null && stamp.isUnresolved() ? null : stamp,
                 s.loadedProbeInterval(), config.latency().packetSize());

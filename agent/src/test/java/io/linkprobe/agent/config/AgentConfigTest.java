@@ -73,4 +73,15 @@ class AgentConfigTest {
                 "site: s1\ncollector: {url: 'http://c:9862', token_file: /etc/linkprobe/token}\n", AgentConfig.class);
         assertEquals(Path.of("/etc/linkprobe/token"), c.collector().tokenFile());
     }
+
+    @Test
+    void theUploadsCongestionControlMustExistOnThisHost() throws IOException, ConfigException {
+        String base = "site: s1\ncollector: {url: 'http://c:9862', token_file: t}\nthroughput:\n  congestion_control: ";
+        assertEquals("reno", ConfigLoader.parse("agent.yml", base + "reno\n", AgentConfig.class)
+                .throughput().congestionControl());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("agent.yml", base + "Fast!\n", AgentConfig.class));
+        assertEquals("agent.yml:4:3: throughput.congestion_control 'Fast!' is not an algorithm name "
+                + "(e.g. cubic, bbr, reno)", e.getMessage());
+    }
 }

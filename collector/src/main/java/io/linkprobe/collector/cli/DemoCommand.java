@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withHttp(CollectorConfig.Http.loopback(httpPort))
                     .withArchive(new CollectorConfig.Archive(dir.resolve("archive.db"), null))
                     // Any free ports: the demo must not need root (862) nor clash with a real responder.
-                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 1));
+                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null));
             collector = Collector.start(config, Collector.Options.defaults().withResponders(new CommonResponders("127.0.0.1")));
             int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
@@ -114,7 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
         TargetConfig target = new TargetConfig("collector", "127.0.0.1", stampPort, throughputPort, httpPort);
         // Short, capped throughput tests every minute: loopback runs at many Gbit/s.
         ThroughputSettings throughput = new ThroughputSettings(true, Duration.ofMinutes(1), Duration.ofSeconds(3),
-                1, "both", 512L << 20, 0L, null);
+                1, "both", 512L << 20, 0L, null, null);
         return new AgentConfig("demo", null, dir.resolve("agent"),
                 new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null),
                 Map.of("region", "demo", "link", "loopback"), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,

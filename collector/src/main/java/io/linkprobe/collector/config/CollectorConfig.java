@@ -171,9 +171,10 @@ public record CollectorConfig(
      * The measurement responder (STAMP reflector and throughput server) run inside the collector,
      * so that a region needs one central process. Off when a standalone responder is used instead.
      */
-    public record Responder(Boolean enabled, Integer stampPort, Integer throughputPort, Integer maxConcurrentTests) {
-        public static final Responder DEFAULT = new Responder(null, null, null, null);
-        public static final Responder DISABLED = new Responder(false, null, null, null);
+    public record Responder(Boolean enabled, Integer stampPort, Integer throughputPort, Integer maxConcurrentTests,
+            String congestionControl) {
+        public static final Responder DEFAULT = new Responder(null, null, null, null, null);
+        public static final Responder DISABLED = new Responder(false, null, null, null, null);
 
         public Responder {
             enabled = enabled != null ? enabled : Boolean.TRUE;
@@ -183,6 +184,12 @@ public record CollectorConfig(
             requireRange("stamp_port", stampPort, 0, 65535);
             requireRange("throughput_port", throughputPort, 0, 65535);
             requireRange("max_concurrent_tests", maxConcurrentTests, 1, 1000);
+            if (congestionControl != null) {
+                String problem = io.linkprobe.common.net.CongestionControl.problem(congestionControl);
+                if (problem != null) {
+                    throw new InvalidValue("congestion_control", "responder.congestion_control " + problem);
+                }
+            }
         }
     }
 }

@@ -45,6 +45,7 @@ public final class CommonResponders implements ResponderFactory {
 
             ServerOptions options = ServerOptions.defaults()
                     .withMaxConcurrentTests(config.maxConcurrentTests())
+                    .withCongestionControl(config.congestionControl())
                     .withKeys(keys);
             ThroughputServer server = bind("tcp", config.throughputPort(), () -> ThroughputServer.start(group,
                     new InetSocketAddress(bindAddress, config.throughputPort()), options));

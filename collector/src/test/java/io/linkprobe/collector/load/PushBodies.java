@@ -159,7 +159,7 @@ final class PushBodies {
         String grade = loaded - idle < 30_000 ? "A" : loaded - idle < 60_000 ? "B" : loaded - idle < 200_000 ? "C" : "D";
         return new ThroughputResult(JsonTemplate.TARGET, JsonTemplate.START, JsonTemplate.END, direction, "ok", null, 4,
                 bytes, 10.0, steady, bytes / 10.0, true, 100, intervals,
-                new ThroughputResult.TcpInfo((long) link.baseMicros(), random.nextInt(40), 20L + random.nextInt(200)),
+                new ThroughputResult.TcpInfo((long) link.baseMicros(), random.nextInt(40), 20L + random.nextInt(200), "cubic"),
                 new ThroughputResult.LoadedLatency(idle, loaded, loaded * 1.3, loaded - idle, 60e6 / loaded, grade,
                         50, 50));
     }

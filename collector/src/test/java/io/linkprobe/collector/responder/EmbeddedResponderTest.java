@@ -55,7 +55,7 @@ class EmbeddedResponderTest {
         Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine("t", "s") + "\n");
         return CollectorConfig.defaults(tokens).withHttp(CollectorConfig.Http.loopback(0))
                 .withArchive(new CollectorConfig.Archive(dir.resolve("c.db"), null))
-                .withResponder(new CollectorConfig.Responder(enabled, 0, 0, 2));
+                .withResponder(new CollectorConfig.Responder(enabled, 0, 0, 2, null));
     }
 
     @Test

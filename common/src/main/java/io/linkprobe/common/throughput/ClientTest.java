@@ -1,5 +1,6 @@
 package io.linkprobe.common.throughput;
 
+import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.throughput.ControlMessage.Accept;
 import io.linkprobe.common.throughput.ControlMessage.Busy;
@@ -25,6 +26,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One direction of a test, client side; confined to the control connection's event loop.
@@ -36,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * RESULT has arrived. {@link #run()} never completes exceptionally: failures are outcomes.
  */
 final class ClientTest implements SendingStream.Listener, ReceivingStream.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ClientTest.class);
+
     /** After START, how long past the granted duration before the client gives up on the responder. */
     private static final long FINISH_GRACE_MILLIS = 15_000;
 
@@ -146,6 +151,16 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
         }
     }
 
+    /** Checked by the CLI and the agent at start; a failure here runs the default, which the result reports. */
+    private void applyCongestionControl(Channel ch) {
+        try {
+            CongestionControl.apply(ch, request.congestionControl());
+        } catch (RuntimeException e) {
+            log.warn("cannot set congestion control '{}' ({}); this upload runs with the host's default",
+                    request.congestionControl(), e.getMessage());
+        }
+    }
+
     private void connectData(int index) {
         boolean sending = direction == Direction.UP;
         Bootstrap b = new Bootstrap().group(group).channel(Transports.socket())
@@ -154,6 +169,7 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
                     @Override
                     protected void initChannel(Channel ch) {
                         if (sending) {
+                            applyCongestionControl(ch);
                             SendingStream s = new SendingStream(ch, payload, budget, ClientTest.this);
                             loop.execute(() -> senders.add(s));
                             ThroughputPipelines.clientData(ch, s);

@@ -35,7 +35,8 @@ import java.util.List;
  * REPORT       0x06  s→c  interval index u32 | bytes u64 | elapsed µs u32     (uploads only)
  * STOP         0x07  c→s  reason u8
  * RESULT       0x08  s→c  reason u8 | bytes u64 | elapsed µs u64 | has tcp u8 (0 or 1) |
- *                         [min rtt µs u32 | retransmits u32 | cwnd segments u32]   (if has tcp)
+ *                         [min rtt µs u32 | retransmits u32 | cwnd segments u32 |
+ *                          cc length u8 | congestion control ASCII]   (if has tcp; length 0 = unknown)
  * STATUS_QUERY 0x09  c→s  (empty)
  * STATUS       0x0A  s→c  running tests u16 | queue length u16 | max concurrent tests u16
  * </pre>
@@ -98,6 +99,9 @@ final class ControlCodec extends MessageToMessageCodec<ByteBuf, ControlMessage> 
             if (tcp != null) {
                 out.writeInt(u32(tcp.minRttMicros())).writeInt(u32(tcp.retransmits()))
                         .writeInt(u32(tcp.sendCwndSegments()));
+                byte[] cc = tcp.congestionControl() == null ? new byte[0]
+                        : tcp.congestionControl().getBytes(StandardCharsets.US_ASCII);
+                out.writeByte(Math.min(cc.length, 255)).writeBytes(cc, 0, Math.min(cc.length, 255));
             }
         } else if (msg instanceof StatusQuery) {
             out.writeByte(STATUS_QUERY);
@@ -168,8 +172,7 @@ final class ControlCodec extends MessageToMessageCodec<ByteBuf, ControlMessage> 
                 StopReason reason = StopReason.ofCode(in.readUnsignedByte());
                 long bytes = in.readLong();
                 long micros = in.readLong();
-                TcpStats tcp = in.readUnsignedByte() == 0 ? null
-                        : new TcpStats(in.readUnsignedInt(), in.readUnsignedInt(), in.readUnsignedInt());
+                TcpStats tcp = in.readUnsignedByte() == 0 ? null : readTcp(in);
                 return new Result(reason, bytes, micros, tcp);
             }
             case STATUS_QUERY:
@@ -195,5 +198,14 @@ final class ControlCodec extends MessageToMessageCodec<ByteBuf, ControlMessage> 
 
     private static byte[] truncate(byte[] bytes, int max) {
         return bytes.length <= max ? bytes : java.util.Arrays.copyOf(bytes, max);
+    }
+
+    private static TcpStats readTcp(ByteBuf in) {
+        long rtt = in.readUnsignedInt();
+        long retransmits = in.readUnsignedInt();
+        long cwnd = in.readUnsignedInt();
+        int ccLength = in.isReadable() ? in.readUnsignedByte() : 0; // tolerate a frame that ends before it
+        String cc = ccLength == 0 ? null : in.readCharSequence(ccLength, StandardCharsets.US_ASCII).toString();
+        return new TcpStats(rtt, retransmits, cwnd, cc);
     }
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param maxStreams data connections per test (default 16)
  * @param keys HMAC keys by key id; null means no key configured (labs): hellos are not
  *     authenticated and their timestamps not checked
+ * @param congestionControl TCP congestion control of the responder's sockets (it sends the
+ *     downloads); null for the host's default
  */
 public record ServerOptions(
         int maxConcurrentTests,
@@ -21,7 +23,8 @@ public record ServerOptions(
         long maxBytes,
         int queueLimit,
         int maxStreams,
-        KeyLookup keys) {
+        KeyLookup keys,
+        String congestionControl) {
 
     public ServerOptions {
         Objects.requireNonNull(maxDuration, "maxDuration");
@@ -44,19 +47,24 @@ public record ServerOptions(
 
     /** Defaults, unauthenticated. */
     public static ServerOptions defaults() {
-        return new ServerOptions(1, Duration.ofSeconds(30), 32L << 30, 32, 16, null);
+        return new ServerOptions(1, Duration.ofSeconds(30), 32L << 30, 32, 16, null, null);
     }
 
     public ServerOptions withKeys(KeyLookup lookup) {
-        return new ServerOptions(maxConcurrentTests, maxDuration, maxBytes, queueLimit, maxStreams, lookup);
+        return new ServerOptions(maxConcurrentTests, maxDuration, maxBytes, queueLimit, maxStreams, lookup, congestionControl);
     }
 
     public ServerOptions withMaxConcurrentTests(int n) {
-        return new ServerOptions(n, maxDuration, maxBytes, queueLimit, maxStreams, keys);
+        return new ServerOptions(n, maxDuration, maxBytes, queueLimit, maxStreams, keys, congestionControl);
     }
 
     public ServerOptions withLimits(Duration duration, long bytes) {
-        return new ServerOptions(maxConcurrentTests, duration, bytes, queueLimit, maxStreams, keys);
+        return new ServerOptions(maxConcurrentTests, duration, bytes, queueLimit, maxStreams, keys, congestionControl);
+    }
+
+    /** The responder's sockets (downloads are sent from them) use this congestion control; null for the default. */
+    public ServerOptions withCongestionControl(String algorithm) {
+        return new ServerOptions(maxConcurrentTests, maxDuration, maxBytes, queueLimit, maxStreams, keys, algorithm);
     }
 
     public boolean authenticated() {

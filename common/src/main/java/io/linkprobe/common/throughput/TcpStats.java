@@ -1,5 +1,6 @@
 package io.linkprobe.common.throughput;
 
+import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -18,8 +19,13 @@ import java.util.Collection;
  * @param minRttMicros lowest smoothed RTT sampled, microseconds
  * @param retransmits {@code tcpi_total_retrans} summed over the streams
  * @param sendCwndSegments {@code tcpi_snd_cwnd} summed over the streams, at the end
+ * @param congestionControl the sending sockets' {@code TCP_CONGESTION}; null if unknown
  */
-record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
+record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments, String congestionControl) {
+
+    TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
+        this(minRttMicros, retransmits, sendCwndSegments, null);
+    }
 
     /** Samples one connection; null on NIO or if the socket is already closed. */
     static TcpStats sample(Channel ch) {
@@ -28,7 +34,7 @@ record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
         }
         try {
             EpollTcpInfo info = epoll.tcpInfo();
-            return new TcpStats(info.rtt(), info.totalRetrans(), info.sndCwnd());
+            return new TcpStats(info.rtt(), info.totalRetrans(), info.sndCwnd(), CongestionControl.of(ch));
         } catch (RuntimeException closedMeanwhile) {
             return null;
         }
@@ -43,7 +49,7 @@ record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
             return earlier;
         }
         return new TcpStats(minRtt(earlier.minRttMicros, later.minRttMicros), later.retransmits,
-                later.sendCwndSegments);
+                later.sendCwndSegments, either(later.congestionControl, earlier.congestionControl));
     }
 
     /** Combines the streams of one test; null if none had TCP_INFO. */
@@ -54,7 +60,8 @@ record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
                 continue;
             }
             sum = sum == null ? s : new TcpStats(minRtt(sum.minRttMicros, s.minRttMicros),
-                    sum.retransmits + s.retransmits, sum.sendCwndSegments + s.sendCwndSegments);
+                    sum.retransmits + s.retransmits, sum.sendCwndSegments + s.sendCwndSegments,
+                    either(sum.congestionControl, s.congestionControl));
         }
         return sum;
     }
@@ -64,7 +71,11 @@ record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
         return a == 0 ? b : b == 0 ? a : Math.min(a, b);
     }
 
+    private static String either(String first, String second) {
+        return first != null ? first : second;
+    }
+
     ThroughputResult.TcpInfo toWire() {
-        return new ThroughputResult.TcpInfo(minRttMicros, retransmits, sendCwndSegments);
+        return new ThroughputResult.TcpInfo(minRttMicros, retransmits, sendCwndSegments, congestionControl);
     }
 }

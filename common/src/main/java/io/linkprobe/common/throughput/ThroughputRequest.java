@@ -18,6 +18,8 @@ import java.util.Objects;
  *     null to send unsigned hellos (accepted only by responders without keys)
  * @param intervalMillis measurement interval at the receiver (default 100)
  * @param connectTimeout for each TCP connect and for each answer the client waits for (default 5 s)
+ * @param congestionControl TCP congestion control of the upload's sending sockets; null for the
+ *     host's default (see {@link io.linkprobe.common.net.CongestionControl})
  */
 public record ThroughputRequest(
         String target,
@@ -30,7 +32,8 @@ public record ThroughputRequest(
         String keyId,
         String secret,
         int intervalMillis,
-        Duration connectTimeout) {
+        Duration connectTimeout,
+        String congestionControl) {
 
     public ThroughputRequest {
         Objects.requireNonNull(host, "host");
@@ -65,42 +68,48 @@ public record ThroughputRequest(
     /** Download only, 1 stream, 10 s, the responder's byte limit, 100 ms intervals, no key. */
     public static ThroughputRequest to(String host, int port) {
         return new ThroughputRequest(null, host, port, List.of(Direction.DOWN), 1, Duration.ofSeconds(10), 0,
-                "", null, 100, Duration.ofSeconds(5));
+                "", null, 100, Duration.ofSeconds(5), null);
     }
 
     public ThroughputRequest withTarget(String label) {
         return new ThroughputRequest(label, host, port, directions, streams, maxDuration, maxBytes, keyId, secret,
-                intervalMillis, connectTimeout);
+                intervalMillis, connectTimeout, congestionControl);
     }
 
     public ThroughputRequest withDirections(List<Direction> dirs) {
         return new ThroughputRequest(target, host, port, dirs, streams, maxDuration, maxBytes, keyId, secret,
-                intervalMillis, connectTimeout);
+                intervalMillis, connectTimeout, congestionControl);
     }
 
     public ThroughputRequest withStreams(int n) {
         return new ThroughputRequest(target, host, port, directions, n, maxDuration, maxBytes, keyId, secret,
-                intervalMillis, connectTimeout);
+                intervalMillis, connectTimeout, congestionControl);
     }
 
     public ThroughputRequest withLimits(Duration duration, long bytes) {
         return new ThroughputRequest(target, host, port, directions, streams, duration, bytes, keyId, secret,
-                intervalMillis, connectTimeout);
+                intervalMillis, connectTimeout, congestionControl);
     }
 
     /** Signs hellos with the key derived from {@code sharedSecret}, announced as {@code id}. */
     public ThroughputRequest withKey(String id, String sharedSecret) {
         return new ThroughputRequest(target, host, port, directions, streams, maxDuration, maxBytes, id,
-                sharedSecret, intervalMillis, connectTimeout);
+                sharedSecret, intervalMillis, connectTimeout, congestionControl);
     }
 
     public ThroughputRequest withInterval(int millis) {
         return new ThroughputRequest(target, host, port, directions, streams, maxDuration, maxBytes, keyId, secret,
-                millis, connectTimeout);
+                millis, connectTimeout, congestionControl);
     }
 
     public ThroughputRequest withConnectTimeout(Duration timeout) {
         return new ThroughputRequest(target, host, port, directions, streams, maxDuration, maxBytes, keyId, secret,
-                intervalMillis, timeout);
+                intervalMillis, timeout, congestionControl);
+    }
+
+    /** The upload's sending sockets use this TCP congestion control; null for the host's default. */
+    public ThroughputRequest withCongestionControl(String algorithm) {
+        return new ThroughputRequest(target, host, port, directions, streams, maxDuration, maxBytes, keyId, secret,
+                intervalMillis, connectTimeout, algorithm);
     }
 }

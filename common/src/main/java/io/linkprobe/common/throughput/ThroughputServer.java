@@ -1,5 +1,6 @@
 package io.linkprobe.common.throughput;
 
+import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.net.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -32,6 +33,7 @@ public final class ThroughputServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ThroughputServer.class);
 
     private final ServerOptions options;
+    private volatile boolean congestionControlFailed;
     private final Admission admission;
     private final ReplayGuard replay = new ReplayGuard(System::currentTimeMillis);
     private final Map<TestId, ServerTest> tests = new ConcurrentHashMap<>();
@@ -45,6 +47,23 @@ public final class ThroughputServer implements AutoCloseable {
         this.options = options;
         this.admission = new Admission(options.maxConcurrentTests(), options.queueLimit(),
                 options.maxDuration().toMillis(), System::currentTimeMillis);
+    }
+
+    /**
+     * Every accepted connection gets the configured congestion control (it matters on the ones
+     * that send: downloads). Checked at start-up, so a failure here is the host changing under us:
+     * logged once, and the test runs with the default, which its result reports.
+     */
+    private void applyCongestionControl(SocketChannel ch) {
+        try {
+            CongestionControl.apply(ch, options.congestionControl());
+        } catch (RuntimeException e) {
+            if (!congestionControlFailed) {
+                congestionControlFailed = true;
+                log.warn("cannot set congestion control '{}' ({}); tests run with the host's default",
+                        options.congestionControl(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -64,6 +83,7 @@ public final class ThroughputServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         server.channels.add(ch);
+                        server.applyCongestionControl(ch);
                         ThroughputPipelines.serverConnection(ch.pipeline(), server);
                     }
                 });
@@ -77,10 +97,11 @@ public final class ThroughputServer implements AutoCloseable {
             server.payload.release();
             throw new IOException("cannot bind throughput port " + bind + ": " + e.getMessage(), e);
         }
-        log.info("throughput responder on {} ({}, max {} concurrent, {} ms, {} bytes, {})",
+        log.info("throughput responder on {} ({}, max {} concurrent, {} ms, {} bytes, {}, congestion control {})",
                 server.serverChannel.localAddress(), Transports.name(), options.maxConcurrentTests(),
                 options.maxDuration().toMillis(), options.maxBytes(),
-                options.authenticated() ? "HMAC required" : "unauthenticated");
+                options.authenticated() ? "HMAC required" : "unauthenticated",
+                options.congestionControl() == null ? "host default" : options.congestionControl());
         return server;
     }
 

@@ -33,8 +33,11 @@ public record ThroughputResult(
         intervalBytes = intervalBytes == null ? List.of() : List.copyOf(intervalBytes);
     }
 
-    /** Kernel TCP_INFO, summed (retransmits) or minimised (RTT) over the test's data connections. */
-    public record TcpInfo(Long minRttMicros, long retransmits, Long sendCwndSegments) {}
+    /**
+     * Kernel TCP_INFO of the sending side, summed (retransmits) or minimised (RTT) over the test's
+     * data connections, and the sender's congestion control (null if unknown).
+     */
+    public record TcpInfo(Long minRttMicros, long retransmits, Long sendCwndSegments, String congestionControl) {}
 
     /** RTT while the link was loaded by this test, and the idle RTT measured just before it. */
     public record LoadedLatency(

@@ -19,7 +19,7 @@ class WireRoundTripTest {
                 420.5, 300.0, 2_000.0, 13_200, 13_068, null, null, new int[] {9_800, 10_200, 16_000});
         ThroughputResult t = new ThroughputResult("hub", 2_000, 12_000, "down", "ok", null, 1, 12_500_000, 10.0,
                 1_250_000, 1_200_000, true, 100, List.of(125_000L, 125_000L),
-                new ThroughputResult.TcpInfo(20_000L, 3, 40L),
+                new ThroughputResult.TcpInfo(20_000L, 3, 40L, "bbr"),
                 new ThroughputResult.LoadedLatency(20_000, 95_000, 120_000, 75_000, 631.6, "C", 200, 199));
         ConnectResult c = new ConnectResult("web", "198.18.0.2", 443, 3_000, false, null, "ConnectException: refused");
         AgentHealth h = new AgentHealth(4_000, 60, 0, 0, 0, 0);
