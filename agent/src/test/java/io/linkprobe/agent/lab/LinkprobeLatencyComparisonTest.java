@@ -1,5 +1,6 @@
 package io.linkprobe.agent.lab;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -54,18 +55,45 @@ class LinkprobeLatencyComparisonTest {
     /**
      * irtt probes throughout linkprobe's own load on a bloated line; its probes sent in the part
      * of the load linkprobe's loaded percentiles cover (from a second after the load's start to its
-     * end, {@code seconds} later) are the reference for linkprobe's loaded RTT p50.
+     * end, {@code seconds} later) are the reference for linkprobe's loaded RTT p50. Both ends use
+     * the host's default congestion control (BBR here), which keeps the queue short.
      */
     @ParameterizedTest
     @EnumSource(LinkDirection.class)
     void loadedRttP50IsWithinTwentyPercentOfConcurrentIrtt(LinkDirection direction) {
+        loadedRttAgainstIrtt(direction, null);
+    }
+
+    /**
+     * The same with cubic senders at both ends (what most of a site's hosts run; the responder
+     * sends the download, the agent the upload): linkprobe's own load now fills the 300 ms buffer
+     * as an iperf3 cubic load does ({@code LabBufferbloatTest}), and linkprobe reports that depth —
+     * bufferbloat at least a third of the buffer, loaded RTT within ±20 % of a concurrent irtt's.
+     */
+    @ParameterizedTest
+    @EnumSource(LinkDirection.class)
+    void withCubicSendersTheLoadedRttShowsTheBuffersDepth(LinkDirection direction) {
+        JsonNode result = loadedRttAgainstIrtt(direction, "cubic");
+        double bufferbloat = LinkprobeCli.number(result, direction.jsonKey() + ".bufferbloat_ms");
+        assertTrue(bufferbloat >= LabLinks.BLOATED.bufferMillis() / 3.0,
+                "cubic did not fill the router's queue: bufferbloat " + bufferbloat + " ms");
+    }
+
+    /** Runs one direction against concurrent irtt, checks ±20 % and the sender's algorithm; returns the test JSON. */
+    private static JsonNode loadedRttAgainstIrtt(LinkDirection direction, String congestionControl) {
         LinkSpec spec = LabLinks.BLOATED;
         try (LabNetwork lab = LabNetwork.up(spec)) {
             Irtt.startServer(lab);
-            LinkprobeCli.startResponder(lab);
+            List<String> testArgs = new ArrayList<>(List.of(
+                    "--direction", direction == LinkDirection.DOWN ? "down" : "up", "--duration", "10"));
+            if (congestionControl != null) {
+                LinkprobeCli.startResponder(lab, "--congestion-control", congestionControl);
+                testArgs.addAll(List.of("--congestion-control", congestionControl));
+            } else {
+                LinkprobeCli.startResponder(lab);
+            }
             Irtt.Client irtt = Irtt.startClient(lab, INTERVAL, Duration.ofSeconds(90));
-            JsonNode linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(75),
-                    "--direction", direction == LinkDirection.DOWN ? "down" : "up", "--duration", "10");
+            JsonNode linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(75), testArgs.toArray(String[]::new));
             Irtt.Result reference = irtt.stop();
             String key = direction.jsonKey();
             double loadSeconds = LinkprobeCli.number(linkprobe, key + ".seconds");
@@ -77,12 +105,17 @@ class LinkprobeLatencyComparisonTest {
             double irttP50 = reference.rttP50MillisBetween(epochNanos(from), epochNanos(to));
             double loaded = LinkprobeCli.number(linkprobe, key + ".loaded_rtt_ms.p50");
             double deviation = loaded / irttP50 - 1;
-            Figures.report("loaded RTT %s [%s]: linkprobe p50 %.1f ms (p90 %.1f, idle %.1f, bufferbloat %.1f), "
-                            + "concurrent irtt p50 %.1f ms over %.1f s of load: %+.1f %%", direction, spec, loaded,
+            String sender = linkprobe.path(key).path("congestion_control").asText("?");
+            Figures.report("loaded RTT %s [%s, sender %s]: linkprobe p50 %.1f ms (p90 %.1f, idle %.1f, bufferbloat %.1f), "
+                            + "concurrent irtt p50 %.1f ms over %.1f s of load: %+.1f %%", direction, spec, sender, loaded,
                     LinkprobeCli.number(linkprobe, key + ".loaded_rtt_ms.p90"),
                     LinkprobeCli.number(linkprobe, key + ".idle_rtt_ms"),
                     LinkprobeCli.number(linkprobe, key + ".bufferbloat_ms"), irttP50, loadSeconds, deviation * 100);
+            if (congestionControl != null) {
+                assertEquals(congestionControl, sender, "the " + key + " was not sent with " + congestionControl);
+            }
             assertTrue(Math.abs(deviation) <= 0.20, "linkprobe's loaded RTT p50 is " + deviation * 100 + " % off irtt's");
+            return linkprobe;
         }
     }
 
