@@ -13,6 +13,7 @@ import io.linkprobe.common.wire.ThroughputResult;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +30,8 @@ public final class PushValidator {
     /** 2020-01-01: anything earlier is an unset clock, not an old measurement. */
     static final long MIN_EPOCH_MILLIS = 1_577_836_800_000L;
     static final Set<String> DIRECTIONS = Set.of("down", "up");
+    /** A Linux TCP congestion control name ({@code TCP_CA_NAME_MAX} is 16 with the NUL). */
+    static final Pattern CONGESTION_CONTROL = Pattern.compile("[a-z0-9_]{1,15}");
     static final Set<String> RESULTS = Arrays.stream(ThroughputResult.Outcome.values())
             .map(ThroughputResult.Outcome::wireName).collect(Collectors.toUnmodifiableSet());
 
@@ -121,6 +124,11 @@ public final class PushValidator {
             rate(where + ".mean_bytes_per_second", r.meanBytesPerSecond());
             if (r.tcp() != null) {
                 counts(where, "tcp.retransmits", r.tcp().retransmits());
+                String cc = r.tcp().congestionControl();
+                if (cc != null && !CONGESTION_CONTROL.matcher(cc).matches()) {
+                    throw malformed(where + ".tcp.congestion_control '" + Names.printable(cc)
+                            + "' is not an algorithm name (1-15 of a-z, 0-9, _)");
+                }
             }
             if (r.loaded() != null) {
                 finite(where + ".loaded.loaded_rtt_p50_micros", r.loaded().loadedRttP50Micros());

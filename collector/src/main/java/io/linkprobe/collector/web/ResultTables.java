@@ -62,7 +62,9 @@ final class ResultTables {
         }
         out.append("<table><thead><tr><th>End</th><th>Target</th><th>Dir</th><th>Result</th><th>Steady rate</th>")
                 .append("<th>Streams</th><th>Duration</th><th>Idle RTT</th><th>Loaded RTT p50 / p90</th>")
-                .append("<th>Bufferbloat</th><th>RPM</th><th>Grade</th><th>Retransmits</th></tr></thead><tbody>\n");
+                .append("<th>Bufferbloat</th><th>RPM</th><th>Grade</th><th>Retransmits</th>")
+                .append("<th title=\"TCP congestion control of the sending side: cubic fills a bloated buffer, bbr keeps it short\">")
+                .append("Sender</th></tr></thead><tbody>\n");
         for (ThroughputResult t : tests) {
             Double expected = "down".equals(t.direction()) ? view.expectedDownBytesPerSecond()
                     : view.expectedUpBytesPerSecond();
@@ -86,6 +88,8 @@ final class ResultTables {
                     .append("</td><td class=\"num\">").append(l == null ? Format.NONE : Format.number(l.rpm()))
                     .append("</td><td>").append(SiteTable.grade(rate))
                     .append("</td><td class=\"num\">").append(t.tcp() == null ? Format.NONE : Long.toString(t.tcp().retransmits()))
+                    .append("</td><td>").append(t.tcp() == null || t.tcp().congestionControl() == null ? Format.NONE
+                            : Html.escape(t.tcp().congestionControl()))
                     .append("</td></tr>\n");
         }
         out.append("</tbody></table>\n");

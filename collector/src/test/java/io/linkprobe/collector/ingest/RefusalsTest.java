@@ -11,6 +11,7 @@ import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.ByteSize;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.PushBatch;
+import io.linkprobe.common.wire.ThroughputResult;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +65,16 @@ class RefusalsTest {
         assertTrue(notJson.body().startsWith("malformed push: line 1 column"), notJson.body());
         assertEquals(400, badDirection.statusCode());
         assertEquals("malformed push: samples[0].direction 'sideways' is not down or up\n", badDirection.body());
-        assertEquals(2, rejected("malformed"));
+        ThroughputResult ok = Samples.throughput("hub", c.clock.millis(), "down", 1e6);
+        ThroughputResult markup = new ThroughputResult(ok.target(), ok.startEpochMillis(), ok.endEpochMillis(),
+                ok.direction(), ok.result(), null, ok.streams(), ok.bytes(), ok.seconds(), ok.steadyBytesPerSecond(),
+                ok.meanBytesPerSecond(), ok.stable(), ok.intervalMillis(), ok.intervalBytes(),
+                new ThroughputResult.TcpInfo(9_000L, 0, 10L, "<b>cubic</b>"), ok.loaded());
+        HttpResponse<String> badAlgorithm = c.push(TOKEN_A, Samples.json(Samples.batch("a", 1, markup)));
+        assertEquals(400, badAlgorithm.statusCode());
+        assertEquals("malformed push: samples[0].tcp.congestion_control '<b>cubic</b>' is not an algorithm name "
+                + "(1-15 of a-z, 0-9, _)\n", badAlgorithm.body());
+        assertEquals(3, rejected("malformed"));
     }
 
     @Test

@@ -182,6 +182,7 @@ class StatusPageTest {
         assertTrue(html.contains("<td>down</td><td class=\"wrap\">ok</td><td class=\"num\">78.1 / 80 Mbit/s, 98 %</td>"), html);
         assertTrue(html.contains("49 ms / 80 ms"), "loaded RTT p50 / p90");
         assertTrue(html.contains("<span class=\"warn\">C</span>"), "grade");
+        assertTrue(html.contains("<td class=\"num\">12</td><td>cubic</td>"), "retransmits and the sender's algorithm");
         String recent = html.substring(html.indexOf("Recent latency windows"), html.indexOf("Throughput tests</h2>"));
         assertEquals(SiteDetail.RECENT_ROWS, Fleet.count(recent, "<td>hub</td>"), "the newest windows, not all 360");
         assertTrue(html.contains("12.5 ms"), "connect time");
