@@ -3,6 +3,7 @@ package io.linkprobe.collector.ingest;
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.collector.http.RefusedException;
 import io.linkprobe.collector.http.RejectReason;
+import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.ConnectResult;
@@ -13,7 +14,6 @@ import io.linkprobe.common.wire.ThroughputResult;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,8 +30,6 @@ public final class PushValidator {
     /** 2020-01-01: anything earlier is an unset clock, not an old measurement. */
     static final long MIN_EPOCH_MILLIS = 1_577_836_800_000L;
     static final Set<String> DIRECTIONS = Set.of("down", "up");
-    /** A Linux TCP congestion control name ({@code TCP_CA_NAME_MAX} is 16 with the NUL). */
-    static final Pattern CONGESTION_CONTROL = Pattern.compile("[a-z0-9_]{1,15}");
     static final Set<String> RESULTS = Arrays.stream(ThroughputResult.Outcome.values())
             .map(ThroughputResult.Outcome::wireName).collect(Collectors.toUnmodifiableSet());
 
@@ -125,7 +123,7 @@ public final class PushValidator {
             if (r.tcp() != null) {
                 counts(where, "tcp.retransmits", r.tcp().retransmits());
                 String cc = r.tcp().congestionControl();
-                if (cc != null && !CONGESTION_CONTROL.matcher(cc).matches()) {
+                if (cc != null && !CongestionControl.isName(cc)) {
                     throw malformed(where + ".tcp.congestion_control '" + Names.printable(cc)
                             + "' is not an algorithm name (1-15 of a-z, 0-9, _)");
                 }

@@ -108,8 +108,6 @@ public final class LinkTest {
         if (loaded == null || !r.result().equals(ThroughputResult.Outcome.OK.wireName())) {
             return r;
         }
-        return new ThroughputResult(r.target(), r.startEpochMillis(), r.endEpochMillis(), r.direction(), r.result(),
-                r.message(), r.streams(), r.bytes(), r.seconds(), r.steadyBytesPerSecond(), r.meanBytesPerSecond(),
-                r.stable(), r.intervalMillis(), r.intervalBytes(), r.tcp(), loaded);
+        return r.withLoaded(loaded);
     }
 }

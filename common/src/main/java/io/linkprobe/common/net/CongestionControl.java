@@ -11,7 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The TCP congestion control of a throughput test's <em>sending</em> sockets ({@code TCP_CONGESTION}).
@@ -27,6 +31,8 @@ public final class CongestionControl {
     private static final Path AVAILABLE = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
     private static final Path ALLOWED = Path.of("/proc/sys/net/ipv4/tcp_allowed_congestion_control");
     private static final int CAP_NET_ADMIN = 12;
+    private static final Logger log = LoggerFactory.getLogger(CongestionControl.class);
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
     private CongestionControl() {}
 
@@ -35,7 +41,7 @@ public final class CongestionControl {
      * subject is the setting (e.g. "--congestion-control" + this); null if it can.
      */
     public static String problem(String name) {
-        if (!NAME.matcher(name).matches()) {
+        if (!isName(name)) {
             return "'" + name + "' is not an algorithm name (e.g. cubic, bbr, reno)";
         }
         if (!Transports.epoll()) {
@@ -52,6 +58,27 @@ public final class CongestionControl {
                     + String.join(", ", allowed) + "); add it there or run with CAP_NET_ADMIN";
         }
         return null;
+    }
+
+    /** Whether {@code name} has the form of an algorithm name ({@code TCP_CA_NAME_MAX} is 16 with the NUL). */
+    public static boolean isName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /**
+     * Sets the algorithm, or, if the host refuses (it was checked at start, so the host changed
+     * under us), logs that once per algorithm and leaves the host's default, which the test's
+     * result then reports. A no-op for null.
+     */
+    public static void applyOrWarn(Channel ch, String name) {
+        try {
+            apply(ch, name);
+        } catch (RuntimeException e) {
+            if (WARNED.add(name)) {
+                log.warn("cannot set congestion control '{}' ({}); tests run with the host's default", name,
+                        e.getMessage());
+            }
+        }
     }
 
     /** Sets the algorithm of a connected or connecting socket; a no-op for null. */

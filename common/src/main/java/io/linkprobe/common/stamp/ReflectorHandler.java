@@ -92,8 +92,15 @@ final class ReflectorHandler extends ChannelInboundHandlerAdapter {
         }
         ctx.write(new DatagramPacket(buf, packet.sender()), ctx.voidPromise());
         reflected++;
-        activeSessions = sessions.size();
-        evicted = sessions.evicted();
+        // Published for readers on other threads; written only when they change, not per packet.
+        int size = sessions.size();
+        if (size != activeSessions) {
+            activeSessions = size;
+        }
+        long evictedNow = sessions.evicted();
+        if (evictedNow != evicted) {
+            evicted = evictedNow;
+        }
     }
 
     @Override

@@ -8,13 +8,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Hands decoded replies to the sender's bookkeeping. Socket errors (an ICMP port unreachable comes
- * back as one on a connected UDP socket) are counted and otherwise ignored: the packets concerned
+ * back as one on a connected UDP socket) are logged at debug and otherwise ignored: the packets concerned
  * simply time out as lost, which is what they are.
  */
 final class SenderHandler extends SimpleChannelInboundHandler<StampReply> {
     private static final Logger log = LoggerFactory.getLogger(SenderHandler.class);
     private final Consumer<StampReply> replies;
-    private volatile long socketErrors;
 
     SenderHandler(Consumer<StampReply> replies) {
         super(StampReply.class);
@@ -28,11 +27,6 @@ final class SenderHandler extends SimpleChannelInboundHandler<StampReply> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        socketErrors++;
         log.debug("STAMP sender socket error on {}: {}", ctx.channel(), cause.toString());
-    }
-
-    long socketErrors() {
-        return socketErrors;
     }
 }

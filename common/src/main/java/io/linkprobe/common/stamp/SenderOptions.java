@@ -1,6 +1,5 @@
 package io.linkprobe.common.stamp;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,10 +13,9 @@ import java.util.Objects;
  * @param timeout a packet unanswered this long is lost
  * @param clock what this host says about its wall clock; one-way delays need it synchronised
  * @param auth the shared key for authenticated mode, or null for unauthenticated
- * @param bindAddress local address to send from, or null for the wildcard address and any port
  */
 public record SenderOptions(Duration meanInterval, ProbeSchedule schedule, int packetSize, int ssid,
-        Duration timeout, ClockSync clock, StampAuth auth, InetSocketAddress bindAddress) {
+        Duration timeout, ClockSync clock, StampAuth auth) {
     public static final Duration DEFAULT_MEAN_INTERVAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration MIN_INTERVAL = Duration.ofMillis(1);
@@ -44,7 +42,7 @@ public record SenderOptions(Duration meanInterval, ProbeSchedule schedule, int p
     /** Poisson around 200 ms, 44-byte packets, SSID 1, 3 s timeout, unsynchronised clock, no auth. */
     public static SenderOptions defaults() {
         return new SenderOptions(DEFAULT_MEAN_INTERVAL, ProbeSchedule.POISSON, StampMode.UNAUTHENTICATED.baseSize,
-                1, DEFAULT_TIMEOUT, ClockSync.UNSYNCHRONIZED, null, null);
+                1, DEFAULT_TIMEOUT, ClockSync.UNSYNCHRONIZED, null);
     }
 
     static void checkInterval(Duration d) {
@@ -59,36 +57,32 @@ public record SenderOptions(Duration meanInterval, ProbeSchedule schedule, int p
     }
 
     public SenderOptions withMeanInterval(Duration d) {
-        return new SenderOptions(d, schedule, packetSize, ssid, timeout, clock, auth, bindAddress);
+        return new SenderOptions(d, schedule, packetSize, ssid, timeout, clock, auth);
     }
 
     public SenderOptions withSchedule(ProbeSchedule s) {
-        return new SenderOptions(meanInterval, s, packetSize, ssid, timeout, clock, auth, bindAddress);
+        return new SenderOptions(meanInterval, s, packetSize, ssid, timeout, clock, auth);
     }
 
     public SenderOptions withPacketSize(int size) {
-        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, auth, bindAddress);
+        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, auth);
     }
 
     public SenderOptions withSsid(int id) {
-        return new SenderOptions(meanInterval, schedule, packetSize, id, timeout, clock, auth, bindAddress);
+        return new SenderOptions(meanInterval, schedule, packetSize, id, timeout, clock, auth);
     }
 
     public SenderOptions withTimeout(Duration d) {
-        return new SenderOptions(meanInterval, schedule, packetSize, ssid, d, clock, auth, bindAddress);
+        return new SenderOptions(meanInterval, schedule, packetSize, ssid, d, clock, auth);
     }
 
     public SenderOptions withClock(ClockSync c) {
-        return new SenderOptions(meanInterval, schedule, packetSize, ssid, timeout, c, auth, bindAddress);
+        return new SenderOptions(meanInterval, schedule, packetSize, ssid, timeout, c, auth);
     }
 
     /** Switches to authenticated mode; raises the packet size to 112 if it was smaller. */
     public SenderOptions withAuth(StampAuth a) {
         int size = a == null ? packetSize : Math.max(packetSize, StampMode.AUTHENTICATED.baseSize);
-        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, a, bindAddress);
-    }
-
-    public SenderOptions withBindAddress(InetSocketAddress a) {
-        return new SenderOptions(meanInterval, schedule, packetSize, ssid, timeout, clock, auth, a);
+        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, a);
     }
 }

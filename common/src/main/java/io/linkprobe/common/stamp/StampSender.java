@@ -68,8 +68,6 @@ public final class StampSender implements AutoCloseable {
     private final SendLoop sendLoop;
 
     private volatile long bytesSent;
-    private volatile long bytesReceived;
-    private volatile long lateReplies;
     private volatile boolean ownSequenceSeen;
     private volatile boolean closed;
 
@@ -102,8 +100,7 @@ public final class StampSender implements AutoCloseable {
                         ch.pipeline().addLast("stamp-reply-decoder", decoder).addLast("stamp-sender", handler);
                     }
                 });
-        ChannelFuture f = (opts.bindAddress() == null ? b.connect(target) : b.connect(target, opts.bindAddress()))
-                .awaitUninterruptibly();
+        ChannelFuture f = b.connect(target).awaitUninterruptibly();
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
             String message = "cannot open STAMP sender to " + target + ": " + cause.getMessage();
@@ -197,23 +194,9 @@ public final class StampSender implements AutoCloseable {
         void close();
     }
 
-    public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
-    }
-
     /** UDP payload bytes sent since open. */
     public long bytesSent() {
         return bytesSent;
-    }
-
-    /** UDP payload bytes of well-formed replies received since open (duplicates and late ones too). */
-    public long bytesReceived() {
-        return bytesReceived;
-    }
-
-    /** Replies that came after their packet had been declared lost. */
-    public long lateReplies() {
-        return lateReplies;
     }
 
     /**
@@ -290,7 +273,6 @@ public final class StampSender implements AutoCloseable {
 
     private void onReply(StampReply reply) {
         SpinWindow.stop();
-        bytesReceived += reply.packet().length();
         long rtt = session.replied(reply.packet(), reply.receivedNanos(), reply.receivedNtp(),
                 opts.clock().synchronizedToUtc(), errorEstimate);
         if (rtt >= 0) {
@@ -303,7 +285,6 @@ public final class StampSender implements AutoCloseable {
                 }
             }
         }
-        lateReplies = session.lateReplies();
         ownSequenceSeen = session.reflectorCountsOwnSequence();
         completeRunIfDone();
     }

@@ -26,8 +26,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One direction of a test, client side; confined to the control connection's event loop.
@@ -39,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * RESULT has arrived. {@link #run()} never completes exceptionally: failures are outcomes.
  */
 final class ClientTest implements SendingStream.Listener, ReceivingStream.Listener {
-    private static final Logger log = LoggerFactory.getLogger(ClientTest.class);
-
     /** After START, how long past the granted duration before the client gives up on the responder. */
     private static final long FINISH_GRACE_MILLIS = 15_000;
 
@@ -151,16 +147,6 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
         }
     }
 
-    /** Checked by the CLI and the agent at start; a failure here runs the default, which the result reports. */
-    private void applyCongestionControl(Channel ch) {
-        try {
-            CongestionControl.apply(ch, request.congestionControl());
-        } catch (RuntimeException e) {
-            log.warn("cannot set congestion control '{}' ({}); this upload runs with the host's default",
-                    request.congestionControl(), e.getMessage());
-        }
-    }
-
     private void connectData(int index) {
         boolean sending = direction == Direction.UP;
         Bootstrap b = new Bootstrap().group(group).channel(Transports.socket())
@@ -169,7 +155,7 @@ final class ClientTest implements SendingStream.Listener, ReceivingStream.Listen
                     @Override
                     protected void initChannel(Channel ch) {
                         if (sending) {
-                            applyCongestionControl(ch);
+                            CongestionControl.applyOrWarn(ch, request.congestionControl());
                             SendingStream s = new SendingStream(ch, payload, budget, ClientTest.this);
                             loop.execute(() -> senders.add(s));
                             ThroughputPipelines.clientData(ch, s);

@@ -23,10 +23,6 @@ import java.util.Collection;
  */
 record TcpStats(long minRttMicros, long retransmits, long sendCwndSegments, String congestionControl) {
 
-    TcpStats(long minRttMicros, long retransmits, long sendCwndSegments) {
-        this(minRttMicros, retransmits, sendCwndSegments, null);
-    }
-
     /** Samples one connection; null on NIO or if the socket is already closed. */
     static TcpStats sample(Channel ch) {
         if (!(ch instanceof EpollSocketChannel epoll) || !ch.isOpen()) {

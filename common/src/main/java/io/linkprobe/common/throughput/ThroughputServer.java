@@ -33,7 +33,6 @@ public final class ThroughputServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ThroughputServer.class);
 
     private final ServerOptions options;
-    private volatile boolean congestionControlFailed;
     private final Admission admission;
     private final ReplayGuard replay = new ReplayGuard(System::currentTimeMillis);
     private final Map<TestId, ServerTest> tests = new ConcurrentHashMap<>();
@@ -47,23 +46,6 @@ public final class ThroughputServer implements AutoCloseable {
         this.options = options;
         this.admission = new Admission(options.maxConcurrentTests(), options.queueLimit(),
                 options.maxDuration().toMillis(), System::currentTimeMillis);
-    }
-
-    /**
-     * Every accepted connection gets the configured congestion control (it matters on the ones
-     * that send: downloads). Checked at start-up, so a failure here is the host changing under us:
-     * logged once, and the test runs with the default, which its result reports.
-     */
-    private void applyCongestionControl(SocketChannel ch) {
-        try {
-            CongestionControl.apply(ch, options.congestionControl());
-        } catch (RuntimeException e) {
-            if (!congestionControlFailed) {
-                congestionControlFailed = true;
-                log.warn("cannot set congestion control '{}' ({}); tests run with the host's default",
-                        options.congestionControl(), e.getMessage());
-            }
-        }
     }
 
     /**
@@ -83,7 +65,8 @@ public final class ThroughputServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         server.channels.add(ch);
-                        server.applyCongestionControl(ch);
+                        // Every accepted connection: it matters on the ones that send (downloads).
+                        CongestionControl.applyOrWarn(ch, options.congestionControl());
                         ThroughputPipelines.serverConnection(ch.pipeline(), server);
                     }
                 });

@@ -47,6 +47,11 @@ public record LatencyWindow(
                 && lostForward == w.lostForward && lostBackward == w.lostBackward
                 && duplicates == w.duplicates && reordered == w.reordered
                 && java.util.Objects.equals(rtt, w.rtt) && jitterMicros == w.jitterMicros
+                && java.util.Objects.equals(ipdvP50Micros, w.ipdvP50Micros)
+                && java.util.Objects.equals(ipdvP99Micros, w.ipdvP99Micros)
+                && bytesSent == w.bytesSent && bytesReceived == w.bytesReceived
+                && java.util.Objects.equals(forwardDelayMicrosP50, w.forwardDelayMicrosP50)
+                && java.util.Objects.equals(backwardDelayMicrosP50, w.backwardDelayMicrosP50)
                 && java.util.Arrays.equals(rttMicros, w.rttMicros);
     }
 

@@ -33,6 +33,13 @@ public record ThroughputResult(
         intervalBytes = intervalBytes == null ? List.of() : List.copyOf(intervalBytes);
     }
 
+    /** This result with its latency under load. */
+    public ThroughputResult withLoaded(LoadedLatency latency) {
+        return new ThroughputResult(target, startEpochMillis, endEpochMillis, direction, result, message, streams,
+                bytes, seconds, steadyBytesPerSecond, meanBytesPerSecond, stable, intervalMillis, intervalBytes, tcp,
+                latency);
+    }
+
     /**
      * Kernel TCP_INFO of the sending side, summed (retransmits) or minimised (RTT) over the test's
      * data connections, and the sender's congestion control (null if unknown).

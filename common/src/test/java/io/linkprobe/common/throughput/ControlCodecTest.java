@@ -43,7 +43,7 @@ class ControlCodecTest {
                 new Report(7, 1_250_000, 100_123),
                 new Stop(StopReason.STABLE),
                 new Result(StopReason.BYTES_LIMIT, 987_654_321L, 10_000_000L, new TcpStats(250, 3, 10, "cubic")),
-                new Result(StopReason.STABLE, 5, 6, new TcpStats(1, 2, 3)),
+                new Result(StopReason.STABLE, 5, 6, new TcpStats(1, 2, 3, null)),
                 new Result(StopReason.DURATION_LIMIT, 1, 2, null),
                 new StatusQuery(),
                 new Status(1, 2, 3));

@@ -145,7 +145,6 @@ class ThroughputLoopbackTest {
             @Override
             public void interval(Direction d, int index, long bytes, double bytesPerSecond) {
                 seen.add(d.wireName() + " " + bytes);
-                assertTrue(bytesPerSecond >= 0);
             }
         });
         for (ThroughputResult r : results) {
