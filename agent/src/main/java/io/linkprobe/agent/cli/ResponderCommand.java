@@ -73,9 +73,9 @@ public final class ResponderCommand implements Callable<Integer> {
         if (stampPort < -1 || stampPort > 65535 || throughputPort < -1 || throughputPort > 65535) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "ports must be -1 (off), 0 (any) or 1-65535");
         }
-        if (congestionControl != null && CongestionControl.problem(congestionControl) != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--congestion-control " + CongestionControl.problem(congestionControl));
+        String ccProblem = congestionControl == null ? null : CongestionControl.problem(congestionControl);
+        if (ccProblem != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--congestion-control " + ccProblem);
         }
         if (stampPort == -1 && throughputPort == -1) {
             throw new UserException("both --stamp-port and --throughput-port are off: nothing to serve.");

@@ -149,6 +149,7 @@ public final class TestCommand implements Callable<Integer> {
 
     private void validate() {
         String problem = null;
+        String ccProblem = congestionControl == null ? null : CongestionControl.problem(congestionControl);
         if (stampPort < 1 || stampPort > 65535) problem = "--stamp-port must be 1-65535";
         else if (throughputPort < 1 || throughputPort > 65535) problem = "--throughput-port must be 1-65535";
         else if (count < 1 || count > 1_000_000) problem = "--count must be 1-1000000";
@@ -158,9 +159,7 @@ public final class TestCommand implements Callable<Integer> {
         else if (durationSeconds < 1 || durationSeconds > 600) problem = "--duration must be 1-600 seconds";
         else if (streams < 1 || streams > 64) problem = "--streams must be 1-64";
         else if (maxBytes < 0) problem = "--max-bytes cannot be negative";
-        else if (congestionControl != null && CongestionControl.problem(congestionControl) != null) {
-            problem = "--congestion-control " + CongestionControl.problem(congestionControl);
-        }
+        else if (ccProblem != null) problem = "--congestion-control " + ccProblem;
         else if (!latencyOnly) {
             try {
                 Direction.parse(direction);

@@ -79,11 +79,7 @@ final class TestReport {
             if (r.tcp().minRttMicros() != null) {
                 o.put("tcp_min_rtt_ms", ms(r.tcp().minRttMicros()));
             }
-            if (r.tcp().congestionControl() != null) {
-                o.put("congestion_control", r.tcp().congestionControl());
-            } else {
-                o.putNull("congestion_control");
-            }
+            o.put("congestion_control", r.tcp().congestionControl()); // null → JSON null
         } else {
             o.putNull("retransmits");
             o.putNull("congestion_control");

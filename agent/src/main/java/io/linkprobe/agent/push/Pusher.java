@@ -47,11 +47,6 @@ public final class Pusher implements AutoCloseable {
     private volatile boolean running = true;
     private int batchLimit = MAX_BATCH_SAMPLES;
 
-    public Pusher(URI collectorUrl, Supplier<String> token, AgentIdentity identity, Outbox outbox,
-                  Duration requestTimeout, Backoff backoff) {
-        this(collectorUrl, token, identity, outbox, requestTimeout, backoff, null);
-    }
-
     /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
     public Pusher(URI collectorUrl, Supplier<String> token, AgentIdentity identity, Outbox outbox,
                   Duration requestTimeout, Backoff backoff, SSLContext tls) {

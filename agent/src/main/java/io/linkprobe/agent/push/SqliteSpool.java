@@ -55,15 +55,11 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
                     + "batch_seq INTEGER, json BLOB NOT NULL, bytes INTEGER NOT NULL)");
             s.execute("CREATE INDEX IF NOT EXISTS samples_batch ON samples(batch_seq)");
             s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-            try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(bytes), 0), COUNT(*) FROM samples")) {
-                rs.next();
-                bytes = rs.getLong(1);
-                count = rs.getLong(2);
-            }
             try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'dropped_total'")) {
                 dropped = rs.next() ? rs.getLong(1) : 0;
             }
         }
+        recount();
         db.setAutoCommit(false);
     }
 
@@ -130,7 +126,10 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             dropped++;
         }
         if (bytes > maxBytes) {
-            long removed = delete("DELETE FROM samples WHERE batch_seq IS NOT NULL", -1);
+            long removed;
+            try (Statement s = db.createStatement()) {
+                removed = s.executeUpdate("DELETE FROM samples WHERE batch_seq IS NOT NULL");
+            }
             dropped += removed;
             recount();
         }
@@ -180,9 +179,23 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     @Override
     public synchronized void remove(long sequence) {
         try {
+            // The batch's own totals (indexed by batch_seq), not a recount of the whole spool: a
+            // full spool drains after an outage with one ack per batch.
+            long removedBytes;
+            long removedCount;
+            try (PreparedStatement ps = db.prepareStatement(
+                    "SELECT COALESCE(SUM(bytes), 0), COUNT(*) FROM samples WHERE batch_seq = ?")) {
+                ps.setLong(1, sequence);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    removedBytes = rs.getLong(1);
+                    removedCount = rs.getLong(2);
+                }
+            }
             delete("DELETE FROM samples WHERE batch_seq = ?", sequence);
             db.commit();
-            recount();
+            bytes -= removedBytes;
+            count -= removedCount;
         } catch (SQLException e) {
             rollbackQuietly();
             throw new IllegalStateException("cannot delete from the spool: " + e.getMessage(), e);
@@ -206,9 +219,7 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
 
     private long delete(String sql, long arg) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement(sql)) {
-            if (arg >= 0 && sql.contains("?")) {
-                ps.setLong(1, arg);
-            }
+            ps.setLong(1, arg);
             return ps.executeUpdate();
         }
     }

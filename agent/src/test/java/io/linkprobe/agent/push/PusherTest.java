@@ -56,7 +56,7 @@ class PusherTest {
         outbox = new MemoryOutbox(1_000, seq::incrementAndGet);
         AgentIdentity id = new AgentIdentity("s1", "a1", "b1", "test", java.util.Map.of(), AgentIdentity.Contract.NONE);
         pusher = new Pusher(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), () -> "tok", id, outbox,
-                Duration.ofSeconds(5), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(60)));
+                Duration.ofSeconds(5), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(60)), null);
     }
 
     @AfterEach

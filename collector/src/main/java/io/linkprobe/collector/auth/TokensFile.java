@@ -49,10 +49,6 @@ public final class TokensFile implements Supplier<TokenStore> {
         return current;
     }
 
-    public Path path() {
-        return path;
-    }
-
     /**
      * Re-reads the file if it has changed since the last read. Called from one thread (the
      * collector's maintenance thread).
