@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -26,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>What each answer means here: 200 → the batch is stored, forget it. 400 → the collector can
  * never accept it (a bug on one side): log, drop, count; never retry. 413 → halve the batch and
  * send again; a single sample still too large is dropped and counted. 401/403 → the token is wrong
- * or bound to another site: keep the data, log one clear line, re-read the token file and wait the
- * full backoff cap before trying again (an operator has to act; hammering helps nobody). 429/503 →
+ * or bound to another site: keep the data, log one clear line and wait the full backoff cap before
+ * trying again (an operator has to act, and the agent reads its token at start; hammering helps
+ * nobody). 429/503 →
  * wait at least Retry-After. Anything else, or no answer → exponential backoff with full jitter.
  */
 public final class Pusher implements AutoCloseable {
@@ -35,7 +35,7 @@ public final class Pusher implements AutoCloseable {
     static final int MAX_BATCH_SAMPLES = 100;
 
     private final URI endpoint;
-    private final Supplier<String> token;
+    private final String token;
     private final AgentIdentity identity;
     private final Outbox outbox;
     private final HttpClient http;
@@ -48,7 +48,7 @@ public final class Pusher implements AutoCloseable {
     private int batchLimit = MAX_BATCH_SAMPLES;
 
     /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
-    public Pusher(URI collectorUrl, Supplier<String> token, AgentIdentity identity, Outbox outbox,
+    public Pusher(URI collectorUrl, String token, AgentIdentity identity, Outbox outbox,
                   Duration requestTimeout, Backoff backoff, SSLContext tls) {
         this.endpoint = collectorUrl.resolve("/api/v1/samples");
         this.token = token;
@@ -111,7 +111,7 @@ public final class Pusher implements AutoCloseable {
                     .timeout(requestTimeout)
                     .header("Content-Type", "application/json")
                     .header("Content-Encoding", "gzip")
-                    .header("Authorization", "Bearer " + token.get())
+                    .header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(encode(batch))))
                     .build();
             response = http.send(request, HttpResponse.BodyHandlers.ofString());

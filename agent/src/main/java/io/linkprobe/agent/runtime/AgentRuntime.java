@@ -63,7 +63,7 @@ public final class AgentRuntime implements AutoCloseable {
         AgentIdentity identity = new AgentIdentity(config.site(), state.agentId(), UUID.randomUUID().toString(), version,
                 config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
                         config.expected().upBytesPerSecond()));
-        this.pusher = new Pusher(config.collector().url(), () -> token, identity, outbox,
+        this.pusher = new Pusher(config.collector().url(), token, identity, outbox,
                 config.collector().timeout(), new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)), collectorTls);
         this.connectProber = new ConnectProber(group);
         this.throughputProber = new ThroughputProber(group, config, token);

@@ -34,7 +34,6 @@ public final class LabNetwork implements AutoCloseable {
     private static final Duration LISTEN_POLL = Duration.ofMillis(50);
 
     private final String name;
-    private final LinkSpec spec;
     private final Map<String, String> facts;
     private final Path logDir;
     private final List<Process> started = new CopyOnWriteArrayList<>();
@@ -42,9 +41,8 @@ public final class LabNetwork implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
 
-    private LabNetwork(String name, LinkSpec spec, Map<String, String> facts, Path logDir) {
+    private LabNetwork(String name, Map<String, String> facts, Path logDir) {
         this.name = name;
-        this.spec = spec;
         this.facts = facts;
         this.logDir = logDir;
         this.shutdownHook = new Thread(this::teardown, "lab-teardown-" + name);
@@ -72,19 +70,7 @@ public final class LabNetwork implements AutoCloseable {
             facts.put(l.substring(0, eq), l.substring(eq + 1));
         });
         log.info("lab {} up: {} (site {}, hub {})", name, spec, facts.get("site_addr"), facts.get("hub_addr"));
-        return new LabNetwork(name, spec, Map.copyOf(facts), logDir);
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public LinkSpec spec() {
-        return spec;
-    }
-
-    public String siteAddress() {
-        return facts.get("site_addr");
+        return new LabNetwork(name, Map.copyOf(facts), logDir);
     }
 
     public String hubAddress() {
@@ -142,11 +128,6 @@ public final class LabNetwork implements AutoCloseable {
     public DelayLineStats delayLineStats() {
         ProcessResult result = script(logDir, List.of("stats", "--name", name)).requireSuccess();
         return DelayLineStats.parse(result.stdout());
-    }
-
-    /** The router's qdisc counters (tbf sent/dropped/overlimits), for diagnostics. */
-    public String show() {
-        return script(logDir, List.of("show", "--name", name)).stdout();
     }
 
     /** Stops the processes started here (by pid), then removes the namespaces and the delay line. */

@@ -55,7 +55,7 @@ class PusherTest {
         AtomicLong seq = new AtomicLong(100);
         outbox = new MemoryOutbox(1_000, seq::incrementAndGet);
         AgentIdentity id = new AgentIdentity("s1", "a1", "b1", "test", java.util.Map.of(), AgentIdentity.Contract.NONE);
-        pusher = new Pusher(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), () -> "tok", id, outbox,
+        pusher = new Pusher(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "tok", id, outbox,
                 Duration.ofSeconds(5), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(60)), null);
     }
 
@@ -136,15 +136,5 @@ class PusherTest {
         assertTrue(pause.toMillis() <= 100);
         assertEquals(1, outbox.pendingSamples());
         assertEquals(1, pusher.failuresTotal());
-    }
-
-    @Test
-    void fullOutboxDropsOldestFirstAndCounts() {
-        MemoryOutbox small = new MemoryOutbox(3, new AtomicLong()::incrementAndGet);
-        for (int i = 0; i < 5; i++) {
-            small.add(sample(i));
-        }
-        assertEquals(2, small.droppedTotal());
-        assertEquals(2, small.nextBatch(10).orElseThrow().samples().get(0).endEpochMillis());
     }
 }

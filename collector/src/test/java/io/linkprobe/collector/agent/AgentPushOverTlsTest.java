@@ -71,7 +71,7 @@ class AgentPushOverTlsTest {
                 AgentIdentity.Contract.NONE);
         try (SqliteSpool spool = SqliteSpool.open(dir.resolve(name + ".db"), 1 << 20, sequence::incrementAndGet)) {
             spool.add(new AgentHealth(System.currentTimeMillis(), 0, 0, 0, 0, 0));
-            Pusher pusher = new Pusher(url, () -> "token-t", id, spool, Duration.ofSeconds(5),
+            Pusher pusher = new Pusher(url, "token-t", id, spool, Duration.ofSeconds(5),
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)), tls);
             pusher.start();
             try {
