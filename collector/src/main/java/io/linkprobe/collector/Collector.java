@@ -10,7 +10,6 @@ import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
 import io.linkprobe.collector.ingest.PushValidator;
 import io.linkprobe.collector.ingest.SamplesEndpoint;
-import io.linkprobe.collector.ingest.WireJson;
 import io.linkprobe.collector.metrics.LinkAggregator;
 import io.linkprobe.collector.metrics.MetricsEndpoint;
 import io.linkprobe.collector.metrics.SelfMetrics;
@@ -26,6 +25,7 @@ import io.linkprobe.collector.web.StatusPage;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
@@ -147,7 +147,7 @@ public final class Collector implements AutoCloseable {
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
                         new PushValidator(config.limits()), directory, archive, links, self, clock))
                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry, readers))
-                .route(HttpMethod.GET, "/api/v1/sites", new SitesEndpoint(directory, clock))
+                .route(HttpMethod.GET, "/api/v1/sites", new SitesEndpoint(directory, clock, readers))
                 .routePrefix(HttpMethod.GET, SiteHistoryEndpoint.PREFIX,
                         new SiteHistoryEndpoint(directory, archive, clock, readers))
                 .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
@@ -208,7 +208,7 @@ public final class Collector implements AutoCloseable {
             int n = 0;
             for (KnownSite site : archive.knownSites()) {
                 try {
-                    AgentIdentity identity = WireJson.identity().readValue(site.identityJson());
+                    AgentIdentity identity = Json.mapper().readValue(site.identityJson(), AgentIdentity.class);
                     directory.restore(identity, site.lastPushMillis());
                     links.restore(identity, site.lastPushMillis());
                     n++;

@@ -1,8 +1,6 @@
 package io.linkprobe.collector.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.linkprobe.common.throughput.ThroughputKeys;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -23,13 +21,9 @@ public final class Tokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
+    /** The token's SHA-256, which is also its throughput HMAC key ({@link ThroughputKeys#derive}). */
     public static String sha256Hex(String token) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return HexFormat.of().formatHex(ThroughputKeys.derive(token));
     }
 
     /** The line of a tokens file that admits {@code token} for {@code site}. */

@@ -1,5 +1,9 @@
 package io.linkprobe.collector.ingest;
 
+import io.linkprobe.common.wire.Json;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -47,6 +51,7 @@ public final class SamplesEndpoint implements Endpoint {
     public static final String PATH = "/api/v1/samples";
     private static final Logger log = LoggerFactory.getLogger(SamplesEndpoint.class);
     private static final String BEARER = "Bearer ";
+    private static final ObjectReader BATCH = Json.mapper().readerFor(PushBatch.class);
 
     private final Supplier<TokenStore> tokens;
     private final PushValidator validator;
@@ -142,7 +147,7 @@ public final class SamplesEndpoint implements Endpoint {
             throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is empty; send a JSON PushBatch");
         }
         try (ByteBufInputStream in = new ByteBufInputStream(request.body().duplicate())) {
-            PushBatch batch = WireJson.batch().readValue((java.io.InputStream) in);
+            PushBatch batch = BATCH.readValue((java.io.InputStream) in);
             if (batch == null) {
                 throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is JSON null");
             }

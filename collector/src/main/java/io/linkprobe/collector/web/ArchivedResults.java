@@ -1,7 +1,6 @@
 package io.linkprobe.collector.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
@@ -31,8 +30,7 @@ final class ArchivedResults {
     /** The raw RTTs are for exact histograms; the pages use the window summaries and skip them. */
     private static final ObjectReader SAMPLE = Json.mapper().copy()
             .addMixIn(LatencyWindow.class, WithoutRawRtts.class)
-            .readerFor(Sample.class)
-            .without(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES);
+            .readerFor(Sample.class);
 
     @JsonIgnoreProperties({"rtt_micros"})
     private abstract static class WithoutRawRtts {}

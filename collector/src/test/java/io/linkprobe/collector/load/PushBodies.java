@@ -5,6 +5,7 @@ import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.throughput.BufferbloatGrade;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -156,11 +157,9 @@ final class PushBodies {
         long bytes = intervals.stream().mapToLong(Long::longValue).sum();
         double idle = link.baseMicros() + link.jitterMeanMicros();
         double loaded = idle + 5_000 + random.nextInt(link.kind().equals("fttp") ? 20_000 : 150_000);
-        String grade = loaded - idle < 30_000 ? "A" : loaded - idle < 60_000 ? "B" : loaded - idle < 200_000 ? "C" : "D";
         return new ThroughputResult(JsonTemplate.TARGET, JsonTemplate.START, JsonTemplate.END, direction, "ok", null, 4,
                 bytes, 10.0, steady, bytes / 10.0, true, 100, intervals,
                 new ThroughputResult.TcpInfo((long) link.baseMicros(), random.nextInt(40), 20L + random.nextInt(200), "cubic"),
-                new ThroughputResult.LoadedLatency(idle, loaded, loaded * 1.3, loaded - idle, 60e6 / loaded, grade,
-                        50, 50));
+                BufferbloatGrade.loadedLatency(idle, loaded, loaded * 1.3, 50, 50));
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.collector.ingest.PushValidator;
-import io.linkprobe.collector.ingest.WireJson;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.PushBatch;
@@ -34,7 +33,7 @@ class PushBodiesTest {
 
         byte[] plain = gunzip(push.gzipped());
         assertEquals(push.plainBytes(), plain.length);
-        PushBatch batch = WireJson.batch().readValue(plain);
+        PushBatch batch = Json.mapper().readValue(plain, PushBatch.class);
         new PushValidator(Limits.DEFAULT).validate(batch, now);
         assertEquals(new String(Json.mapper().writeValueAsBytes(batch)), new String(plain));
 
@@ -59,7 +58,7 @@ class PushBodiesTest {
         for (int i = 0; i < PushBodies.WINDOWS_PER_ARCHETYPE; i++) {
             builder.window(new SplittableRandom(i), "hub", now - i * 60_000L);
         }
-        PushBatch batch = WireJson.batch().readValue(gunzip(builder.health(now).finish().gzipped()));
+        PushBatch batch = Json.mapper().readValue(gunzip(builder.health(now).finish().gzipped()), PushBatch.class);
         Set<String> distinct = new HashSet<>();
         batch.samples().stream().filter(s -> s instanceof LatencyWindow)
                 .forEach(s -> distinct.add(Arrays.toString(((LatencyWindow) s).rttMicros())));
