@@ -99,15 +99,24 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             CompletionStage<Reply> reply = router.dispatch(Request.of(request, ctx.executor()));
-            reply.whenComplete((r, error) -> ctx.executor().execute(() -> {
-                if (error != null) {
-                    log.error("request failed", error);
-                    write(ctx, Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                            "internal error; see the collector's log"), keepAlive);
+            reply.whenComplete((r, error) -> {
+                Runnable send = () -> {
+                    if (error != null) {
+                        log.error("request failed", error);
+                        write(ctx, Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                                "internal error; see the collector's log"), keepAlive);
+                    } else {
+                        write(ctx, r, keepAlive);
+                    }
+                };
+                // Already on the channel's loop (a refusal, an ack completed there): write now, not
+                // through one more task on the same queue.
+                if (ctx.executor().inEventLoop()) {
+                    send.run();
                 } else {
-                    write(ctx, r, keepAlive);
+                    ctx.executor().execute(send);
                 }
-            }));
+            });
         } finally {
             request.release();
         }

@@ -110,10 +110,6 @@ public final class SiteDirectory {
         return states.size();
     }
 
-    public boolean knows(String site) {
-        return states.containsKey(site);
-    }
-
     public List<SiteView> views(long nowMillis) {
         List<SiteView> views = new ArrayList<>();
         for (SiteState state : states.values()) {

@@ -28,16 +28,6 @@ final class SiteState {
         this.site = site;
     }
 
-    int liveTargets(long sinceMillis) {
-        int n = 0;
-        for (long seen : targetLastSeenMillis.values()) {
-            if (seen >= sinceMillis) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     void latency(LatencyWindow w, long nowMillis) {
         if (day == null) {
             day = new DaySeries();
