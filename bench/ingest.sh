@@ -9,13 +9,13 @@
 # and prints each figure with its target and PASS/FAIL, plus how busy the machine was.
 #
 # usage: bench/ingest.sh [--quick] [--heap SIZE] [--keep]
-#   --quick   CI mode: 200 agents for 20 s, a 2,000-agent storm (a few minutes)
+#   --quick   CI mode: 200 agents for 20 s, a 2,000-agent storm (1-2 minutes)
 #   --heap    the collector's -Xmx (default 1g: the heap target is 1 GiB)
 #   --keep    keep the work directory (collector log, GC log, results) and print its path
 # Exit status: 0 when every target passed, 1 when one failed, 2 on usage or setup errors.
 set -euo pipefail
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
 mode=full heap=1g keep=0
 while [ $# -gt 0 ]; do

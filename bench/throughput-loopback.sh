@@ -39,13 +39,17 @@ linkprobe_test() {
 }
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
+responder_log=$(mktemp)
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  rm -f "$responder_log"
+}
 trap cleanup EXIT
-"${responder[@]}" >/tmp/linkprobe-bench-responder.$$.log 2>&1 & pids+=($!)
+"${responder[@]}" >"$responder_log" 2>&1 & pids+=($!)
 iperf3 -s -p "$iperf_port" >/dev/null 2>&1 & pids+=($!)
 wait_port() {
   for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done
-  echo "nothing listening on $1" >&2; exit 1
+  echo "nothing listening on $1; the responder said:" >&2; cat "$responder_log" >&2; exit 1
 }
 wait_port "$tp_port"; wait_port "$iperf_port"
 
@@ -53,7 +57,7 @@ echo "loopback, 1 stream, $direction, ${duration} s, $runs runs each, alternatin
 printf '%-4s %16s %16s %16s %8s %8s\n' run "linkprobe steady" "linkprobe mean" "iperf3" steady/ mean/
 lp_all=() lp_means=() ip_all=()
 for i in $(seq "$runs"); do
-  lp_json=$(linkprobe_test 2>/dev/null)
+  lp_json=$(linkprobe_test)
   lp=$(jq -r ".$key.bits_per_second" <<<"$lp_json")
   lp_mean=$(jq -r ".$key.mean_bits_per_second" <<<"$lp_json")
   ip=$(iperf3 -c 127.0.0.1 -p "$iperf_port" -t "$duration" $reverse -J | jq -r '.end.sum_received.bits_per_second')
