@@ -11,4 +11,20 @@ public record AgentHealth(
         long spoolBytes,
         long spoolPending,
         long spoolDroppedTotal,
-        long pushFailuresTotal) implements Sample {}
+        long pushFailuresTotal) implements Sample {
+
+    @Override
+    public String target() {
+        return null;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.HEALTH;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.health(this);
+    }
+}

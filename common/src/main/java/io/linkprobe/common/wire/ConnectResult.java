@@ -13,4 +13,15 @@ public record ConnectResult(
         long endEpochMillis,
         boolean success,
         Double connectMicros,
-        String error) implements Sample {}
+        String error) implements Sample {
+
+    @Override
+    public Kind kind() {
+        return Kind.CONNECT;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.connect(this);
+    }
+}

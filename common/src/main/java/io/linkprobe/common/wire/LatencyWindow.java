@@ -66,4 +66,14 @@ public record LatencyWindow(
                 + ", received=" + received + ", lostForward=" + lostForward
                 + ", lostBackward=" + lostBackward + ", rtt=" + rtt + "]";
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.LATENCY;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.latency(this);
+    }
 }

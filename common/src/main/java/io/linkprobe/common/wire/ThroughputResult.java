@@ -72,4 +72,14 @@ public record ThroughputResult(
             return wireName;
         }
     }
+
+    @Override
+    public Kind kind() {
+        return Kind.THROUGHPUT;
+    }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.throughput(this);
+    }
 }

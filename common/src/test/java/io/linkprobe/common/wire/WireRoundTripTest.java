@@ -40,4 +40,20 @@ class WireRoundTripTest {
         assertEquals(c, back.samples().get(2));
         assertEquals(h, back.samples().get(3));
     }
+
+    @Test
+    void eachKindIsWrittenUnderItsWireNameAndItsDispatchIsNotOnTheWire() throws Exception {
+        AgentHealth h = new AgentHealth(4_000, 60, 0, 0, 0, 0);
+        ConnectResult c = new ConnectResult("web", "198.18.0.2", 443, 3_000, true, 812.0, null);
+        for (Sample s : List.<Sample>of(h, c)) {
+            String json = Json.mapper().writerFor(Sample.class).writeValueAsString(s);
+            assertTrue(json.startsWith("{\"type\":\"" + s.kind().wireName() + "\""), json);
+            assertFalse(json.contains("\"kind\""), json);
+            assertEquals(s.kind(), Sample.Kind.ofWireName(s.kind().wireName()));
+        }
+        assertFalse(Json.mapper().writeValueAsString(h).contains("target"), "health is about no target");
+        assertTrue(Json.mapper().writeValueAsString(c).contains("\"target\":\"web\""));
+        assertNull(h.target());
+        assertEquals("web", c.target());
+    }
 }
