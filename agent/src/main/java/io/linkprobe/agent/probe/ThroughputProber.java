@@ -7,6 +7,9 @@ import io.linkprobe.common.linktest.LinkTest;
 import io.linkprobe.common.throughput.Direction;
 import io.linkprobe.common.throughput.ThroughputListener;
 import io.linkprobe.common.throughput.ThroughputRequest;
+import io.linkprobe.common.wire.AgentHealth;
+import io.linkprobe.common.wire.ConnectResult;
+import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
@@ -66,12 +69,56 @@ public final class ThroughputProber implements Prober {
 
     /** Bytes a finished test used, for the daily budget. */
     public static long bytesUsed(List<Sample> samples) {
-        long total = 0;
-        for (Sample sample : samples) {
-            if (sample instanceof ThroughputResult r) {
-                total += r.bytes();
-            }
-        }
-        return total;
+        return samples.stream().mapToLong(s -> s.accept(BUDGET_BYTES)).sum();
     }
+
+    /** Whether the responder turned the test away as busy (then it is tried again sooner). */
+    public static boolean refusedBusy(List<Sample> samples) {
+        return samples.stream().anyMatch(s -> s.accept(BUSY));
+    }
+
+    /** What a sample counts against the daily byte budget: STAMP's few kbit/s are not budgeted. */
+    private static final Sample.Visitor<Long> BUDGET_BYTES = new Sample.Visitor<>() {
+        @Override
+        public Long latency(LatencyWindow window) {
+            return 0L;
+        }
+
+        @Override
+        public Long throughput(ThroughputResult result) {
+            return result.bytes();
+        }
+
+        @Override
+        public Long connect(ConnectResult result) {
+            return 0L;
+        }
+
+        @Override
+        public Long health(AgentHealth health) {
+            return 0L;
+        }
+    };
+
+    private static final Sample.Visitor<Boolean> BUSY = new Sample.Visitor<>() {
+        @Override
+        public Boolean latency(LatencyWindow window) {
+            return false;
+        }
+
+        @Override
+        public Boolean throughput(ThroughputResult result) {
+            return ThroughputResult.Outcome.BUSY.wireName().equals(result.result());
+        }
+
+        @Override
+        public Boolean connect(ConnectResult result) {
+            return false;
+        }
+
+        @Override
+        public Boolean health(AgentHealth health) {
+            return false;
+        }
+    };
 }

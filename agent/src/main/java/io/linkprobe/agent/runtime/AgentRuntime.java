@@ -12,7 +12,6 @@ import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
-import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.time.Duration;
@@ -172,8 +171,7 @@ public final class AgentRuntime implements AutoCloseable {
             log.error("Filing the throughput results of '{}' failed", t.name(), e);
             return next;
         }
-        boolean busy = samples.stream().anyMatch(s -> s instanceof ThroughputResult r
-                && r.result().equals(ThroughputResult.Outcome.BUSY.wireName()));
+        boolean busy = ThroughputProber.refusedBusy(samples);
         // A busy responder: come back within a few minutes, with jitter, rather than a whole period later.
         return busy ? Duration.ofSeconds(ThreadLocalRandom.current().nextLong(30, 300)) : next;
     }

@@ -23,7 +23,7 @@ final class ArchiveEncoding {
         try {
             List<ArchiveBatch.Row> rows = new ArrayList<>(batch.samples().size());
             for (Sample sample : batch.samples()) {
-                rows.add(new ArchiveBatch.Row(Targets.of(sample), Targets.type(sample), sample.endEpochMillis(),
+                rows.add(new ArchiveBatch.Row(sample.target(), sample.kind().wireName(), sample.endEpochMillis(),
                         SAMPLE.writeValueAsString(sample)));
             }
             return new ArchiveBatch(batch.agent().site(), batch.agent().agentId(), batch.sequence(), receivedMillis,

@@ -40,9 +40,17 @@ public final class PushValidator {
     }
 
     public void validate(PushBatch batch, long nowMillis) throws RefusedException {
+        try {
+            check(batch, nowMillis);
+        } catch (Malformed e) {
+            throw new RefusedException(RejectReason.MALFORMED, "malformed push: " + e.getMessage());
+        }
+    }
+
+    private void check(PushBatch batch, long nowMillis) throws RefusedException {
         AgentIdentity agent = batch.agent();
         if (agent == null) {
-            throw malformed("'agent' is missing");
+            throw new Malformed("'agent' is missing");
         }
         name("agent.site", agent.site(), Names.MAX_SITE_LENGTH);
         name("agent.agent_id", agent.agentId(), limits.maxLabelValueLength());
@@ -55,10 +63,10 @@ public final class PushValidator {
             rate("agent.expected.up_bytes_per_second", agent.expected().upBytesPerSecond());
         }
         if (batch.sequence() < 0) {
-            throw malformed("'sequence' is " + batch.sequence() + "; sequences start at 0");
+            throw new Malformed("'sequence' is " + batch.sequence() + "; sequences start at 0");
         }
         if (batch.samples().size() > MAX_SAMPLES_PER_PUSH) {
-            throw malformed(batch.samples().size() + " samples in one push; at most " + MAX_SAMPLES_PER_PUSH);
+            throw new Malformed(batch.samples().size() + " samples in one push; at most " + MAX_SAMPLES_PER_PUSH);
         }
         for (int i = 0; i < batch.samples().size(); i++) {
             sample("samples[" + i + "]", batch.samples().get(i), nowMillis);
@@ -83,15 +91,30 @@ public final class PushValidator {
         }
     }
 
-    private void sample(String where, Sample sample, long nowMillis) throws RefusedException {
+    private void sample(String where, Sample sample, long nowMillis) {
         if (sample == null) {
-            throw malformed(where + " is null");
+            throw new Malformed(where + " is null");
         }
         long end = sample.endEpochMillis();
         if (end < MIN_EPOCH_MILLIS || end > nowMillis + MAX_FUTURE_MILLIS) {
-            throw malformed(where + ".end_epoch_millis " + end + " is not a plausible time; check the agent's clock");
+            throw new Malformed(where + ".end_epoch_millis " + end + " is not a plausible time; check the agent's clock");
         }
-        if (sample instanceof LatencyWindow w) {
+        sample.accept(new SampleChecks(where));
+    }
+
+    /**
+     * The checks of one sample, one method per kind: a new kind does not compile until it says
+     * what of it must be checked, and a kind's further rules go in its own method.
+     */
+    private final class SampleChecks implements Sample.Visitor<Void> {
+        private final String where;
+
+        SampleChecks(String where) {
+            this.where = where;
+        }
+
+        @Override
+        public Void latency(LatencyWindow w) {
             name(where + ".target", w.target(), limits.maxLabelValueLength());
             counts(where, "sent", w.sent(), "received", w.received(), "lost_forward", w.lostForward(),
                     "lost_backward", w.lostBackward(), "duplicates", w.duplicates(), "reordered", w.reordered());
@@ -105,17 +128,21 @@ public final class PushValidator {
             if (w.rttMicros() != null) {
                 for (int v : w.rttMicros()) {
                     if (v < 0) {
-                        throw malformed(where + ".rtt_micros holds a negative value " + v);
+                        throw new Malformed(where + ".rtt_micros holds a negative value " + v);
                     }
                 }
             }
-        } else if (sample instanceof ThroughputResult r) {
+            return null;
+        }
+
+        @Override
+        public Void throughput(ThroughputResult r) {
             name(where + ".target", r.target(), limits.maxLabelValueLength());
             if (r.direction() == null || !DIRECTIONS.contains(r.direction())) {
-                throw malformed(where + ".direction '" + Names.printable(r.direction()) + "' is not down or up");
+                throw new Malformed(where + ".direction '" + Names.printable(r.direction()) + "' is not down or up");
             }
             if (r.result() == null || !RESULTS.contains(r.result())) {
-                throw malformed(where + ".result '" + Names.printable(r.result()) + "' is not one of " + RESULTS);
+                throw new Malformed(where + ".result '" + Names.printable(r.result()) + "' is not one of " + RESULTS);
             }
             counts(where, "bytes", r.bytes(), "streams", r.streams());
             rate(where + ".steady_bytes_per_second", r.steadyBytesPerSecond());
@@ -124,7 +151,7 @@ public final class PushValidator {
                 counts(where, "tcp.retransmits", r.tcp().retransmits());
                 String cc = r.tcp().congestionControl();
                 if (cc != null && !CongestionControl.isName(cc)) {
-                    throw malformed(where + ".tcp.congestion_control '" + Names.printable(cc)
+                    throw new Malformed(where + ".tcp.congestion_control '" + Names.printable(cc)
                             + "' is not an algorithm name (1-15 of a-z, 0-9, _)");
                 }
             }
@@ -133,57 +160,69 @@ public final class PushValidator {
                 // A difference of two medians: on a link that does not bloat, noise makes it
                 // slightly negative, and that is a measurement, not a malformed push.
                 if (!Double.isFinite(r.loaded().bufferbloatMicros())) {
-                    throw malformed(where + ".loaded.bufferbloat_micros must be a finite number, not "
+                    throw new Malformed(where + ".loaded.bufferbloat_micros must be a finite number, not "
                             + r.loaded().bufferbloatMicros());
                 }
                 if (r.loaded().grade() != null) {
                     labelValue(where + ".loaded.grade", r.loaded().grade(), 8);
                 }
             }
-        } else if (sample instanceof ConnectResult c) {
+            return null;
+        }
+
+        @Override
+        public Void connect(ConnectResult c) {
             name(where + ".target", c.target(), limits.maxLabelValueLength());
             if (c.connectMicros() != null) {
                 finite(where + ".connect_micros", c.connectMicros());
             }
-        } else if (sample instanceof AgentHealth h) {
+            return null;
+        }
+
+        @Override
+        public Void health(AgentHealth h) {
             counts(where, "spool_dropped_total", h.spoolDroppedTotal(), "spool_pending", h.spoolPending());
+            return null;
         }
     }
 
-    private static void name(String where, String value, int maxLength) throws RefusedException {
+    private static void name(String where, String value, int maxLength) {
         String problem = Names.problem(value, maxLength);
         if (problem != null) {
-            throw malformed(where + " " + problem);
+            throw new Malformed(where + " " + problem);
         }
     }
 
-    private static void labelValue(String where, String value, int maxLength) throws RefusedException {
+    private static void labelValue(String where, String value, int maxLength) {
         String problem = Names.labelValueProblem(value, maxLength);
         if (problem != null) {
-            throw malformed(where + " " + problem);
+            throw new Malformed(where + " " + problem);
         }
     }
 
-    private static void counts(String where, Object... namesAndValues) throws RefusedException {
+    private static void counts(String where, Object... namesAndValues) {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             long v = ((Number) namesAndValues[i + 1]).longValue();
             if (v < 0) {
-                throw malformed(where + "." + namesAndValues[i] + " is negative (" + v + ")");
+                throw new Malformed(where + "." + namesAndValues[i] + " is negative (" + v + ")");
             }
         }
     }
 
-    private static void rate(String where, double v) throws RefusedException {
+    private static void rate(String where, double v) {
         finite(where, v);
     }
 
-    private static void finite(String where, double v) throws RefusedException {
+    private static void finite(String where, double v) {
         if (!Double.isFinite(v) || v < 0) {
-            throw malformed(where + " must be a finite number ≥ 0, not " + v);
+            throw new Malformed(where + " must be a finite number ≥ 0, not " + v);
         }
     }
 
-    private static RefusedException malformed(String message) {
-        return new RefusedException(RejectReason.MALFORMED, "malformed push: " + message);
+    /** A malformed push, thrown from inside the checks and answered as one 400 by {@link #validate}. */
+    private static final class Malformed extends RuntimeException {
+        Malformed(String message) {
+            super(message, null, false, false);
+        }
     }
 }

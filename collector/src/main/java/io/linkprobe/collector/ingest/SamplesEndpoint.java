@@ -22,6 +22,7 @@ import io.linkprobe.collector.metrics.SelfMetrics;
 import io.linkprobe.collector.sites.SiteDirectory;
 import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.PushBatch;
+import io.linkprobe.common.wire.Sample;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -83,7 +84,7 @@ public final class SamplesEndpoint implements Endpoint {
                 throw new RefusedException(RejectReason.WRONG_SITE, "this token admits site '" + site
                         + "', but the push is for site '" + batch.agent().site() + "'; use the site's own token");
             }
-            sites.admit(batch.agent(), batch.samples().stream().map(Targets::of).filter(Objects::nonNull)
+            sites.admit(batch.agent(), batch.samples().stream().map(Sample::target).filter(Objects::nonNull)
                     .collect(Collectors.toSet()), now);
             ArchiveBatch stored = ArchiveEncoding.encode(batch, now);
             CompletableFuture<StoreResult> commit;

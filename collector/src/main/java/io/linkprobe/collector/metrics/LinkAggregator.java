@@ -39,18 +39,10 @@ public final class LinkAggregator {
         SiteMeters m = sites.computeIfAbsent(agent.site(), s -> new SiteMeters(s, registry));
         synchronized (m) {
             presence(m, agent, ingestMillis);
+            Recorder recorder = new Recorder(m, agent.agentId());
             for (Sample sample : samples) {
                 sampleDelay.record(Math.max(0, ingestMillis - sample.endEpochMillis()), TimeUnit.MILLISECONDS);
-                if (sample instanceof LatencyWindow w) {
-                    latency(m, w);
-                } else if (sample instanceof ThroughputResult r) {
-                    throughput(m, r);
-                } else if (sample instanceof ConnectResult c) {
-                    connect(m, c);
-                } else if (sample instanceof AgentHealth h) {
-                    long dropped = m.spoolDroppedIncrement(agent.agentId(), h.spoolDroppedTotal());
-                    m.counter(LinkprobeMeter.AGENT_SPOOL_DROPPED).increment(dropped);
-                }
+                sample.accept(recorder);
             }
         }
     }
@@ -110,48 +102,72 @@ public final class LinkAggregator {
         }
     }
 
-    private static void latency(SiteMeters m, LatencyWindow w) {
-        String target = w.target();
-        Timer rtt = m.timer(LinkprobeMeter.RTT, target);
-        if (w.rttMicros() != null) {
-            for (int micros : w.rttMicros()) {
-                rtt.record(micros, TimeUnit.MICROSECONDS);
-            }
-        }
-        m.counter(LinkprobeMeter.PACKETS_SENT, target).increment(w.sent());
-        m.counter(LinkprobeMeter.PACKETS_LOST, target, UP).increment(w.lostForward());
-        m.counter(LinkprobeMeter.PACKETS_LOST, target, DOWN).increment(w.lostBackward());
-        m.counter(LinkprobeMeter.PACKETS_DUPLICATED, target).increment(w.duplicates());
-        m.counter(LinkprobeMeter.PACKETS_REORDERED, target).increment(w.reordered());
-        m.gauge(LinkprobeMeter.JITTER, w.jitterMicros() / 1e6, w.endEpochMillis(), target);
-        if (w.rtt() != null) {
-            m.gauge(LinkprobeMeter.RTT_MIN, w.rtt().min() / 1e6, w.endEpochMillis(), target);
-        }
-    }
+    /** One sample's meters, one method per kind, for one site under its lock. */
+    private static final class Recorder implements Sample.Visitor<Void> {
+        private final SiteMeters m;
+        private final String agentId;
 
-    private static void throughput(SiteMeters m, ThroughputResult r) {
-        String target = r.target();
-        String direction = r.direction();
-        m.counter(LinkprobeMeter.THROUGHPUT_TESTS, target, direction, r.result()).increment();
-        m.counter(LinkprobeMeter.PROBE_BYTES, target, direction).increment(r.bytes());
-        if (r.tcp() != null) {
-            m.counter(LinkprobeMeter.TCP_RETRANSMITS, target, direction).increment(r.tcp().retransmits());
+        Recorder(SiteMeters m, String agentId) {
+            this.m = m;
+            this.agentId = agentId;
         }
-        if (ThroughputResult.Outcome.OK.wireName().equals(r.result())) {
-            m.gauge(LinkprobeMeter.THROUGHPUT, r.steadyBytesPerSecond(), r.endEpochMillis(), target, direction);
-            if (r.loaded() != null) {
-                m.gauge(LinkprobeMeter.LOADED_RTT, r.loaded().loadedRttP50Micros() / 1e6, r.endEpochMillis(),
-                        target, direction);
-                m.gauge(LinkprobeMeter.BUFFERBLOAT, r.loaded().bufferbloatMicros() / 1e6, r.endEpochMillis(),
-                        target, direction);
-            }
-        }
-    }
 
-    private static void connect(SiteMeters m, ConnectResult c) {
-        if (c.success() && c.connectMicros() != null) {
-            m.timer(LinkprobeMeter.TCP_CONNECT, c.target())
-                    .record(Math.round(c.connectMicros() * 1000), TimeUnit.NANOSECONDS);
+        @Override
+        public Void latency(LatencyWindow w) {
+            String target = w.target();
+            Timer rtt = m.timer(LinkprobeMeter.RTT, target);
+            if (w.rttMicros() != null) {
+                for (int micros : w.rttMicros()) {
+                    rtt.record(micros, TimeUnit.MICROSECONDS);
+                }
+            }
+            m.counter(LinkprobeMeter.PACKETS_SENT, target).increment(w.sent());
+            m.counter(LinkprobeMeter.PACKETS_LOST, target, UP).increment(w.lostForward());
+            m.counter(LinkprobeMeter.PACKETS_LOST, target, DOWN).increment(w.lostBackward());
+            m.counter(LinkprobeMeter.PACKETS_DUPLICATED, target).increment(w.duplicates());
+            m.counter(LinkprobeMeter.PACKETS_REORDERED, target).increment(w.reordered());
+            m.gauge(LinkprobeMeter.JITTER, w.jitterMicros() / 1e6, w.endEpochMillis(), target);
+            if (w.rtt() != null) {
+                m.gauge(LinkprobeMeter.RTT_MIN, w.rtt().min() / 1e6, w.endEpochMillis(), target);
+            }
+            return null;
+        }
+
+        @Override
+        public Void throughput(ThroughputResult r) {
+            String target = r.target();
+            String direction = r.direction();
+            m.counter(LinkprobeMeter.THROUGHPUT_TESTS, target, direction, r.result()).increment();
+            m.counter(LinkprobeMeter.PROBE_BYTES, target, direction).increment(r.bytes());
+            if (r.tcp() != null) {
+                m.counter(LinkprobeMeter.TCP_RETRANSMITS, target, direction).increment(r.tcp().retransmits());
+            }
+            if (ThroughputResult.Outcome.OK.wireName().equals(r.result())) {
+                m.gauge(LinkprobeMeter.THROUGHPUT, r.steadyBytesPerSecond(), r.endEpochMillis(), target, direction);
+                if (r.loaded() != null) {
+                    m.gauge(LinkprobeMeter.LOADED_RTT, r.loaded().loadedRttP50Micros() / 1e6, r.endEpochMillis(),
+                            target, direction);
+                    m.gauge(LinkprobeMeter.BUFFERBLOAT, r.loaded().bufferbloatMicros() / 1e6, r.endEpochMillis(),
+                            target, direction);
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public Void connect(ConnectResult c) {
+            if (c.success() && c.connectMicros() != null) {
+                m.timer(LinkprobeMeter.TCP_CONNECT, c.target())
+                        .record(Math.round(c.connectMicros() * 1000), TimeUnit.NANOSECONDS);
+            }
+            return null;
+        }
+
+        @Override
+        public Void health(AgentHealth h) {
+            long dropped = m.spoolDroppedIncrement(agentId, h.spoolDroppedTotal());
+            m.counter(LinkprobeMeter.AGENT_SPOOL_DROPPED).increment(dropped);
+            return null;
         }
     }
 }

@@ -6,7 +6,6 @@ import io.linkprobe.collector.http.RejectReason;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
-import io.linkprobe.common.wire.ThroughputResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,12 +80,9 @@ public final class SiteDirectory {
         synchronized (state) {
             state.identity = agent;
             state.lastPushMillis = Math.max(state.lastPushMillis, nowMillis);
+            SiteState.Recorder recorder = state.recorder(nowMillis);
             for (Sample sample : samples) {
-                if (sample instanceof LatencyWindow w) {
-                    state.latency(w, nowMillis);
-                } else if (sample instanceof ThroughputResult r) {
-                    state.throughput(r);
-                }
+                sample.accept(recorder);
             }
         }
     }

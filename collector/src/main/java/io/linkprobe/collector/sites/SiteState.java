@@ -1,7 +1,10 @@
 package io.linkprobe.collector.sites;
 
+import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,26 +31,56 @@ final class SiteState {
         this.site = site;
     }
 
-    void latency(LatencyWindow w, long nowMillis) {
-        if (day == null) {
-            day = new DaySeries();
-        }
-        day.add(w, nowMillis);
-        LatencyWindow current = latestLatency.get(w.target());
-        if (current == null || w.endEpochMillis() >= current.endEpochMillis()) {
-            // The raw RTTs are in the archive; keeping 300 ints per target here would cost
-            // megabytes across 10,000 sites for nothing the summary needs.
-            latestLatency.put(w.target(), new LatencyWindow(w.target(), w.startEpochMillis(), w.endEpochMillis(),
-                    w.sent(), w.received(), w.lostForward(), w.lostBackward(), w.duplicates(), w.reordered(),
-                    w.rtt(), w.jitterMicros(), w.ipdvP50Micros(), w.ipdvP99Micros(), w.bytesSent(),
-                    w.bytesReceived(), w.forwardDelayMicrosP50(), w.backwardDelayMicrosP50(), null));
-        }
+    /** Takes the latest figures from the samples of one push received at {@code nowMillis}. */
+    Recorder recorder(long nowMillis) {
+        return new Recorder(nowMillis);
     }
 
-    void throughput(ThroughputResult r) {
-        ThroughputResult current = latestThroughput.get(r.direction());
-        if (current == null || r.endEpochMillis() >= current.endEpochMillis()) {
-            latestThroughput.put(r.direction(), r);
+    /** One method per kind: a new kind says here whether the site's figures show it. */
+    final class Recorder implements Sample.Visitor<Void> {
+        private final long nowMillis;
+
+        private Recorder(long nowMillis) {
+            this.nowMillis = nowMillis;
+        }
+
+        @Override
+        public Void latency(LatencyWindow w) {
+            if (day == null) {
+                day = new DaySeries();
+            }
+            day.add(w, nowMillis);
+            LatencyWindow current = latestLatency.get(w.target());
+            if (current == null || w.endEpochMillis() >= current.endEpochMillis()) {
+                // The raw RTTs are in the archive; keeping 300 ints per target here would cost
+                // megabytes across 10,000 sites for nothing the summary needs.
+                latestLatency.put(w.target(), new LatencyWindow(w.target(), w.startEpochMillis(), w.endEpochMillis(),
+                        w.sent(), w.received(), w.lostForward(), w.lostBackward(), w.duplicates(), w.reordered(),
+                        w.rtt(), w.jitterMicros(), w.ipdvP50Micros(), w.ipdvP99Micros(), w.bytesSent(),
+                        w.bytesReceived(), w.forwardDelayMicrosP50(), w.backwardDelayMicrosP50(), null));
+            }
+            return null;
+        }
+
+        @Override
+        public Void throughput(ThroughputResult r) {
+            ThroughputResult current = latestThroughput.get(r.direction());
+            if (current == null || r.endEpochMillis() >= current.endEpochMillis()) {
+                latestThroughput.put(r.direction(), r);
+            }
+            return null;
+        }
+
+        /** Not among the figures: the site page reads connect results from the archive. */
+        @Override
+        public Void connect(ConnectResult c) {
+            return null;
+        }
+
+        /** Not among the figures: agent health feeds a meter (dropped results) only. */
+        @Override
+        public Void health(AgentHealth h) {
+            return null;
         }
     }
 }

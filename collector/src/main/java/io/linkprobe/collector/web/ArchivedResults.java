@@ -1,6 +1,7 @@
 package io.linkprobe.collector.web;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
@@ -28,9 +29,10 @@ final class ArchivedResults {
 
     private static final Logger log = LoggerFactory.getLogger(ArchivedResults.class);
     /** The raw RTTs are for exact histograms; the pages use the window summaries and skip them. */
-    private static final ObjectReader SAMPLE = Json.mapper().copy()
-            .addMixIn(LatencyWindow.class, WithoutRawRtts.class)
-            .readerFor(Sample.class);
+    private static final ObjectMapper PAGES = Json.mapper().copy().addMixIn(LatencyWindow.class, WithoutRawRtts.class);
+    private static final ObjectReader LATENCY = PAGES.readerFor(LatencyWindow.class);
+    private static final ObjectReader THROUGHPUT = PAGES.readerFor(ThroughputResult.class);
+    private static final ObjectReader CONNECT = PAGES.readerFor(ConnectResult.class);
 
     @JsonIgnoreProperties({"rtt_micros"})
     private abstract static class WithoutRawRtts {}
@@ -43,18 +45,18 @@ final class ArchivedResults {
 
     /** Latency windows of the 24 h before {@code nowMillis}, at most {@code limit}. */
     List<LatencyWindow> windows(String site, long nowMillis, int limit) throws ArchiveException {
-        return read(archive.recent(site, "latency", nowMillis - DAY.toMillis(), nowMillis + FUTURE_MILLIS, limit),
-                LatencyWindow.class);
+        return read(archive.recent(site, Sample.Kind.LATENCY.wireName(), nowMillis - DAY.toMillis(),
+                nowMillis + FUTURE_MILLIS, limit), LATENCY);
     }
 
     List<ThroughputResult> tests(String site, long nowMillis, Duration span, int limit) throws ArchiveException {
-        return read(archive.recent(site, "throughput", nowMillis - span.toMillis(), nowMillis + FUTURE_MILLIS, limit),
-                ThroughputResult.class);
+        return read(archive.recent(site, Sample.Kind.THROUGHPUT.wireName(), nowMillis - span.toMillis(),
+                nowMillis + FUTURE_MILLIS, limit), THROUGHPUT);
     }
 
     List<ConnectResult> connects(String site, long nowMillis, int limit) throws ArchiveException {
-        return read(archive.recent(site, "connect", nowMillis - DAY.toMillis(), nowMillis + FUTURE_MILLIS, limit),
-                ConnectResult.class);
+        return read(archive.recent(site, Sample.Kind.CONNECT.wireName(), nowMillis - DAY.toMillis(),
+                nowMillis + FUTURE_MILLIS, limit), CONNECT);
     }
 
     /**
@@ -68,14 +70,15 @@ final class ArchivedResults {
         }
     }
 
-    private static <T extends Sample> List<T> read(List<StoredSample> rows, Class<T> type) {
+    /**
+     * Reads rows of one kind with that kind's reader: the archive selected them by their type
+     * column, and the reader refuses a row whose JSON {@code type} is another kind.
+     */
+    private static <T extends Sample> List<T> read(List<StoredSample> rows, ObjectReader reader) {
         List<T> samples = new ArrayList<>(rows.size());
         for (StoredSample row : rows) {
             try {
-                Sample s = SAMPLE.readValue(row.json());
-                if (type.isInstance(s)) {
-                    samples.add(type.cast(s));
-                }
+                samples.add(reader.readValue(row.json()));
             } catch (IOException e) {
                 // Written by this collector from a validated sample; a row that does not read back is skipped.
                 log.debug("unreadable archive row of type {}: {}", row.type(), e.toString());

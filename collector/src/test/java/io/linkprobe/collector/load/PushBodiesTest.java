@@ -8,6 +8,7 @@ import io.linkprobe.collector.ingest.PushValidator;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.PushBatch;
+import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.io.ByteArrayInputStream;
 import java.util.Arrays;
@@ -41,8 +42,8 @@ class PushBodiesTest {
         assertEquals(42, batch.sequence());
         assertEquals(4, push.samples());
         assertEquals(batch.samples().size(), push.samples());
-        int rtts = batch.samples().stream().filter(s -> s instanceof LatencyWindow)
-                .mapToInt(s -> ((LatencyWindow) s).rttMicros().length).sum();
+        int rtts = batch.samples().stream().filter(s -> s.kind() == Sample.Kind.LATENCY)
+                .map(LatencyWindow.class::cast).mapToInt(w -> w.rttMicros().length).sum();
         assertEquals(2, push.windows());
         assertEquals(rtts, push.rttValues());
         assertTrue(rtts > 500, "two windows of ~300 probes each, got " + rtts);
@@ -60,8 +61,8 @@ class PushBodiesTest {
         }
         PushBatch batch = Json.mapper().readValue(gunzip(builder.health(now).finish().gzipped()), PushBatch.class);
         Set<String> distinct = new HashSet<>();
-        batch.samples().stream().filter(s -> s instanceof LatencyWindow)
-                .forEach(s -> distinct.add(Arrays.toString(((LatencyWindow) s).rttMicros())));
+        batch.samples().stream().filter(s -> s.kind() == Sample.Kind.LATENCY).map(LatencyWindow.class::cast)
+                .forEach(w -> distinct.add(Arrays.toString(w.rttMicros())));
         assertEquals(PushBodies.WINDOWS_PER_ARCHETYPE, distinct.size());
     }
 
