@@ -16,8 +16,8 @@ import io.linkprobe.collector.metrics.SelfMetrics;
 import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.EmbeddedResponder;
 import io.linkprobe.collector.responder.ResponderFactory;
-import io.linkprobe.collector.sites.SiteDirectory;
 import io.linkprobe.collector.sites.SiteHistoryEndpoint;
+import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SitesEndpoint;
 import io.linkprobe.collector.web.Probes;
 import io.linkprobe.collector.web.SitePage;
@@ -86,8 +86,7 @@ public final class Collector implements AutoCloseable {
     private final Clock clock;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final SiteDirectory directory;
-    private LinkAggregator links;
+    private SiteRegistry sites;
     private Archive archive;
     private HttpServer server;
     private EmbeddedResponder responder;
@@ -96,7 +95,6 @@ public final class Collector implements AutoCloseable {
     private Collector(CollectorConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.directory = new SiteDirectory(config.limits(), config.seriesTtl());
     }
 
     public static Collector start(CollectorConfig config) throws ConfigException, CollectorStartException {
@@ -133,9 +131,9 @@ public final class Collector implements AutoCloseable {
             throw new CollectorStartException(e.getMessage(), e);
         }
         resources.push(archive);
-        links = new LinkAggregator(registry, self.sampleDelay());
+        sites = new SiteRegistry(config.limits(), config.seriesTtl(), new LinkAggregator(registry, self.sampleDelay()));
         int known = restoreSites();
-        self.watch(archive::queuedBatches, directory::size);
+        self.watch(archive::queuedBatches, sites::size);
 
         EventLoopGroup workers = Transports.group(0, "collector-http");
         resources.push(() -> workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
@@ -145,15 +143,15 @@ public final class Collector implements AutoCloseable {
 
         Router router = new Router()
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
-                        new PushValidator(config.limits()), directory, archive, links, self, clock))
+                        new PushValidator(config.limits()), sites, archive, self, clock))
                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry, readers))
-                .route(HttpMethod.GET, "/api/v1/sites", new SitesEndpoint(directory, clock, readers))
+                .route(HttpMethod.GET, "/api/v1/sites", new SitesEndpoint(sites, clock, readers))
                 .routePrefix(HttpMethod.GET, SiteHistoryEndpoint.PREFIX,
-                        new SiteHistoryEndpoint(directory, archive, clock, readers))
+                        new SiteHistoryEndpoint(sites, archive, clock, readers))
                 .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready))
-                .route(HttpMethod.GET, "/", new StatusPage(directory, archive, clock, readers))
-                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(directory, archive, clock, readers));
+                .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers))
+                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers));
         try {
             server = HttpServer.start(config, workers, router, self);
         } catch (HttpServer.HttpStartException e) {
@@ -209,8 +207,7 @@ public final class Collector implements AutoCloseable {
             for (KnownSite site : archive.knownSites()) {
                 try {
                     AgentIdentity identity = Json.mapper().readValue(site.identityJson(), AgentIdentity.class);
-                    directory.restore(identity, site.lastPushMillis());
-                    links.restore(identity, site.lastPushMillis());
+                    sites.restore(identity, site.lastPushMillis());
                     n++;
                 } catch (java.io.IOException e) {
                     log.warn("archive: site {} has an unreadable identity, skipped: {}", site.site(), e.toString());
@@ -241,7 +238,7 @@ public final class Collector implements AutoCloseable {
 
     /** Removes the series of sites silent for longer than {@code series_ttl} now (also runs periodically). */
     public int expireSilentSeries() {
-        int expired = links.expireSilent(clock.millis(), config.seriesTtl());
+        int expired = sites.expireSilent(clock.millis());
         if (expired > 0) {
             log.info("series of {} silent sites removed from /metrics (series_ttl {})", expired, config.seriesTtl());
         }
@@ -252,8 +249,7 @@ public final class Collector implements AutoCloseable {
     public CompletableFuture<Set<String>> enforceRetention() {
         return archive.enforceRetention().whenComplete((forgotten, error) -> {
             if (forgotten != null) {
-                directory.forget(forgotten);
-                forgotten.forEach(links::forget);
+                sites.forget(forgotten);
             }
         });
     }

@@ -17,9 +17,8 @@ import io.linkprobe.collector.http.RefusedException;
 import io.linkprobe.collector.http.RejectReason;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
-import io.linkprobe.collector.metrics.LinkAggregator;
 import io.linkprobe.collector.metrics.SelfMetrics;
-import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.Sample;
@@ -56,19 +55,17 @@ public final class SamplesEndpoint implements Endpoint {
 
     private final Supplier<TokenStore> tokens;
     private final PushValidator validator;
-    private final SiteDirectory sites;
+    private final SiteRegistry sites;
     private final Archive archive;
-    private final LinkAggregator aggregator;
     private final SelfMetrics self;
     private final Clock clock;
 
-    public SamplesEndpoint(Supplier<TokenStore> tokens, PushValidator validator, SiteDirectory sites, Archive archive,
-            LinkAggregator aggregator, SelfMetrics self, Clock clock) {
+    public SamplesEndpoint(Supplier<TokenStore> tokens, PushValidator validator, SiteRegistry sites, Archive archive,
+            SelfMetrics self, Clock clock) {
         this.tokens = tokens;
         this.validator = validator;
         this.sites = sites;
         this.archive = archive;
-        this.aggregator = aggregator;
         this.self = self;
         this.clock = clock;
     }
@@ -112,7 +109,6 @@ public final class SamplesEndpoint implements Endpoint {
         }
         switch (result.outcome()) {
             case STORED -> {
-                aggregator.apply(batch.agent(), batch.samples(), now);
                 sites.record(batch.agent(), batch.samples(), now);
                 self.ingested(batch.samples().size());
                 return Reply.json(HttpResponseStatus.OK, new PushAck(result.ackedSequence(), false));

@@ -9,15 +9,15 @@ import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns stored results into the meters of DESIGN.md's table. Called once per newly stored batch
- * (never for a replayed one), so counters count each probe once. Latency windows feed every raw
- * RTT into the histogram, so its buckets are exact, not re-binned percentiles.
+ * Turns stored results into the meters of DESIGN.md's table, on the meters of one site
+ * ({@link SiteMeters}, held by the collector's site registry, which holds the site's lock around
+ * every call). Called once per newly stored batch (never for a replayed one), so counters count
+ * each probe once. Latency windows feed every raw RTT into the histogram, so its buckets are exact,
+ * not re-binned percentiles.
  *
  * <p>Directions: forward loss (site → responder) is {@code up}, backward loss is {@code down}.
  */
@@ -27,67 +27,32 @@ public final class LinkAggregator {
 
     private final MeterRegistry registry;
     private final Timer sampleDelay;
-    private final Map<String, SiteMeters> sites = new ConcurrentHashMap<>();
 
     public LinkAggregator(MeterRegistry registry, Timer sampleDelay) {
         this.registry = registry;
         this.sampleDelay = sampleDelay;
     }
 
-    /** Aggregates a newly stored batch, received at {@code ingestMillis}. */
-    public void apply(AgentIdentity agent, Iterable<Sample> samples, long ingestMillis) {
-        SiteMeters m = sites.computeIfAbsent(agent.site(), s -> new SiteMeters(s, registry));
-        synchronized (m) {
-            presence(m, agent, ingestMillis);
-            Recorder recorder = new Recorder(m, agent.agentId());
-            for (Sample sample : samples) {
-                sampleDelay.record(Math.max(0, ingestMillis - sample.endEpochMillis()), TimeUnit.MILLISECONDS);
-                sample.accept(recorder);
-            }
+    /** A new, empty set of meters for {@code site}; nothing is published until it is used. */
+    public SiteMeters meters(String site) {
+        return new SiteMeters(site, registry);
+    }
+
+    /** Aggregates a newly stored batch, received at {@code ingestMillis}, into the site's meters. */
+    public void apply(SiteMeters m, AgentIdentity agent, Iterable<Sample> samples, long ingestMillis) {
+        presence(m, agent, ingestMillis);
+        Recorder recorder = new Recorder(m, agent.agentId());
+        for (Sample sample : samples) {
+            sampleDelay.record(Math.max(0, ingestMillis - sample.endEpochMillis()), TimeUnit.MILLISECONDS);
+            sample.accept(recorder);
         }
     }
 
     /**
-     * Publishes only the presence series of a site known from the archive (after a restart), so
-     * that its last push time is visible before the agent pushes again.
+     * Publishes the presence series of a push at {@code pushMillis}: last push time, site info, and
+     * the contracted rates. Alone, for a site known from the archive after a restart.
      */
-    public void restore(AgentIdentity agent, long lastPushMillis) {
-        SiteMeters m = sites.computeIfAbsent(agent.site(), s -> new SiteMeters(s, registry));
-        synchronized (m) {
-            presence(m, agent, lastPushMillis);
-        }
-    }
-
-    /**
-     * Removes the measurement series of every site whose last push is older than {@code ttl}.
-     *
-     * @return the number of sites whose series were removed
-     */
-    public int expireSilent(long nowMillis, Duration ttl) {
-        long cutoff = nowMillis - ttl.toMillis();
-        int expired = 0;
-        for (SiteMeters m : sites.values()) {
-            synchronized (m) {
-                if (m.lastPushMillis < cutoff && m.hasSeries()) {
-                    m.removeSeries();
-                    expired++;
-                }
-            }
-        }
-        return expired;
-    }
-
-    /** Removes every series of {@code site}, presence included. */
-    public void forget(String site) {
-        SiteMeters m = sites.remove(site);
-        if (m != null) {
-            synchronized (m) {
-                m.removeAll();
-            }
-        }
-    }
-
-    private static void presence(SiteMeters m, AgentIdentity agent, long pushMillis) {
+    public void presence(SiteMeters m, AgentIdentity agent, long pushMillis) {
         Map<String, String> labels = agent.labels();
         m.presence(pushMillis, labels.getOrDefault(Tag.REGION, ""), labels.getOrDefault(Tag.LINK, ""),
                 agent.version() == null ? "" : agent.version());

@@ -16,9 +16,9 @@ import java.util.Map;
  * ({@code linkprobe_agent_last_push_timestamp_seconds}, {@code linkprobe_site_info}), which stay
  * so that "silent since" alerts keep firing and dashboards can still name the site.
  *
- * <p>Not thread-safe: {@link LinkAggregator} holds the instance's lock around every use.
+ * <p>Not thread-safe: the collector's site registry holds the site's lock around every use.
  */
-final class SiteMeters {
+public final class SiteMeters {
     private record Key(LinkprobeMeter meter, List<String> tags) {}
 
     private final String site;
@@ -31,7 +31,6 @@ final class SiteMeters {
     private Gauge info;
     private List<String> infoTags = List.of();
     private final Map<String, Long> spoolDroppedByAgent = new HashMap<>();
-    long lastPushMillis;
 
     SiteMeters(String site, MeterRegistry registry) {
         this.site = site;
@@ -56,8 +55,7 @@ final class SiteMeters {
 
     /** Records a push: last-push time and the info series (replaced when the agent's labels change). */
     void presence(long pushMillis, String region, String link, String agentVersion) {
-        lastPushMillis = Math.max(lastPushMillis, pushMillis);
-        lastPushSeconds.offer(lastPushMillis / 1000.0, lastPushMillis);
+        lastPushSeconds.offer(pushMillis / 1000.0, pushMillis);
         if (lastPush == null) {
             lastPush = Meters.gauge(registry, LinkprobeMeter.AGENT_LAST_PUSH, lastPushSeconds, GaugeValue::get, site);
         }
@@ -85,23 +83,21 @@ final class SiteMeters {
         return total - previous;
     }
 
-    boolean hasSeries() {
+    public boolean hasSeries() {
         return !series.isEmpty();
     }
 
-    /** Removes the measurement series; returns how many meters went. */
-    int removeSeries() {
-        int n = series.size();
+    /** Removes the measurement series (the site fell silent); presence stays. */
+    public void removeSeries() {
         for (Meter meter : series.values()) {
             registry.remove(meter);
         }
         series.clear();
         gaugeValues.clear();
-        return n;
     }
 
     /** Removes everything, presence too: the site is forgotten. */
-    void removeAll() {
+    public void removeAll() {
         removeSeries();
         List<Meter> presence = new ArrayList<>();
         if (lastPush != null) {

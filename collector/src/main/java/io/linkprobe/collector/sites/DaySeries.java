@@ -12,7 +12,7 @@ import java.util.Arrays;
  * <p>Each bucket holds the mean of the RTT p50s of the windows that ended in it (across targets)
  * and the packets sent and lost, so a bucket's loss is a proper ratio. A window replayed late from
  * an agent's spool lands in the bucket of its measurement time, if that is still within 24 h.
- * Not thread-safe: guarded by the owning {@link SiteState}'s monitor.
+ * Not thread-safe: guarded by the owning {@link Site}'s monitor.
  */
 public final class DaySeries {
     public static final long BUCKET_MILLIS = 15 * 60_000L;

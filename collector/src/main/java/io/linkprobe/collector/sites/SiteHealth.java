@@ -25,7 +25,7 @@ public final class SiteHealth {
 
     private SiteHealth() {}
 
-    static Verdict of(SiteState s, long nowMillis) {
+    static Verdict of(Site s, long nowMillis) {
         long silentMillis = nowMillis - s.lastPushMillis;
         if (silentMillis > DOWN_SILENCE_MILLIS) {
             return new Verdict(DOWN, "no push for " + minutes(silentMillis));

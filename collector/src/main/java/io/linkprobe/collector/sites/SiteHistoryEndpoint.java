@@ -40,13 +40,13 @@ public final class SiteHistoryEndpoint implements Endpoint {
     static final int DEFAULT_LIMIT = 10_000;
     static final int MAX_LIMIT = 100_000;
 
-    private final SiteDirectory directory;
+    private final SiteRegistry sites;
     private final Archive archive;
     private final Clock clock;
     private final Executor readers;
 
-    public SiteHistoryEndpoint(SiteDirectory directory, Archive archive, Clock clock, Executor readers) {
-        this.directory = directory;
+    public SiteHistoryEndpoint(SiteRegistry sites, Archive archive, Clock clock, Executor readers) {
+        this.sites = sites;
         this.archive = archive;
         this.clock = clock;
         this.readers = readers;
@@ -56,7 +56,7 @@ public final class SiteHistoryEndpoint implements Endpoint {
     public CompletionStage<Reply> handle(Request request) {
         String site = request.path().substring(PREFIX.length());
         long now = clock.millis();
-        Optional<SiteView> summary = directory.view(site, now);
+        Optional<SiteView> summary = sites.view(site, now);
         if (summary.isEmpty()) {
             return done(Reply.text(HttpResponseStatus.NOT_FOUND, "no site '" + site + "' is known to this collector"));
         }
@@ -88,8 +88,8 @@ public final class SiteHistoryEndpoint implements Endpoint {
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("site", site);
-            g.writeStringField("from", SiteDirectory.iso(from));
-            g.writeStringField("to", SiteDirectory.iso(to));
+            g.writeStringField("from", SiteRegistry.iso(from));
+            g.writeStringField("to", SiteRegistry.iso(to));
             g.writeFieldName("summary");
             Json.mapper().writeValue(g, summary);
             g.writeBooleanField("truncated", rows.size() > limit);

@@ -7,17 +7,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds {@link SiteView}s from {@link SiteState}, converting µs to seconds on the way. */
+/** Builds {@link SiteView}s from {@link Site}, converting µs to seconds on the way. */
 final class SiteViews {
     private SiteViews() {}
 
-    static SiteView of(SiteState s, long nowMillis, Duration seriesTtl) {
+    static SiteView of(Site s, long nowMillis, Duration seriesTtl) {
         SiteHealth.Verdict verdict = SiteHealth.of(s, nowMillis);
         AgentIdentity id = s.identity;
         AgentIdentity.Contract contract = id.expected();
         List<SiteView.Latency> latency = new ArrayList<>();
         for (LatencyWindow w : s.latestLatency.values()) {
-            latency.add(new SiteView.Latency(w.target(), SiteDirectory.iso(w.endEpochMillis()), w.endEpochMillis(),
+            latency.add(new SiteView.Latency(w.target(), SiteRegistry.iso(w.endEpochMillis()), w.endEpochMillis(),
                     w.sent(), w.received(), w.lostForward(), w.lostBackward(),
                     w.sent() == 0 ? 0 : (double) w.lost() / w.sent(),
                     w.rtt() == null ? null : w.rtt().min() / 1e6,
@@ -29,13 +29,13 @@ final class SiteViews {
         for (ThroughputResult r : s.latestThroughput.values()) {
             Double expected = contract == null ? null
                     : positive("down".equals(r.direction()) ? contract.downBytesPerSecond() : contract.upBytesPerSecond());
-            throughput.add(new SiteView.Throughput(r.target(), r.direction(), SiteDirectory.iso(r.endEpochMillis()),
+            throughput.add(new SiteView.Throughput(r.target(), r.direction(), SiteRegistry.iso(r.endEpochMillis()),
                     r.endEpochMillis(), r.result(), r.steadyBytesPerSecond(), expected,
                     r.loaded() == null ? null : r.loaded().loadedRttP50Micros() / 1e6,
                     r.loaded() == null ? null : r.loaded().bufferbloatMicros() / 1e6,
                     r.loaded() == null ? null : r.loaded().grade()));
         }
-        return new SiteView(s.site, verdict.health(), verdict.reason(), SiteDirectory.iso(s.lastPushMillis),
+        return new SiteView(s.name, verdict.health(), verdict.reason(), SiteRegistry.iso(s.lastPushMillis),
                 s.lastPushMillis, id.agentId(), id.version(), id.labels(),
                 contract == null ? null : positive(contract.downBytesPerSecond()),
                 contract == null ? null : positive(contract.upBytesPerSecond()),

@@ -15,12 +15,12 @@ import java.util.concurrent.Executor;
  * the readers' pool, as the status page is: 10,000 site views do not belong on a loop that acks pushes.
  */
 public final class SitesEndpoint implements Endpoint {
-    private final SiteDirectory directory;
+    private final SiteRegistry sites;
     private final Clock clock;
     private final Executor readers;
 
-    public SitesEndpoint(SiteDirectory directory, Clock clock, Executor readers) {
-        this.directory = directory;
+    public SitesEndpoint(SiteRegistry sites, Clock clock, Executor readers) {
+        this.sites = sites;
         this.clock = clock;
         this.readers = readers;
     }
@@ -32,6 +32,6 @@ public final class SitesEndpoint implements Endpoint {
     public CompletionStage<Reply> handle(Request request) {
         long now = clock.millis();
         return CompletableFuture.supplyAsync(
-                () -> Reply.json(HttpResponseStatus.OK, new Sites(SiteDirectory.iso(now), directory.views(now))), readers);
+                () -> Reply.json(HttpResponseStatus.OK, new Sites(SiteRegistry.iso(now), sites.views(now))), readers);
     }
 }

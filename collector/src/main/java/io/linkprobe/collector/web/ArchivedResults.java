@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.StoredSample;
-import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;
@@ -63,10 +63,10 @@ final class ArchivedResults {
      * Fills the site's in-memory 24 h series from the archive once (after a restart it holds only
      * what arrived since), from {@code windows} if the caller has read them already.
      */
-    void refillDay(SiteDirectory directory, String site, long nowMillis, List<LatencyWindow> windows)
+    void refillDay(SiteRegistry sites, String site, long nowMillis, List<LatencyWindow> windows)
             throws ArchiveException {
-        if (!directory.dayFromArchive(site)) {
-            directory.fillDay(site, windows != null ? windows : windows(site, nowMillis, MAX_WINDOWS), nowMillis);
+        if (!sites.dayFromArchive(site)) {
+            sites.fillDay(site, windows != null ? windows : windows(site, nowMillis, MAX_WINDOWS), nowMillis);
         }
     }
 

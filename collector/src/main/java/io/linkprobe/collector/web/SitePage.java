@@ -5,7 +5,7 @@ import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
-import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SiteView;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
@@ -35,13 +35,13 @@ public final class SitePage implements Endpoint {
 
     private static final Logger log = LoggerFactory.getLogger(SitePage.class);
 
-    private final SiteDirectory directory;
+    private final SiteRegistry sites;
     private final ArchivedResults archived;
     private final Clock clock;
     private final Executor readers;
 
-    public SitePage(SiteDirectory directory, Archive archive, Clock clock, Executor readers) {
-        this.directory = directory;
+    public SitePage(SiteRegistry sites, Archive archive, Clock clock, Executor readers) {
+        this.sites = sites;
         this.archived = new ArchivedResults(archive);
         this.clock = clock;
         this.readers = readers;
@@ -55,7 +55,7 @@ public final class SitePage implements Endpoint {
     public CompletionStage<Reply> handle(Request request) {
         String site = request.path().substring(PREFIX.length());
         long now = clock.millis();
-        Optional<SiteView> view = directory.view(site, now);
+        Optional<SiteView> view = sites.view(site, now);
         if (view.isEmpty()) {
             return CompletableFuture.completedFuture(Page.notFound("No site '" + site + "' is known to this collector."));
         }
@@ -78,7 +78,7 @@ public final class SitePage implements Endpoint {
         if (truncated) {
             windows = windows.subList(0, ArchivedResults.MAX_WINDOWS);
         }
-        archived.refillDay(directory, site, now, windows);
+        archived.refillDay(sites, site, now, windows);
         return new Data(view, now, windows, truncated, archived.tests(site, now, THROUGHPUT_SPAN, MAX_TESTS),
                 archived.connects(site, now, MAX_CONNECTS));
     }

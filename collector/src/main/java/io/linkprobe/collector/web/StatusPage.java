@@ -6,7 +6,7 @@ import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
 import io.linkprobe.collector.sites.DaySeries;
-import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SiteView;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
@@ -42,13 +42,13 @@ public final class StatusPage implements Endpoint {
 
     private static final Logger log = LoggerFactory.getLogger(StatusPage.class);
 
-    private final SiteDirectory directory;
+    private final SiteRegistry sites;
     private final ArchivedResults archived;
     private final Clock clock;
     private final Executor readers;
 
-    public StatusPage(SiteDirectory directory, Archive archive, Clock clock, Executor readers) {
-        this.directory = directory;
+    public StatusPage(SiteRegistry sites, Archive archive, Clock clock, Executor readers) {
+        this.sites = sites;
         this.archived = new ArchivedResults(archive);
         this.clock = clock;
         this.readers = readers;
@@ -63,7 +63,7 @@ public final class StatusPage implements Endpoint {
     /** The whole page for {@code query}; public to the package for the render-time measurement. */
     String render(SiteQuery query) {
         long now = clock.millis();
-        List<SiteView> views = directory.views(now);
+        List<SiteView> views = sites.views(now);
         Map<String, Integer> healthCounts = new HashMap<>();
         TreeSet<String> regions = new TreeSet<>();
         TreeSet<String> links = new TreeSet<>();
@@ -85,7 +85,7 @@ public final class StatusPage implements Endpoint {
         refillDays(rows, now);
         Map<String, DaySeries.Points> days = new HashMap<>();
         for (SiteRow row : rows) {
-            directory.day(row.site(), now).ifPresent(points -> days.put(row.site(), points));
+            sites.day(row.site(), now).ifPresent(points -> days.put(row.site(), points));
         }
         SiteTable table = new SiteTable(shown, now);
         StringBuilder page = Page.start("linkprobe: sites", 16_384 + rows.size() * 2_600, REFRESH_SECONDS);
@@ -103,7 +103,7 @@ public final class StatusPage implements Endpoint {
                 return;
             }
             try {
-                archived.refillDay(directory, row.site(), now, null);
+                archived.refillDay(sites, row.site(), now, null);
             } catch (ArchiveException e) {
                 log.warn("refilling the 24 h series of {} from the archive: {}", row.site(), e.getMessage());
                 return;

@@ -9,11 +9,13 @@ import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.collector.sites.DaySeries;
-import io.linkprobe.collector.sites.SiteDirectory;
+import io.linkprobe.collector.metrics.LinkAggregator;
+import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,12 +30,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The status table rendered in-process from a {@link SiteDirectory} filled directly: paging, names
+ * The status table rendered in-process from a {@link SiteRegistry} filled directly: paging, names
  * that the push API would refuse (defence in depth), and the render time with 10,000 sites.
  */
 class StatusPageRenderTest {
     final MutableClock clock = new MutableClock(1_760_000_000_000L);
-    final SiteDirectory directory = new SiteDirectory(Limits.DEFAULT, Duration.ofHours(1));
+    /** Meters go to a registry without children (no-ops): this test is about the page. */
+    final SiteRegistry directory = new SiteRegistry(Limits.DEFAULT, Duration.ofHours(1),
+            new LinkAggregator(new CompositeMeterRegistry(), Timer.builder("delay").register(new CompositeMeterRegistry())));
     JdbcArchive archive;
     StatusPage page;
 

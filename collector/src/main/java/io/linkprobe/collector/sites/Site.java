@@ -1,5 +1,6 @@
 package io.linkprobe.collector.sites;
 
+import io.linkprobe.collector.metrics.SiteMeters;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.ConnectResult;
@@ -11,13 +12,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the collector knows about one site right now: identity, last push, live targets, and the
- * latest result per target and direction. Guarded by its own monitor.
+ * One site as the collector holds it: identity, last push, live targets, the latest result per
+ * target and direction, the 24 h series for sparklines, and the site's meters. Everything in it is
+ * guarded by its own monitor, which {@link SiteRegistry} holds around every use: one lock per site
+ * for admission, figures and meters alike.
  */
-final class SiteState {
-    final String site;
+final class Site {
+    final String name;
+    final SiteMeters meters;
     AgentIdentity identity;
     long lastPushMillis;
+    /** Set when retention forgets the site, so that a caller holding the old entry takes a new one. */
+    boolean forgotten;
     final Map<String, Long> targetLastSeenMillis = new HashMap<>();
     final Map<String, LatencyWindow> latestLatency = new TreeMap<>();
     /** Keyed by direction. */
@@ -27,8 +33,9 @@ final class SiteState {
     /** Whether {@link #day} has been rebuilt from the archive since the collector started. */
     boolean dayFromArchive;
 
-    SiteState(String site) {
-        this.site = site;
+    Site(String name, SiteMeters meters) {
+        this.name = name;
+        this.meters = meters;
     }
 
     /** Takes the latest figures from the samples of one push received at {@code nowMillis}. */
