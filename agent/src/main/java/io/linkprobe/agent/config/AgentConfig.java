@@ -1,13 +1,13 @@
 package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.wire.Names;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The agent's {@code agent.yml}, immutable. Defaults are applied here before validation, so every
@@ -35,21 +35,17 @@ public record AgentConfig(
         SpoolSettings spool,
         List<TargetConfig> targets) {
 
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern LABEL_KEY = Pattern.compile("[a-z_][a-z0-9_]{0,31}");
     public static final int MAX_LABELS = 8;
-    public static final int MAX_LABEL_VALUE_LENGTH = 64;
     public static final int MAX_TARGETS = 16;
 
     public AgentConfig {
         if (site == null || site.isBlank()) {
             throw new InvalidValue("site", "'site' is required: the site id this agent reports as, e.g. site: gp-leeds-0042");
         }
-        if (!NAME.matcher(site).matches()) {
-            throw new InvalidValue("site", "site '" + site + "' must be 1-64 letters, digits, '.', '_' or '-'");
-        }
-        if (agentId != null && !NAME.matcher(agentId).matches()) {
-            throw new InvalidValue("agent_id", "agent_id '" + agentId + "' must be 1-64 letters, digits, '.', '_' or '-'");
+        // The collector checks pushes by the same rule (Names): what check-config accepts, it accepts.
+        requireName("site", "site", site);
+        if (agentId != null) {
+            requireName("agent_id", "agent_id", agentId);
         }
         stateDir = stateDir == null ? Path.of("/var/lib/linkprobe") : stateDir;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -57,11 +53,13 @@ public record AgentConfig(
             throw new InvalidValue("labels", "at most " + MAX_LABELS + " labels are allowed, found " + labels.size());
         }
         for (Map.Entry<String, String> e : labels.entrySet()) {
-            if (!LABEL_KEY.matcher(e.getKey()).matches()) {
-                throw new InvalidValue("labels", "label key '" + e.getKey() + "' must be lower-case letters, digits and '_' (e.g. region, link)");
+            String problem = Names.labelKeyProblem(e.getKey());
+            if (problem != null) {
+                throw new InvalidValue("labels", problem);
             }
-            if (e.getValue() == null || e.getValue().length() > MAX_LABEL_VALUE_LENGTH) {
-                throw new InvalidValue("labels", "label '" + e.getKey() + "' needs a value of at most " + MAX_LABEL_VALUE_LENGTH + " characters");
+            problem = Names.labelValueProblem(e.getValue(), Names.MAX_LABEL_VALUE_LENGTH);
+            if (problem != null) {
+                throw new InvalidValue("labels", "label '" + e.getKey() + "' value " + problem);
             }
         }
         expected = expected == null ? new Expected(null, null) : expected;
@@ -82,6 +80,14 @@ public record AgentConfig(
             if (!names.add(t.name())) {
                 throw new InvalidValue("targets[" + i + "].name", "target name '" + t.name() + "' is used twice; give each target its own name");
             }
+        }
+    }
+
+    /** Refuses {@code value} under {@code key} unless it is a name the collector accepts ({@link Names}). */
+    static void requireName(String key, String what, String value) {
+        String problem = Names.nameProblem(value);
+        if (problem != null) {
+            throw new InvalidValue(key, what + " " + problem);
         }
     }
 

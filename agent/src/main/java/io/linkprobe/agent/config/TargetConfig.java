@@ -1,6 +1,7 @@
 package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.InvalidValue;
+
 /**
  * One far end to measure towards: a linkprobe responder (usually the collector's embedded one) or
  * any STAMP / TWAMP-Light reflector.
@@ -10,9 +11,10 @@ import io.linkprobe.common.config.InvalidValue;
  */
 public record TargetConfig(String name, String host, Integer stampPort, Integer throughputPort, Integer connectPort) {
     public TargetConfig {
-        if (name == null || !AgentConfig.NAME.matcher(name).matches()) {
+        if (name == null) {
             throw new InvalidValue("name", "each target needs a 'name' of 1-64 letters, digits, '.', '_' or '-'");
         }
+        AgentConfig.requireName("name", "target name", name);
         if (host == null || host.isBlank()) {
             throw new InvalidValue("host", "target '" + name + "' needs a 'host' (name or address of the reflector)");
         }

@@ -1,7 +1,7 @@
 package io.linkprobe.collector.auth;
 
-import io.linkprobe.collector.ingest.Names;
 import io.linkprobe.common.config.ConfigException;
+import io.linkprobe.common.wire.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,7 @@ public final class TokenStore {
                 throw new ConfigException(where + "'" + parts[0] + "' is not a SHA-256 hex digest; the file holds "
                         + "hashes, not tokens: use the line printed by 'linkprobe-collector token new'.");
             }
-            String problem = Names.problem(parts[1], Names.MAX_SITE_LENGTH);
+            String problem = Names.nameProblem(parts[1]);
             if (problem != null) {
                 throw new ConfigException(where + "site " + problem + ".");
             }

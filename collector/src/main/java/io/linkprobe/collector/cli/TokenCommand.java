@@ -3,7 +3,7 @@ package io.linkprobe.collector.cli;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.collector.CollectorMain;
 import io.linkprobe.collector.auth.Tokens;
-import io.linkprobe.collector.ingest.Names;
+import io.linkprobe.common.wire.Names;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ public final class TokenCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String problem = Names.problem(site, Names.MAX_SITE_LENGTH);
+            String problem = Names.nameProblem(site);
             if (problem != null) {
                 System.err.println("--site " + problem + ".");
                 return ExitCodes.USAGE;

@@ -8,6 +8,7 @@ import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.Names;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
@@ -20,7 +21,9 @@ import java.util.stream.Collectors;
  * Checks a parsed push before anything is stored: names that become label values, counts that
  * feed counters, times, enumerations. The first problem refuses the whole batch with one line
  * saying where ({@code samples[3].direction}) and what is wrong, because a batch stored in part
- * cannot be replayed safely.
+ * cannot be replayed safely. Site ids, agent ids, target names and labels follow {@link Names},
+ * the rule the agent's config validation applies too, so that a config that passes
+ * {@code check-config} is never refused here for a name.
  */
 public final class PushValidator {
     /** A day of 60 s windows for a handful of targets: more in one push is a bug, not a backlog. */
@@ -52,7 +55,7 @@ public final class PushValidator {
         if (agent == null) {
             throw new Malformed("'agent' is missing");
         }
-        name("agent.site", agent.site(), Names.MAX_SITE_LENGTH);
+        name("agent.site", agent.site(), Names.MAX_NAME_LENGTH);
         name("agent.agent_id", agent.agentId(), limits.maxLabelValueLength());
         if (agent.version() != null) {
             labelValue("agent.version", agent.version(), 64);
@@ -187,7 +190,7 @@ public final class PushValidator {
     }
 
     private static void name(String where, String value, int maxLength) {
-        String problem = Names.problem(value, maxLength);
+        String problem = Names.nameProblem(value, maxLength);
         if (problem != null) {
             throw new Malformed(where + " " + problem);
         }
