@@ -20,44 +20,32 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the collector refuses.
  */
 class ConfigNamesTest {
-    static Iterable<NameCases.Case> names() {
-        return NameCases.names();
-    }
-
-    static Iterable<NameCases.Case> labelKeys() {
-        return NameCases.labelKeys();
-    }
-
-    static Iterable<NameCases.Case> labelValues() {
-        return NameCases.labelValues();
-    }
-
     @ParameterizedTest(name = "site {0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void siteIds(NameCases.Case c) throws IOException {
         assertVerdict(c, "site: " + quoted(c.value()) + "\n");
     }
 
     @ParameterizedTest(name = "agent_id {0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void agentIds(NameCases.Case c) throws IOException {
         assertVerdict(c, "site: s1\nagent_id: " + quoted(c.value()) + "\n");
     }
 
     @ParameterizedTest(name = "target {0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void targetNames(NameCases.Case c) throws IOException {
         assertVerdict(c, "site: s1\ntargets: [{name: " + quoted(c.value()) + ", host: h}]\n");
     }
 
     @ParameterizedTest(name = "label key {0}")
-    @MethodSource("labelKeys")
+    @MethodSource(NameCases.LABEL_KEYS)
     void labelKeys(NameCases.Case c) throws IOException {
         assertVerdict(c, "site: s1\nlabels: {" + quoted(c.value()) + ": v}\n");
     }
 
     @ParameterizedTest(name = "label value {0}")
-    @MethodSource("labelValues")
+    @MethodSource(NameCases.LABEL_VALUES)
     void labelValues(NameCases.Case c) throws IOException {
         assertVerdict(c, "site: s1\nlabels: {region: " + quoted(c.value()) + "}\n");
     }

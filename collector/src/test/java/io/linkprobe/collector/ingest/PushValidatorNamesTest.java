@@ -26,38 +26,26 @@ class PushValidatorNamesTest {
     static final long NOW = 1_760_000_000_000L;
     final PushValidator validator = new PushValidator(Limits.DEFAULT);
 
-    static Iterable<NameCases.Case> names() {
-        return NameCases.names();
-    }
-
-    static Iterable<NameCases.Case> labelKeys() {
-        return NameCases.labelKeys();
-    }
-
-    static Iterable<NameCases.Case> labelValues() {
-        return NameCases.labelValues();
-    }
-
     @ParameterizedTest(name = "site {0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void siteIds(NameCases.Case c) {
         assertVerdict(c, agent(c.value(), "agent-1", Map.of()), "hub");
     }
 
     @ParameterizedTest(name = "agent_id {0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void agentIds(NameCases.Case c) {
         assertVerdict(c, agent("s1", c.value(), Map.of()), "hub");
     }
 
     @ParameterizedTest(name = "target {0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void targetNames(NameCases.Case c) {
         assertVerdict(c, agent("s1", "agent-1", Map.of()), c.value());
     }
 
     @ParameterizedTest(name = "label key {0}")
-    @MethodSource("labelKeys")
+    @MethodSource(NameCases.LABEL_KEYS)
     void labelKeys(NameCases.Case c) {
         assertVerdict(c, agent("s1", "agent-1", Map.of(c.value(), "v")), "hub");
     }
@@ -68,7 +56,7 @@ class PushValidatorNamesTest {
      * refusals only those for the characters must agree.
      */
     @ParameterizedTest(name = "label value {0}")
-    @MethodSource("labelValues")
+    @MethodSource(NameCases.LABEL_VALUES)
     void labelValues(NameCases.Case c) {
         boolean accepted = accepts(agent("s1", "agent-1", Map.of("region", c.value())), "hub");
         if (c.accepted()) {

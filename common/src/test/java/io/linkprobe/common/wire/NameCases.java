@@ -16,6 +16,11 @@ public final class NameCases {
         }
     }
 
+    /** For {@code @MethodSource}: the lists below. */
+    public static final String NAMES = "io.linkprobe.common.wire.NameCases#names";
+    public static final String LABEL_KEYS = "io.linkprobe.common.wire.NameCases#labelKeys";
+    public static final String LABEL_VALUES = "io.linkprobe.common.wire.NameCases#labelValues";
+
     private NameCases() {}
 
     /** Site ids, agent ids and target names. */

@@ -9,39 +9,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The one rule for names and labels, pinned case by case (the agent and the collector test against the same cases). */
 class NamesTest {
-    static Iterable<NameCases.Case> names() {
-        return NameCases.names();
-    }
-
-    static Iterable<NameCases.Case> labelKeys() {
-        return NameCases.labelKeys();
-    }
-
-    static Iterable<NameCases.Case> labelValues() {
-        return NameCases.labelValues();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void siteIdsAgentIdsAndTargetNames(NameCases.Case c) {
         assertEquals(c.accepted(), Names.nameProblem(c.value()) == null, Names.nameProblem(c.value()));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("labelKeys")
+    @MethodSource(NameCases.LABEL_KEYS)
     void labelKeys(NameCases.Case c) {
         assertEquals(c.accepted(), Names.labelKeyProblem(c.value()) == null, Names.labelKeyProblem(c.value()));
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("labelValues")
+    @MethodSource(NameCases.LABEL_VALUES)
     void labelValues(NameCases.Case c) {
         String problem = Names.labelValueProblem(c.value(), Names.MAX_LABEL_VALUE_LENGTH);
         assertEquals(c.accepted(), problem == null, problem);
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("names")
+    @MethodSource(NameCases.NAMES)
     void aTighterBoundOnlyShortensNames(NameCases.Case c) {
         assertEquals(Names.nameProblem(c.value()), Names.nameProblem(c.value(), 1_000));
         if (c.accepted() && c.value().length() > 8) {
