@@ -1,9 +1,9 @@
 package io.linkprobe.agent.cli;
 
+import io.linkprobe.agent.linktest.LinkTest;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
 import io.linkprobe.common.net.CongestionControl;
-import io.linkprobe.common.linktest.LinkTest;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stamp.SenderOptions;
 import io.linkprobe.common.stamp.StampSender;

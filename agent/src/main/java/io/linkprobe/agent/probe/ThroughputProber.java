@@ -3,7 +3,7 @@ package io.linkprobe.agent.probe;
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.config.TargetConfig;
-import io.linkprobe.common.linktest.LinkTest;
+import io.linkprobe.agent.linktest.LinkTest;
 import io.linkprobe.common.throughput.Direction;
 import io.linkprobe.common.throughput.ThroughputListener;
 import io.linkprobe.common.throughput.ThroughputRequest;

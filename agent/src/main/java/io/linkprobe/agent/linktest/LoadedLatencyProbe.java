@@ -1,4 +1,4 @@
-package io.linkprobe.common.linktest;
+package io.linkprobe.agent.linktest;
 
 import io.linkprobe.common.stamp.StampSender;
 import io.linkprobe.common.stats.Percentiles;

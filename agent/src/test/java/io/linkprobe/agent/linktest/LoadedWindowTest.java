@@ -1,4 +1,4 @@
-package io.linkprobe.common.linktest;
+package io.linkprobe.agent.linktest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
