@@ -1,5 +1,7 @@
 package io.linkprobe.agent.cli;
 
+import io.linkprobe.agent.config.LatencySettings;
+import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.linktest.LinkTest;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
@@ -184,11 +186,7 @@ public final class TestCommand implements Callable<Integer> {
     }
 
     private LatencyWindow measureLatency(EventLoopGroup group, InetSocketAddress target) throws InterruptedException {
-        SenderOptions opts = SenderOptions.defaults()
-                .withMeanInterval(Duration.ofMillis(intervalMillis))
-                .withSchedule(periodic ? io.linkprobe.common.stamp.ProbeSchedule.PERIODIC : io.linkprobe.common.stamp.ProbeSchedule.POISSON)
-                .withPacketSize(packetSize)
-                .withTimeout(Duration.ofMillis(timeoutMillis));
+        SenderOptions opts = stampOptions();
         Progress progress = new Progress(!json);
         progress.show("latency: " + count + " STAMP packets to " + target.getAddress().getHostAddress() + ":" + target.getPort() + " …");
         try (StampSender sender = StampSender.open(group, target, opts)) {
@@ -212,8 +210,16 @@ public final class TestCommand implements Callable<Integer> {
         if (secret != null) {
             request = request.withKey(keyId, secret);
         }
-        LinkTest.Request req = LinkTest.Request.of(request, new InetSocketAddress(address, stampPort));
+        // The probes under load are the latency part's, at the agent's default loaded rate.
+        SenderOptions loaded = stampOptions().withMeanInterval(ThroughputSettings.DEFAULTS.loadedProbeInterval());
+        LinkTest.Request req = LinkTest.Request.of(request, new InetSocketAddress(address, stampPort), loaded);
         return new LinkTest(group).run(req, new Progress(!json)).toCompletableFuture().join();
+    }
+
+    private SenderOptions stampOptions() {
+        return LatencySettings.senderOptions(Duration.ofMillis(intervalMillis),
+                periodic ? LatencySettings.Schedule.PERIODIC : LatencySettings.Schedule.POISSON, packetSize,
+                Duration.ofMillis(timeoutMillis));
     }
 
     private int exitCode(LatencyWindow latency, List<ThroughputResult> results) {

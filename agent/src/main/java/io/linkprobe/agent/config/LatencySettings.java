@@ -1,6 +1,8 @@
 package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.stamp.ProbeSchedule;
+import io.linkprobe.common.stamp.SenderOptions;
 import java.time.Duration;
 
 /**
@@ -27,5 +29,22 @@ public record LatencySettings(Duration interval, Schedule schedule, Integer pack
         if (timeout.toMillis() < 100 || timeout.toMillis() > 60_000) {
             throw new InvalidValue("timeout", "latency.timeout must be between 100ms and 60s");
         }
+    }
+
+    /**
+     * The STAMP sender these settings describe: the agent's continuous session, and, at the loaded
+     * rate, the probes of a throughput test. The one place latency settings become sender options.
+     */
+    public SenderOptions senderOptions() {
+        return senderOptions(interval, schedule, packetSize, timeout);
+    }
+
+    /** The same for callers with their own bounds on the values (the {@code test} command's flags). */
+    public static SenderOptions senderOptions(Duration interval, Schedule schedule, int packetSize, Duration timeout) {
+        return SenderOptions.defaults()
+                .withMeanInterval(interval)
+                .withSchedule(schedule == Schedule.PERIODIC ? ProbeSchedule.PERIODIC : ProbeSchedule.POISSON)
+                .withPacketSize(packetSize)
+                .withTimeout(timeout);
     }
 }

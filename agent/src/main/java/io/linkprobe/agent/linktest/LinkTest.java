@@ -28,23 +28,22 @@ public final class LinkTest {
 
     /**
      * @param stampTarget the STAMP reflector beside the throughput responder; null to measure no latency
-     * @param loadedInterval mean gap between STAMP probes during the test (e.g. 50 ms = 20/s)
      * @param idlePeriod how long to sample the idle RTT before each direction
-     * @param stampOptions packet size, schedule and timeout of the probes (the interval is replaced);
-     *     the timeout also bounds how long the last direction's late replies are waited for
+     * @param stampOptions the probes at the loaded rate: interval, schedule, packet size and loss
+     *     timeout; the timeout also bounds how long the last direction's late replies are waited for
      */
-    public record Request(ThroughputRequest throughput, InetSocketAddress stampTarget, Duration loadedInterval,
-                          Duration idlePeriod, SenderOptions stampOptions) {
-        /** 20 probes/s during the load, 1.5 s of idle sampling, 44-byte probes lost after 2 s. */
-        public static Request of(ThroughputRequest throughput, InetSocketAddress stampTarget) {
-            return of(throughput, stampTarget, Duration.ofMillis(50), 44);
-        }
+    public record Request(ThroughputRequest throughput, InetSocketAddress stampTarget, Duration idlePeriod,
+                          SenderOptions stampOptions) {
+        /** The reflector keeps these probes apart from the agent's continuous session (SSID 1) by this SSID. */
+        static final int LOADED_SSID = 2;
+        static final Duration IDLE_PERIOD = Duration.ofMillis(1500);
 
-        /** SSID 2, so the reflector keeps these probes apart from the agent's continuous session. */
-        public static Request of(ThroughputRequest throughput, InetSocketAddress stampTarget, Duration loadedInterval,
-                                 int packetSize) {
-            return new Request(throughput, stampTarget, loadedInterval, Duration.ofMillis(1500),
-                    SenderOptions.defaults().withSsid(2).withPacketSize(packetSize).withTimeout(Duration.ofSeconds(2)));
+        /**
+         * A test whose latency probes are {@code loadedProbes} (built from the latency settings with
+         * the loaded rate as mean interval), 1.5 s of idle sampling before each direction.
+         */
+        public static Request of(ThroughputRequest throughput, InetSocketAddress stampTarget, SenderOptions loadedProbes) {
+            return new Request(throughput, stampTarget, IDLE_PERIOD, loadedProbes.withSsid(LOADED_SSID));
         }
 
         /**
@@ -72,8 +71,7 @@ public final class LinkTest {
         }
         StampSender sender;
         try {
-            sender = StampSender.open(group, request.stampTarget(),
-                    request.stampOptions().withMeanInterval(request.loadedInterval()));
+            sender = StampSender.open(group, request.stampTarget(), request.stampOptions());
         } catch (RuntimeException e) {
             log.warn("No latency under load: cannot open a STAMP sender to {} ({})", request.stampTarget(), e.getMessage());
             return client.run(request.throughput(), progress);

@@ -40,6 +40,11 @@ public final class ThroughputProber implements Prober {
 
     @Override
     public CompletionStage<List<Sample>> probe(TargetConfig target, Instant deadline) {
+        return engine.run(request(target), ThroughputListener.NONE).thenApply(results -> new ArrayList<Sample>(results));
+    }
+
+    /** The test towards {@code target}: its probes under load are the latency settings' at the loaded rate. */
+    LinkTest.Request request(TargetConfig target) {
         ThroughputSettings s = config.throughput();
         ThroughputRequest request = ThroughputRequest.to(target.host(), target.throughputPort())
                 .withTarget(target.name())
@@ -49,9 +54,8 @@ public final class ThroughputProber implements Prober {
                 .withKey(config.site(), token)
                 .withCongestionControl(s.congestionControl());
         InetSocketAddress stamp = target.stampPort() > 0 ? new InetSocketAddress(target.host(), target.stampPort()) : null;
-        LinkTest.Request req = LinkTest.Request.of(request, stamp != null && stamp.isUnresolved() ? null : stamp,
-                s.loadedProbeInterval(), config.latency().packetSize());
-        return engine.run(req, ThroughputListener.NONE).thenApply(results -> new ArrayList<Sample>(results));
+        return LinkTest.Request.of(request, stamp != null && stamp.isUnresolved() ? null : stamp,
+                config.latency().senderOptions().withMeanInterval(s.loadedProbeInterval()));
     }
 
     /** Bytes the next test may use per direction; 0 = the responder's limit. */

@@ -1,9 +1,7 @@
 package io.linkprobe.agent.runtime;
 
 import io.linkprobe.agent.config.AgentConfig;
-import io.linkprobe.agent.config.LatencySettings;
 import io.linkprobe.agent.config.TargetConfig;
-import io.linkprobe.common.stamp.ProbeSchedule;
 import io.linkprobe.common.stamp.SenderOptions;
 import io.linkprobe.common.stamp.StampSender;
 import io.linkprobe.common.wire.LatencyWindow;
@@ -30,12 +28,7 @@ final class LatencySessions implements AutoCloseable {
 
     LatencySessions(EventLoopGroup group, AgentConfig cfg) {
         this.group = group;
-        LatencySettings l = cfg.latency();
-        this.options = SenderOptions.defaults()
-                .withMeanInterval(l.interval())
-                .withSchedule(l.schedule() == LatencySettings.Schedule.PERIODIC ? ProbeSchedule.PERIODIC : ProbeSchedule.POISSON)
-                .withPacketSize(l.packetSize())
-                .withTimeout(l.timeout());
+        this.options = cfg.latency().senderOptions();
         for (TargetConfig t : cfg.targets()) {
             if (t.stampPort() > 0) {
                 targets.put(t.name(), t);
