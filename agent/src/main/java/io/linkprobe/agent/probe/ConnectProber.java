@@ -1,5 +1,6 @@
 package io.linkprobe.agent.probe;
 
+import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.TargetConfig;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.ConnectResult;
@@ -22,13 +23,28 @@ import java.util.concurrent.CompletionStage;
 public final class ConnectProber implements Prober {
     private final EventLoopGroup group;
 
-    public ConnectProber(EventLoopGroup group) {
+    public ConnectProber(EventLoopGroup group, AgentConfig config) {
         this.group = group;
     }
 
     @Override
-    public CompletionStage<List<Sample>> probe(TargetConfig target, Instant deadline) {
-        CompletableFuture<List<Sample>> result = new CompletableFuture<>();
+    public Sample.Kind kind() {
+        return Sample.Kind.CONNECT;
+    }
+
+    @Override
+    public boolean measures(TargetConfig target) {
+        return target.connectPort() > 0;
+    }
+
+    @Override
+    public Schedule schedule() {
+        return new Schedule.Periodic(Duration.ofSeconds(10), Duration.ofSeconds(5));
+    }
+
+    @Override
+    public CompletionStage<ProbeResult> probe(TargetConfig target, Instant deadline) {
+        CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         long timeoutMillis = Math.max(1, Duration.between(Instant.now(), deadline).toMillis());
         long start = System.nanoTime();
         ChannelFuture f = new Bootstrap().group(group)
@@ -47,7 +63,7 @@ public final class ConnectProber implements Prober {
                 r = new ConnectResult(target.name(), target.host(), target.connectPort(), System.currentTimeMillis(),
                         false, null, reason(done.cause()));
             }
-            result.complete(List.of(r));
+            result.complete(ProbeResult.of(List.of(r)));
         });
         return result;
     }

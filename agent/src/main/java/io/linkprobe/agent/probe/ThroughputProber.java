@@ -7,15 +7,12 @@ import io.linkprobe.agent.linktest.LinkTest;
 import io.linkprobe.common.throughput.Direction;
 import io.linkprobe.common.throughput.ThroughputListener;
 import io.linkprobe.common.throughput.ThroughputRequest;
-import io.linkprobe.common.wire.AgentHealth;
-import io.linkprobe.common.wire.ConnectResult;
-import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -39,8 +36,37 @@ public final class ThroughputProber implements Prober {
     }
 
     @Override
-    public CompletionStage<List<Sample>> probe(TargetConfig target, Instant deadline) {
-        return engine.run(request(target), ThroughputListener.NONE).thenApply(results -> new ArrayList<Sample>(results));
+    public Sample.Kind kind() {
+        return Sample.Kind.THROUGHPUT;
+    }
+
+    @Override
+    public boolean measures(TargetConfig target) {
+        return target.throughputPort() > 0 && config.throughput().enabled();
+    }
+
+    @Override
+    public Schedule schedule() {
+        ThroughputSettings s = config.throughput();
+        Duration every = s.every();
+        return new Schedule.Budgeted(every, 0.1, every.dividedBy(10), every, Duration.ofSeconds(30),
+                Duration.ofMinutes(5), Duration.ofMinutes(2), s.maxBytesPerDay(), bytesPerTest());
+    }
+
+    @Override
+    public CompletionStage<ProbeResult> probe(TargetConfig target, Instant deadline) {
+        return engine.run(request(target), ThroughputListener.NONE).thenApply(ThroughputProber::result);
+    }
+
+    /** Every direction's bytes count against the budget, a busy answer in any direction makes the test busy. */
+    static ProbeResult result(List<ThroughputResult> results) {
+        long bytes = 0;
+        boolean busy = false;
+        for (ThroughputResult r : results) {
+            bytes += r.bytes();
+            busy |= r.result().equals(ThroughputResult.Outcome.BUSY.wireName());
+        }
+        return new ProbeResult(List.copyOf(results), bytes, busy);
     }
 
     /** The test towards {@code target}: its probes under load are the latency settings' at the loaded rate. */
@@ -59,7 +85,7 @@ public final class ThroughputProber implements Prober {
     }
 
     /** Bytes the next test may use per direction; 0 = the responder's limit. */
-    public long bytesPerTest() {
+    long bytesPerTest() {
         ThroughputSettings s = config.throughput();
         if (s.maxBytesPerTest() > 0) {
             return s.maxBytesPerTest();
@@ -70,59 +96,4 @@ public final class ThroughputProber implements Prober {
         }
         return (long) (fastest * 1.5 * s.duration().toMillis() / 1000.0);
     }
-
-    /** Bytes a finished test used, for the daily budget. */
-    public static long bytesUsed(List<Sample> samples) {
-        return samples.stream().mapToLong(s -> s.accept(BUDGET_BYTES)).sum();
-    }
-
-    /** Whether the responder turned the test away as busy (then it is tried again sooner). */
-    public static boolean refusedBusy(List<Sample> samples) {
-        return samples.stream().anyMatch(s -> s.accept(BUSY));
-    }
-
-    /** What a sample counts against the daily byte budget: STAMP's few kbit/s are not budgeted. */
-    private static final Sample.Visitor<Long> BUDGET_BYTES = new Sample.Visitor<>() {
-        @Override
-        public Long latency(LatencyWindow window) {
-            return 0L;
-        }
-
-        @Override
-        public Long throughput(ThroughputResult result) {
-            return result.bytes();
-        }
-
-        @Override
-        public Long connect(ConnectResult result) {
-            return 0L;
-        }
-
-        @Override
-        public Long health(AgentHealth health) {
-            return 0L;
-        }
-    };
-
-    private static final Sample.Visitor<Boolean> BUSY = new Sample.Visitor<>() {
-        @Override
-        public Boolean latency(LatencyWindow window) {
-            return false;
-        }
-
-        @Override
-        public Boolean throughput(ThroughputResult result) {
-            return ThroughputResult.Outcome.BUSY.wireName().equals(result.result());
-        }
-
-        @Override
-        public Boolean connect(ConnectResult result) {
-            return false;
-        }
-
-        @Override
-        public Boolean health(AgentHealth health) {
-            return false;
-        }
-    };
 }

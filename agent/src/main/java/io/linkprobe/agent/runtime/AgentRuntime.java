@@ -2,22 +2,26 @@ package io.linkprobe.agent.runtime;
 
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.TargetConfig;
-import io.linkprobe.agent.probe.ConnectProber;
-import io.linkprobe.agent.probe.ThroughputProber;
+import io.linkprobe.agent.probe.ProbeResult;
+import io.linkprobe.agent.probe.Prober;
+import io.linkprobe.agent.probe.Probers;
+import io.linkprobe.agent.probe.Schedule;
 import io.linkprobe.agent.push.Backoff;
 import io.linkprobe.agent.push.Pusher;
 import io.linkprobe.agent.push.SqliteSpool;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
-import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,26 +31,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: continuous STAMP sessions summarised per window, scheduled connect and
- * throughput probes, and the pusher, all feeding one durable {@link SqliteSpool}.
+ * The running agent: every {@link Prober} (looked up by kind in {@link Probers}) run towards every
+ * target it measures on the schedule it asks for, and the pusher, all feeding one durable
+ * {@link SqliteSpool}. Continuous probers are read at the end of every window, when the agent's
+ * health is filed too.
  *
  * <p>Threads: one Netty event loop for every socket (an agent on a gateway needs no more), one
  * scheduler thread for windows and probes, and the pusher's own thread, which may block on HTTP.
  */
 public final class AgentRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
-    static final Duration CONNECT_PROBE_PERIOD = Duration.ofSeconds(10);
+    /** On stop, how long the pusher may go on delivering what is spooled. */
+    private static final Duration STOP_FLUSH = Duration.ofSeconds(3);
 
     private final AgentConfig config;
     private final EventLoopGroup group;
     private final ScheduledExecutorService scheduler;
-    private final LatencySessions sessions;
     private final SqliteSpool outbox;
     private final Pusher pusher;
-    private final ConnectProber connectProber;
-    private final ThroughputProber throughputProber;
-    private final ThroughputBudget budget;
+    private final Map<Sample.Kind, Prober> probers;
+    /** The (prober, target) pairs read at every window's end. */
+    private final List<Running> continuous = new CopyOnWriteArrayList<>();
     private final long startNanos = System.nanoTime();
+
+    private record Running(Prober prober, TargetConfig target) {}
 
     private AgentRuntime(AgentConfig config, String token, SSLContext collectorTls, AgentState state, String version,
             SqliteSpool spool) {
@@ -57,16 +65,13 @@ public final class AgentRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.sessions = new LatencySessions(group, config);
         this.outbox = spool;
         AgentIdentity identity = new AgentIdentity(config.site(), state.agentId(), UUID.randomUUID().toString(), version,
                 config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
                         config.expected().upBytesPerSecond()));
         this.pusher = new Pusher(config.collector().url(), token, identity, outbox,
                 config.collector().timeout(), new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)), collectorTls);
-        this.connectProber = new ConnectProber(group);
-        this.throughputProber = new ThroughputProber(group, config, token);
-        this.budget = new ThroughputBudget(config.throughput().maxBytesPerDay());
+        this.probers = Probers.of(group, config, token);
     }
 
     /**
@@ -85,38 +90,67 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     private void startAll() {
-        sessions.openMissing();
+        for (Prober prober : probers.values()) {
+            start(prober);
+        }
         long windowMillis = config.window().toMillis();
         scheduler.scheduleAtFixedRate(this::closeWindow, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
-        for (TargetConfig t : config.targets()) {
-            if (t.connectPort() > 0) {
-                long offset = ThreadLocalRandom.current().nextLong(CONNECT_PROBE_PERIOD.toMillis());
-                scheduler.scheduleAtFixedRate(() -> probeConnect(t), offset, CONNECT_PROBE_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            if (t.throughputPort() > 0 && config.throughput().enabled()) {
-                scheduleThroughput(t, firstThroughputDelay());
-            }
-        }
         pusher.start();
         log.info("Agent for site '{}' running: {} target(s), {} s windows, pushing to {}", config.site(),
                 config.targets().size(), config.window().toSeconds(), config.collector().url());
     }
 
-    /** Spread the first test over the period so a fleet restarted together does not test together. */
-    private Duration firstThroughputDelay() {
-        long every = config.throughput().every().toMillis();
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(every / 10, every + 1));
+    /** Runs {@code prober} towards every target it measures, the way its schedule says. */
+    private void start(Prober prober) {
+        List<TargetConfig> targets = config.targets().stream().filter(prober::measures).toList();
+        if (targets.isEmpty()) {
+            return;
+        }
+        prober.schedule().accept(new Schedule.Visitor<Void>() {
+            @Override
+            public Void continuous(Schedule.Continuous schedule) {
+                for (TargetConfig t : targets) {
+                    Running r = new Running(prober, t);
+                    continuous.add(r);
+                    read(r);
+                }
+                return null;
+            }
+
+            @Override
+            public Void periodic(Schedule.Periodic schedule) {
+                long every = schedule.every().toMillis();
+                for (TargetConfig t : targets) {
+                    long offset = ThreadLocalRandom.current().nextLong(every);
+                    scheduler.scheduleAtFixedRate(() -> probeNow(prober, t, schedule.timeout()), offset, every,
+                            TimeUnit.MILLISECONDS);
+                }
+                return null;
+            }
+
+            @Override
+            public Void budgeted(Schedule.Budgeted schedule) {
+                DailyBudget budget = new DailyBudget(schedule.maxBytesPerDay());
+                for (TargetConfig t : targets) {
+                    new TestLoop(prober, t, schedule, budget, scheduler, AgentRuntime.this::file).start();
+                }
+                return null;
+            }
+        });
     }
 
+    /** Files every continuous prober's window, then the agent's health. */
     private void closeWindow() {
         try {
-            sessions.openMissing();
-            List<LatencyWindow> windows = sessions.drainAll();
-            windows.forEach(outbox::add);
+            continuous.forEach(this::read);
             outbox.add(health());
         } catch (RuntimeException e) {
             log.error("Closing the window failed", e);
         }
+    }
+
+    private void read(Running r) {
+        fileWhenDone(r.prober(), r.target(), r.prober().probe(r.target(), Instant.now()));
     }
 
     private AgentHealth health() {
@@ -125,59 +159,25 @@ public final class AgentRuntime implements AutoCloseable {
                 outbox.approximateBytes(), outbox.pendingSamples(), outbox.droppedTotal(), pusher.failuresTotal());
     }
 
-    private void probeConnect(TargetConfig t) {
+    private void probeNow(Prober prober, TargetConfig t, Duration timeout) {
         // A periodic task that throws is never run again: a probe that cannot start is logged instead.
         try {
-            connectProber.probe(t, Instant.now().plusSeconds(5)).thenAccept(this::addAll);
+            fileWhenDone(prober, t, prober.probe(t, Instant.now().plus(timeout)));
         } catch (RuntimeException e) {
-            log.error("Connect probe to '{}' could not start", t.name(), e);
+            log.error("The {} probe to '{}' could not start", prober.kind().wireName(), t.name(), e);
         }
     }
 
-    private void scheduleThroughput(TargetConfig t, Duration delay) {
-        scheduler.schedule(() -> runThroughput(t), delay.toMillis(), TimeUnit.MILLISECONDS);
+    private void fileWhenDone(Prober prober, TargetConfig t, CompletionStage<ProbeResult> probe) {
+        probe.thenAccept(this::file).whenComplete((done, error) -> {
+            if (error != null) {
+                log.error("Filing the {} results of '{}' failed", prober.kind().wireName(), t.name(), error);
+            }
+        });
     }
 
-    /** Runs one test and always schedules the next, whatever happens to this one. */
-    private void runThroughput(TargetConfig t) {
-        Duration every = config.throughput().every();
-        // ±10 % slip keeps sites that once collided from colliding every period.
-        Duration next = Duration.ofMillis((long) (every.toMillis() * ThreadLocalRandom.current().nextDouble(0.9, 1.1)));
-        if (!budget.allows(throughputProber.bytesPerTest())) {
-            log.warn("Skipping the throughput test to '{}': the daily budget of {} bytes is used up", t.name(),
-                    config.throughput().maxBytesPerDay());
-            scheduleThroughput(t, next);
-            return;
-        }
-        try {
-            throughputProber.probe(t, Instant.now().plus(Duration.ofMinutes(2)))
-                    .whenComplete((samples, error) -> scheduleThroughput(t, afterTest(t, samples, error, next)));
-        } catch (RuntimeException e) {
-            log.error("Throughput test to '{}' could not start", t.name(), e);
-            scheduleThroughput(t, next);
-        }
-    }
-
-    /** Files a finished test's results and says when the next one is due. */
-    private Duration afterTest(TargetConfig t, List<Sample> samples, Throwable error, Duration next) {
-        if (error != null) {
-            log.error("Throughput test to '{}' failed", t.name(), error);
-            return next;
-        }
-        try {
-            addAll(samples);
-            budget.used(ThroughputProber.bytesUsed(samples));
-        } catch (RuntimeException e) {
-            log.error("Filing the throughput results of '{}' failed", t.name(), e);
-            return next;
-        }
-        boolean busy = ThroughputProber.refusedBusy(samples);
-        // A busy responder: come back within a few minutes, with jitter, rather than a whole period later.
-        return busy ? Duration.ofSeconds(ThreadLocalRandom.current().nextLong(30, 300)) : next;
-    }
-
-    private void addAll(List<Sample> samples) {
-        samples.forEach(outbox::add);
+    private void file(ProbeResult result) {
+        result.samples().forEach(outbox::add);
     }
 
     /**
@@ -188,7 +188,7 @@ public final class AgentRuntime implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         closeWindow();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        long until = System.nanoTime() + STOP_FLUSH.toNanos();
         while (outbox.pendingSamples() > 0 && System.nanoTime() < until) {
             try {
                 Thread.sleep(50);
@@ -199,7 +199,7 @@ public final class AgentRuntime implements AutoCloseable {
         }
         pusher.close();
         outbox.close();
-        sessions.close();
+        probers.values().forEach(Prober::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

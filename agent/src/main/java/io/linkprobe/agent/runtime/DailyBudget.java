@@ -4,15 +4,15 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The per-site daily byte budget for throughput tests, over a sliding 24 h: on a metered or slow
+ * The per-site daily byte budget of one kind of test, over a sliding 24 h: on a metered or slow
  * line, tests must never become the traffic.
  */
-final class ThroughputBudget {
+final class DailyBudget {
     private static final long DAY_MILLIS = 86_400_000L;
     private final long maxBytesPerDay;
     private final Deque<long[]> spent = new ArrayDeque<>();
 
-    ThroughputBudget(long maxBytesPerDay) {
+    DailyBudget(long maxBytesPerDay) {
         this.maxBytesPerDay = maxBytesPerDay;
     }
 
