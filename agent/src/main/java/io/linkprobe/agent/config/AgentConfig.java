@@ -1,5 +1,6 @@
 package io.linkprobe.agent.config;
 
+import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
 import io.linkprobe.common.wire.Names;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public record AgentConfig(
         Expected expected,
         Duration window,
         LatencySettings latency,
+        ConnectSettings connect,
         ThroughputSettings throughput,
         SpoolSettings spool,
         List<TargetConfig> targets) {
@@ -68,6 +70,7 @@ public record AgentConfig(
             throw new InvalidValue("window", "window must be between 1s and 1h, was " + window.toMillis() + " ms");
         }
         latency = latency == null ? LatencySettings.DEFAULTS : latency;
+        connect = connect == null ? ConnectSettings.DEFAULTS : connect;
         throughput = throughput == null ? ThroughputSettings.DEFAULTS : throughput;
         spool = spool == null ? new SpoolSettings(null, null) : spool;
         targets = targets == null ? List.of() : List.copyOf(targets);
@@ -94,8 +97,13 @@ public record AgentConfig(
     /**
      * Where results go. {@code caFile} is a PEM bundle of the certificate authorities to trust for
      * an {@code https} collector (an organisation's private CA); without it the JDK's store is used.
+     *
+     * @param timeout per push request
+     * @param backoffMin the first retry after a failed push waits up to this (full jitter), doubling
+     * @param backoffMax up to this at most; also the wait after the token is refused
      */
-    public record CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout) {
+    public record CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout,
+                                    Duration backoffMin, Duration backoffMax) {
         public CollectorEndpoint {
             if (url == null) {
                 throw new InvalidValue("", "collector.url is required, e.g. url: https://collector.example:9862");
@@ -112,6 +120,15 @@ public record AgentConfig(
                         + "' is not https://: use an https:// url or remove ca_file");
             }
             timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
+            backoffMin = backoffMin == null ? Duration.ofSeconds(1) : backoffMin;
+            backoffMax = backoffMax == null ? Duration.ofMinutes(5) : backoffMax;
+            if (backoffMax.compareTo(Duration.ofHours(1)) > 0) {
+                throw new InvalidValue("backoff_max", "collector.backoff_max must be at most 1h");
+            }
+            if (backoffMin.compareTo(Duration.ofMillis(100)) < 0 || backoffMin.compareTo(backoffMax) > 0) {
+                throw new InvalidValue("backoff_min", "collector.backoff_min must be between 100ms and collector.backoff_max ("
+                        + Durations.format(backoffMax) + ")");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.linkprobe.agent.probe;
 
 import io.linkprobe.agent.config.AgentConfig;
+import io.linkprobe.agent.config.ConnectSettings;
 import io.linkprobe.agent.config.TargetConfig;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.ConnectResult;
@@ -22,9 +23,11 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ConnectProber implements Prober {
     private final EventLoopGroup group;
+    private final ConnectSettings settings;
 
     public ConnectProber(EventLoopGroup group, AgentConfig config) {
         this.group = group;
+        this.settings = config.connect();
     }
 
     @Override
@@ -39,7 +42,7 @@ public final class ConnectProber implements Prober {
 
     @Override
     public Schedule schedule() {
-        return new Schedule.Periodic(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        return new Schedule.Periodic(settings.every(), settings.timeout());
     }
 
     @Override

@@ -11,7 +11,6 @@ import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -48,9 +47,8 @@ public final class ThroughputProber implements Prober {
     @Override
     public Schedule schedule() {
         ThroughputSettings s = config.throughput();
-        Duration every = s.every();
-        return new Schedule.Budgeted(every, 0.1, every.dividedBy(10), every, Duration.ofSeconds(30),
-                Duration.ofMinutes(5), Duration.ofMinutes(2), s.maxBytesPerDay(), bytesPerTest());
+        return new Schedule.Budgeted(s.every(), s.slipFraction(), s.firstDelayMin(), s.firstDelayMax(),
+                s.busyRetryMin(), s.busyRetryMax(), s.timeout(), s.maxBytesPerDay(), bytesPerTest());
     }
 
     @Override

@@ -69,8 +69,9 @@ public final class AgentRuntime implements AutoCloseable {
         AgentIdentity identity = new AgentIdentity(config.site(), state.agentId(), UUID.randomUUID().toString(), version,
                 config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
                         config.expected().upBytesPerSecond()));
-        this.pusher = new Pusher(config.collector().url(), token, identity, outbox,
-                config.collector().timeout(), new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5)), collectorTls);
+        AgentConfig.CollectorEndpoint collector = config.collector();
+        this.pusher = new Pusher(collector.url(), token, identity, outbox, collector.timeout(),
+                new Backoff(collector.backoffMin(), collector.backoffMax()), collectorTls);
         this.probers = Probers.of(group, config, token);
     }
 

@@ -31,6 +31,16 @@ class AgentConfigTest {
         assertEquals(Duration.ofMillis(100), c.latency().interval());
         assertEquals(64, c.latency().packetSize());
         assertEquals(2, c.throughput().streams());
+        assertEquals(Duration.ofSeconds(30), c.connect().every());
+        assertEquals(Duration.ofSeconds(2), c.connect().timeout());
+        assertEquals(0.2, c.throughput().slipFraction());
+        assertEquals(Duration.ofMinutes(1), c.throughput().firstDelayMin());
+        assertEquals(Duration.ofMinutes(10), c.throughput().firstDelayMax());
+        assertEquals(Duration.ofSeconds(10), c.throughput().busyRetryMin());
+        assertEquals(Duration.ofMinutes(2), c.throughput().busyRetryMax());
+        assertEquals(Duration.ofSeconds(90), c.throughput().timeout());
+        assertEquals(Duration.ofSeconds(2), c.collector().backoffMin());
+        assertEquals(Duration.ofMinutes(10), c.collector().backoffMax());
         assertEquals(2, c.targets().size());
         assertEquals(9863, c.targets().get(0).throughputPort());
         assertEquals(443, c.targets().get(1).connectPort());
@@ -50,9 +60,27 @@ class AgentConfigTest {
         assertEquals(64L << 20, c.spool().maxBytes());
     }
 
+    /** The schedule's constants, now settings, default to the values they had as constants. */
+    @Test
+    void scheduleSettingsDefaultToTheFormerConstants() throws Exception {
+        AgentConfig c = ConfigLoader.parse("agent.yml",
+                "site: s1\ncollector: {url: 'http://c:9862'}\nthroughput: {every: 6h}\n", AgentConfig.class);
+        assertEquals(Duration.ofSeconds(10), c.connect().every());
+        assertEquals(Duration.ofSeconds(5), c.connect().timeout());
+        assertEquals(0.1, c.throughput().slipFraction());
+        assertEquals(Duration.ofMinutes(36), c.throughput().firstDelayMin(), "a tenth of every");
+        assertEquals(Duration.ofHours(6), c.throughput().firstDelayMax(), "every");
+        assertEquals(Duration.ofSeconds(30), c.throughput().busyRetryMin());
+        assertEquals(Duration.ofMinutes(5), c.throughput().busyRetryMax());
+        assertEquals(Duration.ofMinutes(2), c.throughput().timeout());
+        assertEquals(Duration.ofSeconds(1), c.collector().backoffMin());
+        assertEquals(Duration.ofMinutes(5), c.collector().backoffMax());
+    }
+
     /** Each invalid-NAME.yml sits next to invalid-NAME.msg holding the exact message expected. */
     @ParameterizedTest
-    @ValueSource(strings = {"unknown-key", "no-site", "bad-duration", "duplicate-target", "bad-url", "ca-file-without-https"})
+    @ValueSource(strings = {"unknown-key", "no-site", "bad-duration", "duplicate-target", "bad-url", "ca-file-without-https",
+        "busy-retry-range", "connect-timeout", "backoff-range", "throughput-timeout"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim();

@@ -114,11 +114,12 @@ public final class DemoCommand implements Callable<Integer> {
         TargetConfig target = new TargetConfig("collector", "127.0.0.1", stampPort, throughputPort, httpPort);
         // Short, capped throughput tests every minute: loopback runs at many Gbit/s.
         ThroughputSettings throughput = new ThroughputSettings(true, Duration.ofMinutes(1), Duration.ofSeconds(3),
-                1, "both", 512L << 20, 0L, null, null);
+                1, "both", 512L << 20, 0L, null, null, null, null, null, null, null, null);
         return new AgentConfig("demo", null, dir.resolve("agent"),
-                new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null),
+                new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null,
+                        null, null),
                 Map.of("region", "demo", "link", "loopback"), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
-                new LatencySettings(Duration.ofMillis(100), null, null, null), throughput, null, List.of(target));
+                new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, null, List.of(target));
     }
 
     private static void close(AgentRuntime agent, Collector collector, Path dir) {

@@ -45,9 +45,11 @@ class AgentThroughputToMetricsTest {
             int tput = c.collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
             TargetConfig hub = new TargetConfig("hub", "127.0.0.1", stamp, tput, 0);
             AgentConfig config = new AgentConfig("site-t", null, dir.resolve("state"),
-                    new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + c.collector.httpPort()), null, null, null),
-                    Map.of("region", "r1", "link", "fttp"), new AgentConfig.Expected(100.0, 20.0), null, null,
-                    new ThroughputSettings(true, Duration.ofHours(4), Duration.ofSeconds(1), 1, "both", 16L << 30, 0L, null, null),
+                    new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + c.collector.httpPort()), null, null, null,
+                            null, null),
+                    Map.of("region", "r1", "link", "fttp"), new AgentConfig.Expected(100.0, 20.0), null, null, null,
+                    new ThroughputSettings(true, Duration.ofHours(4), Duration.ofSeconds(1), 1, "both", 16L << 30, 0L, null, null,
+                            null, null, null, null, null, null),
                     null, List.of(hub));
 
             List<Sample> results = new ThroughputProber(group, config, "token-t")
