@@ -25,13 +25,18 @@ import org.slf4j.LoggerFactory;
  * sequence is written to its rows when the batch is formed, so after a crash the same batch goes
  * out again under the same sequence and the collector stores it once.
  *
+ * <p>The spool numbers the batches itself: the last sequence used is a meta row, updated in the
+ * transaction that forms the batch, so the number and the batch it numbers cannot disagree after
+ * a crash. A new sequence is {@code max(last + 1, wall clock in ms)}: increasing across restarts,
+ * and still increasing if the spool file is lost (an agent forms far fewer than one batch per ms).
+ *
  * <p>Bounded by {@code maxBytes} of sample JSON: when full, the oldest results not yet in a batch
  * are dropped first (then, if one batch alone exceeds the bound, that batch) and counted; the count
  * survives restarts. Late results keep their measurement timestamps: they are in the JSON.
  *
  * <pre>
  * samples(id INTEGER PRIMARY KEY AUTOINCREMENT, batch_seq INTEGER NULL, json BLOB, bytes INTEGER)
- * meta(key TEXT PRIMARY KEY, value INTEGER)       -- 'dropped_total'
+ * meta(key TEXT PRIMARY KEY, value INTEGER)       -- 'dropped_total', 'last_sequence'
  * </pre>
  */
 public final class SqliteSpool implements Outbox, AutoCloseable {
@@ -39,15 +44,17 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
 
     private final Connection db;
     private final long maxBytes;
-    private final LongSupplier nextSequence;
+    private final LongSupplier wallClockMillis;
     private long bytes;
     private long count;
     private long dropped;
+    private long lastSequence;
 
-    private SqliteSpool(Connection db, long maxBytes, LongSupplier nextSequence) throws SQLException {
+    private SqliteSpool(Connection db, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
+            throws SQLException {
         this.db = db;
         this.maxBytes = maxBytes;
-        this.nextSequence = nextSequence;
+        this.wallClockMillis = wallClockMillis;
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
@@ -58,19 +65,40 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'dropped_total'")) {
                 dropped = rs.next() ? rs.getLong(1) : 0;
             }
+            // A spool from before the meta row still numbers its open batch: above that too.
+            try (ResultSet rs = s.executeQuery("SELECT MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_sequence'), 0), "
+                    + "COALESCE((SELECT MAX(batch_seq) FROM samples), 0))")) {
+                rs.next();
+                lastSequence = rs.getLong(1);
+            }
+            if (sequenceFloor > lastSequence) {
+                lastSequence = sequenceFloor;
+                saveLastSequence();
+            }
         }
         recount();
         db.setAutoCommit(false);
     }
 
-    /** Opens (creating if needed) the spool file; the parent directory must exist or be creatable. */
-    public static SqliteSpool open(Path file, long maxBytes, LongSupplier nextSequence) throws IOException {
+    /**
+     * Opens (creating if needed) the spool file; the parent directory must exist or be creatable.
+     *
+     * @param sequenceFloor every batch formed from now on gets a sequence above this (an older
+     *     agent's last sequence, kept elsewhere); 0 for none
+     */
+    public static SqliteSpool open(Path file, long maxBytes, long sequenceFloor) throws IOException {
+        return open(file, maxBytes, sequenceFloor, System::currentTimeMillis);
+    }
+
+    static SqliteSpool open(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
+            throws IOException {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            SqliteSpool spool = new SqliteSpool(DriverManager.getConnection("jdbc:sqlite:" + file), maxBytes, nextSequence);
+            SqliteSpool spool = new SqliteSpool(DriverManager.getConnection("jdbc:sqlite:" + file), maxBytes,
+                    sequenceFloor, wallClockMillis);
             if (spool.count > 0) {
                 log.info("Spool {} holds {} results ({} bytes) from before; they will be pushed first", file,
                         spool.count, spool.bytes);
@@ -147,14 +175,21 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             if (open.isPresent() || count == 0) {
                 return open;
             }
-            long seq = nextSequence.getAsLong();
-            try (PreparedStatement ps = db.prepareStatement("UPDATE samples SET batch_seq = ? WHERE id IN "
-                    + "(SELECT id FROM samples WHERE batch_seq IS NULL ORDER BY id LIMIT ?)")) {
-                ps.setLong(1, seq);
-                ps.setInt(2, maxSamples);
-                ps.executeUpdate();
+            long previous = lastSequence;
+            lastSequence = Math.max(previous + 1, wallClockMillis.getAsLong());
+            try {
+                try (PreparedStatement ps = db.prepareStatement("UPDATE samples SET batch_seq = ? WHERE id IN "
+                        + "(SELECT id FROM samples WHERE batch_seq IS NULL ORDER BY id LIMIT ?)")) {
+                    ps.setLong(1, lastSequence);
+                    ps.setInt(2, maxSamples);
+                    ps.executeUpdate();
+                }
+                saveLastSequence();
+                db.commit();
+            } catch (SQLException e) {
+                lastSequence = previous;
+                throw e;
             }
-            db.commit();
             return openBatch();
         } catch (SQLException | IOException e) {
             rollbackQuietly();
@@ -174,6 +209,19 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             }
             return samples.isEmpty() ? Optional.empty() : Optional.of(new Batch(seq, List.copyOf(samples)));
         }
+    }
+
+    private void saveLastSequence() throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(
+                "INSERT INTO meta (key, value) VALUES ('last_sequence', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            ps.setLong(1, lastSequence);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The sequence of the last batch formed, by this process or an earlier one. */
+    public synchronized long lastSequence() {
+        return lastSequence;
     }
 
     @Override

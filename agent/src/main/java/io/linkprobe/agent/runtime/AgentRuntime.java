@@ -15,6 +15,7 @@ import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.Sample;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -82,12 +83,18 @@ public final class AgentRuntime implements AutoCloseable {
      */
     public static AgentRuntime start(AgentConfig config, String token, SSLContext collectorTls, AgentState state,
             String version) throws IOException {
-        java.nio.file.Path path = config.spool().path() != null ? config.spool().path()
-                : config.stateDir().resolve("spool.db");
-        SqliteSpool spool = SqliteSpool.open(path, config.spool().maxBytes(), state::nextSequence);
+        SqliteSpool spool = openSpool(config, state);
         AgentRuntime rt = new AgentRuntime(config, token, collectorTls, state, version, spool);
         rt.startAll();
         return rt;
+    }
+
+    /** The spool, numbering batches above the sequence an older agent kept in its state directory. */
+    static SqliteSpool openSpool(AgentConfig config, AgentState state) throws IOException {
+        Path path = config.spool().path() != null ? config.spool().path() : config.stateDir().resolve("spool.db");
+        SqliteSpool spool = SqliteSpool.open(path, config.spool().maxBytes(), state.legacySequence());
+        state.forgetLegacySequence();
+        return spool;
     }
 
     private void startAll() {

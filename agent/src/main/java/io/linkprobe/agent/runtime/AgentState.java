@@ -1,27 +1,33 @@
 package io.linkprobe.agent.runtime;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What the agent keeps in its state directory between runs: its agent id (so the collector sees
- * one installation, not a new agent per restart) and the last push sequence it used (so sequences
- * keep increasing across restarts and a new batch is never mistaken for a replay of an old one).
+ * What the agent keeps in its state directory besides the spool: its agent id, so the collector
+ * sees one installation, not a new agent per restart.
+ *
+ * <p>The push sequence lives in the spool with the batches it numbers. Agents before that kept it
+ * in a {@code sequence} file here; {@link #legacySequence()} reads it once so the spool can start
+ * above it, and {@link #forgetLegacySequence()} removes it.
  */
 public final class AgentState {
+    private static final Logger log = LoggerFactory.getLogger(AgentState.class);
+    private static final String LEGACY_SEQUENCE_FILE = "sequence";
+
     private final Path dir;
     private final String agentId;
-    private long lastSequence;
 
-    private AgentState(Path dir, String agentId, long lastSequence) {
+    private AgentState(Path dir, String agentId) {
         this.dir = dir;
         this.agentId = agentId;
-        this.lastSequence = lastSequence;
     }
 
     /** Opens (creating if needed) the state in {@code dir}; {@code configuredId} wins over a stored one. */
@@ -37,16 +43,7 @@ public final class AgentState {
                 writeAtomically(idFile, id);
             }
         }
-        Path seqFile = dir.resolve("sequence");
-        long last = 0;
-        if (Files.exists(seqFile)) {
-            try {
-                last = Long.parseLong(Files.readString(seqFile).trim());
-            } catch (NumberFormatException e) {
-                last = 0;
-            }
-        }
-        return new AgentState(dir, id, last);
+        return new AgentState(dir, id);
     }
 
     public String agentId() {
@@ -54,19 +51,33 @@ public final class AgentState {
     }
 
     /**
-     * The next push sequence: above every one used before, and above the wall clock in
-     * milliseconds, which keeps sequences increasing even if the state file was lost (an agent
-     * forms far fewer than one batch per millisecond).
+     * The last push sequence an older agent recorded in {@code state_dir/sequence}, or 0 if there
+     * is none. An unreadable file counts as none: sequences are also kept above the wall clock in
+     * milliseconds, which the old sequences never passed by much.
      */
-    public synchronized long nextSequence() {
-        long next = Math.max(lastSequence + 1, System.currentTimeMillis());
-        lastSequence = next;
+    public long legacySequence() {
+        Path file = dir.resolve(LEGACY_SEQUENCE_FILE);
         try {
-            writeAtomically(dir.resolve("sequence"), Long.toString(next));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot record the push sequence in " + dir, e);
+            return Long.parseLong(Files.readString(file).trim());
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException | NumberFormatException e) {
+            log.warn("Cannot read the old push sequence in {} ({}); continuing above the wall clock", file, e.getMessage());
+            return 0;
         }
-        return next;
+    }
+
+    /** Removes the old sequence file, once the spool holds a sequence at least as high. */
+    public void forgetLegacySequence() {
+        Path file = dir.resolve(LEGACY_SEQUENCE_FILE);
+        try {
+            if (Files.deleteIfExists(file)) {
+                log.info("The push sequence moved from {} into the spool", file);
+            }
+        } catch (IOException e) {
+            // Harmless: it is read again at the next start, and the spool is already above it.
+            log.warn("Cannot remove the old push sequence file {} ({})", file, e.getMessage());
+        }
     }
 
     private static void writeAtomically(Path file, String content) throws IOException {

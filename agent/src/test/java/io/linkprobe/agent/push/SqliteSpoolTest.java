@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteSpoolTest {
-    private final AtomicLong seq = new AtomicLong(1000);
 
     private static AgentHealth sample(long t) {
         return new AgentHealth(t, 0, 0, 0, 0, 0);
@@ -20,7 +20,7 @@ class SqliteSpoolTest {
 
     @Test
     void batchIsRemovedOnlyWhenAcked(@TempDir Path dir) throws Exception {
-        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, seq::incrementAndGet)) {
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 0)) {
             for (int i = 0; i < 5; i++) {
                 spool.add(sample(i));
             }
@@ -40,13 +40,13 @@ class SqliteSpoolTest {
     @Test
     void reopenedSpoolOffersTheSameBatchUnderTheSameSequence(@TempDir Path dir) throws Exception {
         Outbox.Batch before;
-        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, seq::incrementAndGet)) {
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 0)) {
             spool.add(sample(1));
             spool.add(sample(2));
             before = spool.nextBatch(10).orElseThrow();
             spool.add(sample(3));
         }
-        try (SqliteSpool again = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, seq::incrementAndGet)) {
+        try (SqliteSpool again = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 0)) {
             assertEquals(3, again.pendingSamples());
             assertEquals(before, again.nextBatch(10).orElseThrow());
         }
@@ -55,21 +55,21 @@ class SqliteSpoolTest {
     @Test
     void fullSpoolDropsOldestFirstAndTheCountSurvivesRestart(@TempDir Path dir) throws Exception {
         long oneSample = io.linkprobe.common.wire.Json.mapper().writeValueAsBytes((io.linkprobe.common.wire.Sample) sample(10)).length;
-        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), oneSample * 3, seq::incrementAndGet)) {
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), oneSample * 3, 0)) {
             for (int i = 10; i < 15; i++) {
                 spool.add(sample(i));
             }
             assertEquals(2, spool.droppedTotal());
             assertEquals(12, spool.nextBatch(10).orElseThrow().samples().get(0).endEpochMillis());
         }
-        try (SqliteSpool again = SqliteSpool.open(dir.resolve("s.db"), oneSample * 3, seq::incrementAndGet)) {
+        try (SqliteSpool again = SqliteSpool.open(dir.resolve("s.db"), oneSample * 3, 0)) {
             assertEquals(2, again.droppedTotal());
         }
     }
 
     @Test
     void shrinkKeepsTheHeadUnderItsSequenceAndRequeuesTheRestInOrder(@TempDir Path dir) throws Exception {
-        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, seq::incrementAndGet)) {
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 0)) {
             for (int i = 0; i < 6; i++) {
                 spool.add(sample(i));
             }
@@ -84,13 +84,95 @@ class SqliteSpoolTest {
         }
     }
 
+    @Test
+    void sequencesKeepIncreasingAcrossRestartsEvenWhenTheClockGoesBack(@TempDir Path dir) throws Exception {
+        AtomicLong clock = new AtomicLong(5_000);
+        LongSupplier wallClock = clock::get;
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 0, wallClock)) {
+            spool.add(sample(1));
+            assertEquals(5_000, spool.nextBatch(10).orElseThrow().sequence(), "the wall clock when it is ahead");
+            spool.remove(5_000);
+            spool.add(sample(2));
+            assertEquals(5_001, spool.nextBatch(10).orElseThrow().sequence(), "one more within the same millisecond");
+            spool.remove(5_001);
+        }
+        clock.set(1_000);
+        try (SqliteSpool again = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 0, wallClock)) {
+            assertEquals(0, again.pendingSamples(), "every batch was acked: only the sequence is left");
+            again.add(sample(3));
+            assertEquals(5_002, again.nextBatch(10).orElseThrow().sequence(), "above the last one, not the clock");
+        }
+    }
+
+    @Test
+    void aSequenceFloorOnlyEverRaisesTheSequence(@TempDir Path dir) throws Exception {
+        LongSupplier stoppedClock = () -> 0;
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 9_000, stoppedClock)) {
+            assertEquals(9_000, spool.lastSequence());
+            spool.add(sample(1));
+            spool.remove(spool.nextBatch(10).orElseThrow().sequence());
+        }
+        try (SqliteSpool again = SqliteSpool.open(dir.resolve("s.db"), 1 << 20, 7_000, stoppedClock)) {
+            assertEquals(9_001, again.lastSequence(), "a lower floor (a stale file) changes nothing");
+        }
+    }
+
+    /**
+     * A separate JVM forms a batch and is killed with SIGKILL before any ack: the restarted spool
+     * offers the same batch under the same sequence (the collector then stores it once), and the
+     * next batch gets a higher one.
+     */
+    @Test
+    void aBatchFormedBeforeKillMinusNineIsReplayedUnderTheSameSequence(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("s.db");
+        Process p = child(BatchFormer.class, db);
+        long formed = -1;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("formed ")) {
+                    formed = Long.parseLong(line.substring(7).trim());
+                    break;
+                }
+            }
+            p.destroyForcibly();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+        }
+        assertTrue(formed > 0, "the child never formed its batch");
+        try (SqliteSpool spool = SqliteSpool.open(db, 1 << 20, 0)) {
+            Outbox.Batch replay = spool.nextBatch(10).orElseThrow();
+            assertEquals(formed, replay.sequence());
+            assertEquals(List.of(1L, 2L, 3L), replay.samples().stream().map(s -> s.endEpochMillis()).toList());
+            spool.remove(replay.sequence());
+            spool.add(sample(4));
+            assertTrue(spool.nextBatch(10).orElseThrow().sequence() > formed);
+        }
+    }
+
+    private static Process child(Class<?> main, Path db) throws java.io.IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                main.getName(), db.toString()).redirectErrorStream(true).start();
+    }
+
+    /** Child process: spools three results, forms a batch of them, says its sequence and waits to be killed. */
+    public static final class BatchFormer {
+        public static void main(String[] args) throws Exception {
+            SqliteSpool spool = SqliteSpool.open(Path.of(args[0]), 1 << 20, 0);
+            for (long i = 1; i <= 3; i++) {
+                spool.add(sample(i));
+            }
+            System.out.println("formed " + spool.nextBatch(10).orElseThrow().sequence());
+            System.out.flush();
+            Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
     /** A separate JVM spools results and is killed with SIGKILL; every committed result is still there. */
     @Test
     void resultsSurviveKillMinusNine(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("s.db");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                SpoolWriter.class.getName(), db.toString()).redirectErrorStream(true).start();
+        Process p = child(SpoolWriter.class, db);
         var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
         String line;
         long written = -1;
@@ -105,7 +187,7 @@ class SqliteSpoolTest {
         p.destroyForcibly();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
         assertTrue(written >= 200, "the writer never reported 200 results");
-        try (SqliteSpool spool = SqliteSpool.open(db, 64L << 20, seq::incrementAndGet)) {
+        try (SqliteSpool spool = SqliteSpool.open(db, 64L << 20, 0)) {
             assertTrue(spool.pendingSamples() >= written,
                     "spool holds " + spool.pendingSamples() + " but " + written + " were committed before the kill");
         }
@@ -114,8 +196,7 @@ class SqliteSpoolTest {
     /** Child process for the kill -9 test: adds results forever, printing how many are committed. */
     public static final class SpoolWriter {
         public static void main(String[] args) throws Exception {
-            AtomicLong s = new AtomicLong();
-            SqliteSpool spool = SqliteSpool.open(Path.of(args[0]), 64L << 20, s::incrementAndGet);
+            SqliteSpool spool = SqliteSpool.open(Path.of(args[0]), 64L << 20, 0);
             for (long i = 1; ; i++) {
                 spool.add(sample(i));
                 System.out.println("written " + i);

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,10 +65,9 @@ class AgentPushOverTlsTest {
     private record PushAttempt(long pending, long failures, long refused) {}
 
     private PushAttempt push(URI url, SSLContext tls, String name) throws Exception {
-        AtomicLong sequence = new AtomicLong();
         AgentIdentity id = new AgentIdentity("site-t", "agent-" + name, "boot-" + name, "test", Map.of(),
                 AgentIdentity.Contract.NONE);
-        try (SqliteSpool spool = SqliteSpool.open(dir.resolve(name + ".db"), 1 << 20, sequence::incrementAndGet)) {
+        try (SqliteSpool spool = SqliteSpool.open(dir.resolve(name + ".db"), 1 << 20, 0)) {
             spool.add(new AgentHealth(System.currentTimeMillis(), 0, 0, 0, 0, 0));
             Pusher pusher = new Pusher(url, "token-t", id, spool, Duration.ofSeconds(5),
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)), tls);
