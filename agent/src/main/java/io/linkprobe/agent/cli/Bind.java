@@ -4,8 +4,8 @@ import io.linkprobe.common.cli.UserException;
 import io.linkprobe.common.net.BindFailure;
 import io.linkprobe.common.stamp.ReflectorOptions;
 import io.linkprobe.common.stamp.StampReflector;
-import io.linkprobe.common.throughput.ServerOptions;
-import io.linkprobe.common.throughput.ThroughputServer;
+import io.linkprobe.common.throughput.server.ServerOptions;
+import io.linkprobe.common.throughput.server.ThroughputServer;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 

@@ -1,7 +1,7 @@
 package io.linkprobe.agent.cli;
 
-import io.linkprobe.common.throughput.Direction;
-import io.linkprobe.common.throughput.ThroughputListener;
+import io.linkprobe.common.throughput.client.ThroughputListener;
+import io.linkprobe.common.throughput.protocol.Direction;
 import java.io.Console;
 import java.io.PrintStream;
 

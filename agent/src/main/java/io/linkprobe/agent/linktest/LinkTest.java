@@ -2,10 +2,10 @@ package io.linkprobe.agent.linktest;
 
 import io.linkprobe.common.stamp.SenderOptions;
 import io.linkprobe.common.stamp.StampSender;
-import io.linkprobe.common.throughput.Direction;
-import io.linkprobe.common.throughput.ThroughputClient;
-import io.linkprobe.common.throughput.ThroughputListener;
-import io.linkprobe.common.throughput.ThroughputRequest;
+import io.linkprobe.common.throughput.client.ThroughputClient;
+import io.linkprobe.common.throughput.client.ThroughputListener;
+import io.linkprobe.common.throughput.client.ThroughputRequest;
+import io.linkprobe.common.throughput.protocol.Direction;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;

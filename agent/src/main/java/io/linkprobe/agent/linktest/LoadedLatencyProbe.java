@@ -2,9 +2,9 @@ package io.linkprobe.agent.linktest;
 
 import io.linkprobe.common.stamp.StampSender;
 import io.linkprobe.common.stats.Percentiles;
-import io.linkprobe.common.throughput.BufferbloatGrade;
-import io.linkprobe.common.throughput.Direction;
-import io.linkprobe.common.throughput.ThroughputListener;
+import io.linkprobe.common.throughput.client.ThroughputListener;
+import io.linkprobe.common.throughput.measurement.BufferbloatGrade;
+import io.linkprobe.common.throughput.protocol.Direction;
 import io.linkprobe.common.wire.ThroughputResult.LoadedLatency;
 import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;

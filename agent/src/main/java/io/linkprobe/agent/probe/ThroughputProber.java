@@ -1,12 +1,12 @@
 package io.linkprobe.agent.probe;
 
 import io.linkprobe.agent.config.AgentConfig;
-import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.config.TargetConfig;
+import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.linktest.LinkTest;
-import io.linkprobe.common.throughput.Direction;
-import io.linkprobe.common.throughput.ThroughputListener;
-import io.linkprobe.common.throughput.ThroughputRequest;
+import io.linkprobe.common.throughput.client.ThroughputListener;
+import io.linkprobe.common.throughput.client.ThroughputRequest;
+import io.linkprobe.common.throughput.protocol.Direction;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;

@@ -1,6 +1,6 @@
 package io.linkprobe.collector.auth;
 
-import io.linkprobe.common.throughput.ThroughputKeys;
+import io.linkprobe.common.throughput.protocol.ThroughputKeys;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;

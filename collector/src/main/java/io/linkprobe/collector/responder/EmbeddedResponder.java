@@ -1,7 +1,7 @@
 package io.linkprobe.collector.responder;
 
 import io.linkprobe.collector.config.CollectorConfig;
-import io.linkprobe.common.throughput.KeyLookup;
+import io.linkprobe.common.throughput.server.KeyLookup;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import java.util.List;

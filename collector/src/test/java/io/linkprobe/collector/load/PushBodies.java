@@ -1,11 +1,11 @@
 package io.linkprobe.collector.load;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.linkprobe.common.throughput.measurement.BufferbloatGrade;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;
-import io.linkprobe.common.throughput.BufferbloatGrade;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

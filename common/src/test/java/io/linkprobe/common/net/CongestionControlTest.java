@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.linkprobe.common.throughput.Direction;
-import io.linkprobe.common.throughput.ServerOptions;
-import io.linkprobe.common.throughput.ThroughputClient;
-import io.linkprobe.common.throughput.ThroughputRequest;
-import io.linkprobe.common.throughput.ThroughputServer;
+import io.linkprobe.common.throughput.client.ThroughputClient;
+import io.linkprobe.common.throughput.client.ThroughputRequest;
+import io.linkprobe.common.throughput.protocol.Direction;
+import io.linkprobe.common.throughput.server.ServerOptions;
+import io.linkprobe.common.throughput.server.ThroughputServer;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
