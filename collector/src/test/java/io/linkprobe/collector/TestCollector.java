@@ -3,6 +3,7 @@ package io.linkprobe.collector;
 import io.linkprobe.collector.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.config.Limits;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.PushBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

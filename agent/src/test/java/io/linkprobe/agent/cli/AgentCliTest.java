@@ -6,38 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linkprobe.agent.AgentMain;
-import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stamp.ReflectorOptions;
 import io.linkprobe.common.stamp.StampReflector;
+import io.linkprobe.common.testing.CliRun;
+import io.linkprobe.common.testing.EventLoops;
 import io.linkprobe.common.throughput.server.ServerOptions;
 import io.linkprobe.common.throughput.server.ThroughputServer;
 import io.linkprobe.common.wire.Json;
-import io.netty.channel.EventLoopGroup;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent CLI's contract: output shapes, exit codes 0/1/2 and one-line errors. */
 class AgentCliTest {
-    static EventLoopGroup group;
+    @RegisterExtension
+    static final EventLoops loops = new EventLoops(2, "cli-test");
     static StampReflector reflector;
     static ThroughputServer server;
 
     @BeforeAll
     static void responder() throws Exception {
-        group = Transports.group(2, "cli-test");
-        reflector = StampReflector.start(group, new InetSocketAddress("127.0.0.1", 0), ReflectorOptions.defaults());
-        server = ThroughputServer.start(group, new InetSocketAddress("127.0.0.1", 0),
+        reflector = StampReflector.start(loops.group(), new InetSocketAddress("127.0.0.1", 0), ReflectorOptions.defaults());
+        server = ThroughputServer.start(loops.group(), new InetSocketAddress("127.0.0.1", 0),
                 ServerOptions.defaults().withLimits(Duration.ofSeconds(3), 1L << 30));
     }
 
@@ -45,32 +43,17 @@ class AgentCliTest {
     static void stop() {
         reflector.close();
         server.close();
-        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    record Run(int code, String out, String err) {}
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = AgentMain.execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(() -> AgentMain.execute(args));
     }
 
     @Test
     void latencyOnlyJsonHoldsTheDocumentedKeys() throws Exception {
-        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--latency-only",
+        CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--latency-only",
                 "--count", "15", "--interval-ms", "10", "--json");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
         JsonNode l = j.get("latency");
         assertEquals(15, l.get("sent").asInt());
@@ -87,10 +70,10 @@ class AgentCliTest {
 
     @Test
     void fullTestReportsBothDirectionsWithLoadedLatency() throws Exception {
-        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
+        CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
                 "--throughput-port", String.valueOf(server.localPort()), "--duration", "2", "--count", "5",
                 "--interval-ms", "10", "--json");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
         for (String dir : new String[] {"download", "upload"}) {
             JsonNode d = j.get(dir);
@@ -114,10 +97,10 @@ class AgentCliTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
+        CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
                 "--throughput-port", String.valueOf(closedPort), "--direction", "down", "--count", "3",
                 "--interval-ms", "10");
-        assertEquals(1, r.code());
+        assertEquals(1, r.exit());
         assertTrue(r.err().contains("error: download test refused"), r.err());
     }
 
@@ -127,16 +110,16 @@ class AgentCliTest {
         try (DatagramSocket s = new DatagramSocket(0)) {
             silentPort = s.getLocalPort();
         }
-        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(silentPort), "--latency-only",
+        CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(silentPort), "--latency-only",
                 "--count", "2", "--interval-ms", "10", "--timeout-ms", "200");
-        assertEquals(1, r.code(), r.out() + r.err());
+        assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("no STAMP replies"), r.err());
     }
 
     @Test
     void statusQueryReportsTheResponderIdle() throws Exception {
-        Run r = run("test", "127.0.0.1", "--throughput-port", String.valueOf(server.localPort()), "--status", "--json");
-        assertEquals(0, r.code(), r.err());
+        CliRun r = run("test", "127.0.0.1", "--throughput-port", String.valueOf(server.localPort()), "--status", "--json");
+        assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
         assertEquals(0, j.get("running_tests").asInt());
         assertEquals(0, j.get("queue_length").asInt());
@@ -145,19 +128,19 @@ class AgentCliTest {
 
     @Test
     void badFlagIsExitTwo() {
-        Run r = run("test", "127.0.0.1", "--direction", "sideways");
-        assertEquals(2, r.code());
+        CliRun r = run("test", "127.0.0.1", "--direction", "sideways");
+        assertEquals(2, r.exit());
         assertTrue(r.err().contains("--direction must be down, up or both"), r.err());
-        assertEquals(2, run("test").code());
-        assertEquals(2, run("frobnicate").code());
+        assertEquals(2, run("test").exit());
+        assertEquals(2, run("frobnicate").exit());
     }
 
     @Test
     void unknownConfigKeyIsExitTwoWithFileAndLine(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("agent.yml");
         Files.writeString(cfg, "site: s1\ncollector:\n  url: http://127.0.0.1:9862\n  tokn_file: /x\n");
-        Run r = run("check-config", "--config", cfg.toString());
-        assertEquals(2, r.code());
+        CliRun r = run("check-config", "--config", cfg.toString());
+        assertEquals(2, r.exit());
         assertTrue(r.err().contains(cfg + ":4:3: unknown key 'tokn_file'"), r.err());
     }
 
@@ -168,11 +151,11 @@ class AgentCliTest {
         Path cfg = dir.resolve("agent.yml");
         Files.writeString(cfg, "site: s1\ncollector:\n  url: http://127.0.0.1:9862\n  token_file: " + token
                 + "\ntargets: [{name: hub, host: 127.0.0.1}]\n");
-        Run r = run("check-config", "--config", cfg.toString());
-        assertEquals(0, r.code(), r.err());
+        CliRun r = run("check-config", "--config", cfg.toString());
+        assertEquals(0, r.exit(), r.err());
         Files.delete(token);
-        Run missing = run("check-config", "--config", cfg.toString());
-        assertEquals(2, missing.code());
+        CliRun missing = run("check-config", "--config", cfg.toString());
+        assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("does not exist"), missing.err());
     }
 }

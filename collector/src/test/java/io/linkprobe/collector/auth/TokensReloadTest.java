@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.linkprobe.collector.Exposition;
 import io.linkprobe.collector.MutableClock;
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.responder.ResponderPart;
 import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.throughput.client.ThroughputClient;
 import io.linkprobe.common.throughput.client.ThroughputRequest;
 import io.linkprobe.common.throughput.protocol.Direction;

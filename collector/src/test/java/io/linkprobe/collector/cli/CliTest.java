@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.CollectorMain;
 import io.linkprobe.collector.auth.TokenStore;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.linkprobe.common.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -19,22 +17,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = CollectorMain.commandLine().execute(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(() -> CollectorMain.commandLine().execute(args));
     }
 
     @Test
@@ -42,7 +26,7 @@ class CliTest {
         Files.writeString(dir.resolve("tokens"), "");
         Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\n");
 
-        Run r = run("check-config", "--config", config.toString());
+        CliRun r = run("check-config", "--config", config.toString());
 
         assertEquals(0, r.exit(), r.err());
         assertEquals("ok\n", r.out());
@@ -55,9 +39,9 @@ class CliTest {
         Path badTokens = Files.writeString(dir.resolve("bad.yml"), "tokens_file: bad-tokens\n");
         Files.writeString(dir.resolve("bad-tokens"), "not-a-hash site\n");
 
-        Run r = run("check-config", "--config", config.toString());
-        Run t = run("check-config", "--config", badTokens.toString());
-        Run missing = run("check-config");
+        CliRun r = run("check-config", "--config", config.toString());
+        CliRun t = run("check-config", "--config", badTokens.toString());
+        CliRun missing = run("check-config");
 
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith(config + ":2:"), r.err());
@@ -70,7 +54,7 @@ class CliTest {
 
     @Test
     void tokenNewPrintsATokenTheFileLineAdmits() throws Exception {
-        Run r = run("token", "new", "--site", "gp-leeds-0042");
+        CliRun r = run("token", "new", "--site", "gp-leeds-0042");
 
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().split("\n");
@@ -82,8 +66,8 @@ class CliTest {
     @Test
     void tokenNewAppendsToTheTokensFile() throws Exception {
         Path tokens = dir.resolve("tokens");
-        Run first = run("token", "new", "--site", "a", "--tokens-file", tokens.toString());
-        Run second = run("token", "new", "--site", "b", "--tokens-file", tokens.toString());
+        CliRun first = run("token", "new", "--site", "a", "--tokens-file", tokens.toString());
+        CliRun second = run("token", "new", "--site", "b", "--tokens-file", tokens.toString());
 
         TokenStore store = TokenStore.load(tokens);
         assertEquals(Optional.of("a"), store.siteFor(first.out().split("\n")[0]));
@@ -94,7 +78,7 @@ class CliTest {
 
     @Test
     void tokenNewRefusesASiteThatCannotBeALabel() {
-        Run r = run("token", "new", "--site", "gp leeds");
+        CliRun r = run("token", "new", "--site", "gp leeds");
 
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("--site 'gp leeds' may hold only letters"), r.err());
@@ -108,8 +92,8 @@ class CliTest {
             Path busy = Files.writeString(dir.resolve("busy.yml"), "tokens_file: tokens\nresponder: {enabled: false}\n"
                     + "archive: {path: c.db}\nhttp: {bind: 127.0.0.1, port: " + taken.getLocalPort() + "}\n");
 
-            Run r = run("run", "--config", bad.toString());
-            Run b = run("run", "--config", busy.toString());
+            CliRun r = run("run", "--config", bad.toString());
+            CliRun b = run("run", "--config", busy.toString());
 
             assertEquals(2, r.exit());
             assertTrue(r.err().contains("unknown key 'prot'"), r.err());

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.linkprobe.collector.MutableClock;
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.testing.Samples;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.net.URI;

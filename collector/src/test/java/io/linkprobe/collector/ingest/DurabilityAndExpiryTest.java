@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.MutableClock;
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushAck;
 import java.nio.file.Path;

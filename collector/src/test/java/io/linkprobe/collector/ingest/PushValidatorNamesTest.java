@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.collector.http.RefusedException;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.NameCases;
 import io.linkprobe.common.wire.Names;

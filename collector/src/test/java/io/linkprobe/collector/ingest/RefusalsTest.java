@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.MutableClock;
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.ByteSize;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.ThroughputResult;

@@ -2,7 +2,7 @@ package io.linkprobe.collector.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.linkprobe.collector.Samples;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linkprobe.collector.Executables;
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.Json;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -3,7 +3,7 @@ package io.linkprobe.collector.sites;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.collector.Samples;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.LatencyWindow;
 import org.junit.jupiter.api.Test;
 

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.collector.http.RefusedException;
 import io.linkprobe.collector.http.RejectReason;
 import io.linkprobe.collector.metrics.LinkAggregator;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.Sample;
 import io.micrometer.core.instrument.Meter;

@@ -3,8 +3,8 @@ package io.linkprobe.collector.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.Sample;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.MutableClock;
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.collector.sites.DaySeries;
 import io.linkprobe.collector.metrics.LinkAggregator;
 import io.linkprobe.collector.sites.SiteRegistry;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;

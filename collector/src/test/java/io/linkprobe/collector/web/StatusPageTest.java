@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.PushBatch;

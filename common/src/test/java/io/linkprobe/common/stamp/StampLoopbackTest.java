@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.testing.EventLoops;
 import io.linkprobe.common.wire.LatencyWindow;
-import io.netty.channel.EventLoopGroup;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -17,34 +16,24 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sender and reflector on real sockets on loopback, port 0, with a misbehaving relay in between. */
 class StampLoopbackTest {
+    @RegisterExtension
+    static final EventLoops loops = new EventLoops(2, "stamp-test");
     static final InetSocketAddress ANY_LOOPBACK_PORT = new InetSocketAddress("127.0.0.1", 0);
     /** Fast probing; a timeout generous enough for a loaded 2-core machine. */
     static final SenderOptions FAST = SenderOptions.defaults()
             .withSchedule(ProbeSchedule.PERIODIC).withMeanInterval(Duration.ofMillis(5)).withTimeout(Duration.ofSeconds(1));
-    static EventLoopGroup group;
     StampReflector reflector;
-
-    @BeforeAll
-    static void startGroup() {
-        group = Transports.group(2, "stamp-test");
-    }
-
-    @AfterAll
-    static void stopGroup() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @BeforeEach
     void startReflector() {
-        reflector = StampReflector.start(group, ANY_LOOPBACK_PORT, ReflectorOptions.defaults());
+        reflector = StampReflector.start(loops.group(), ANY_LOOPBACK_PORT, ReflectorOptions.defaults());
     }
 
     @AfterEach
@@ -55,7 +44,7 @@ class StampLoopbackTest {
     @Test
     void everyPacketComesBackWithASaneRttAndExactCounts() throws Exception {
         assertTrue(reflector.localPort() > 0, "port 0 resolved to a real port");
-        try (StampSender sender = StampSender.open(group, reflector.localAddress(), FAST.withPacketSize(200))) {
+        try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(), FAST.withPacketSize(200))) {
             LatencyWindow w = run(sender, 50);
             assertEquals("loop", w.target());
             assertEquals(50, w.sent());
@@ -79,8 +68,8 @@ class StampLoopbackTest {
     @Test
     void worksOverIpv6() throws Exception {
         reflector.close();
-        reflector = StampReflector.start(group, new InetSocketAddress("::1", 0), ReflectorOptions.defaults());
-        try (StampSender sender = StampSender.open(group, reflector.localAddress(), FAST)) {
+        reflector = StampReflector.start(loops.group(), new InetSocketAddress("::1", 0), ReflectorOptions.defaults());
+        try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(), FAST)) {
             assertEquals(5, run(sender, 5).received());
         }
     }
@@ -88,7 +77,7 @@ class StampLoopbackTest {
     @Test
     void relayDropsSplitExactlyIntoForwardAndBackwardLoss() throws Exception {
         try (UdpRelay relay = new UdpRelay(reflector.localAddress());
-                StampSender sender = StampSender.open(group, relay.address(), FAST)) {
+                StampSender sender = StampSender.open(loops.group(), relay.address(), FAST)) {
             relay.dropForward.addAll(List.of(3L, 7L));
             relay.dropBackward.add(5L);
             LatencyWindow w = run(sender, 20);
@@ -104,7 +93,7 @@ class StampLoopbackTest {
     @Test
     void duplicatedReplyIsCountedNotDoubleReceived() throws Exception {
         try (UdpRelay relay = new UdpRelay(reflector.localAddress());
-                StampSender sender = StampSender.open(group, relay.address(), FAST)) {
+                StampSender sender = StampSender.open(loops.group(), relay.address(), FAST)) {
             relay.duplicateBackward.add(4L);
             LatencyWindow w = run(sender, 10);
             assertEquals(10, w.received());
@@ -116,7 +105,7 @@ class StampLoopbackTest {
     @Test
     void heldBackReplyIsCountedReordered() throws Exception {
         try (UdpRelay relay = new UdpRelay(reflector.localAddress());
-                StampSender sender = StampSender.open(group, relay.address(), FAST)) {
+                StampSender sender = StampSender.open(loops.group(), relay.address(), FAST)) {
             relay.holdBackward.add(6L);
             LatencyWindow w = run(sender, 10);
             assertEquals(10, w.received());
@@ -133,7 +122,7 @@ class StampLoopbackTest {
             raw.send(new DatagramPacket(new byte[9500], 9500, reflector.localAddress()));
         }
         await(() -> reflector.malformedTotal() == 3, "three malformed datagrams counted");
-        try (StampSender sender = StampSender.open(group, reflector.localAddress(), FAST)) {
+        try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(), FAST)) {
             LatencyWindow w = run(sender, 5);
             assertEquals(5, w.received());
         }
@@ -143,7 +132,7 @@ class StampLoopbackTest {
 
     @Test
     void continuousProbingFollowsRateChangesAndEveryWindowBalances() throws Exception {
-        try (StampSender sender = StampSender.open(group, reflector.localAddress(),
+        try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(),
                 SenderOptions.defaults().withMeanInterval(Duration.ofMillis(50)))) {
             AtomicInteger heard = new AtomicInteger();
             StampSender.Registration listening = sender.addRttListener(rtt -> heard.incrementAndGet());
@@ -173,9 +162,9 @@ class StampLoopbackTest {
     @Test
     void forgottenSessionRestartsTheReflectorCountWithoutInventingLoss() throws Exception {
         reflector.close();
-        reflector = StampReflector.start(group, ANY_LOOPBACK_PORT,
+        reflector = StampReflector.start(loops.group(), ANY_LOOPBACK_PORT,
                 ReflectorOptions.defaults().withSessionIdleTimeout(Duration.ofMillis(200)));
-        try (StampSender sender = StampSender.open(group, reflector.localAddress(), FAST)) {
+        try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(), FAST)) {
             assertEquals(0, run(sender, 3).lost());
             assertEquals(1, reflector.activeSessions());
             await(() -> reflector.activeSessions() == 0, "idle session forgotten");
@@ -189,9 +178,9 @@ class StampLoopbackTest {
     @Test
     void sessionsBeyondTheBoundEvictTheOldest() throws Exception {
         reflector.close();
-        reflector = StampReflector.start(group, ANY_LOOPBACK_PORT, ReflectorOptions.defaults().withMaxSessions(2));
+        reflector = StampReflector.start(loops.group(), ANY_LOOPBACK_PORT, ReflectorOptions.defaults().withMaxSessions(2));
         for (int i = 0; i < 3; i++) {
-            try (StampSender sender = StampSender.open(group, reflector.localAddress(), FAST)) {
+            try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(), FAST)) {
                 assertEquals(1, run(sender, 1).received());
             }
         }
@@ -203,15 +192,15 @@ class StampLoopbackTest {
     void authenticatedModeWorksWithTheKeyAndIsRefusedWithout() throws Exception {
         reflector.close();
         StampAuth key = StampPacketTest.KEY;
-        reflector = StampReflector.start(group, ANY_LOOPBACK_PORT, ReflectorOptions.defaults().withAuth(key));
-        try (StampSender sender = StampSender.open(group, reflector.localAddress(), FAST.withAuth(key))) {
+        reflector = StampReflector.start(loops.group(), ANY_LOOPBACK_PORT, ReflectorOptions.defaults().withAuth(key));
+        try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(), FAST.withAuth(key))) {
             LatencyWindow w = run(sender, 5);
             assertEquals(5, w.received());
             assertEquals(5 * 112, w.bytesSent());
         }
         byte[] other = StampPacketTest.keyBytes();
         other[15] = 99;
-        try (StampSender sender = StampSender.open(group, reflector.localAddress(),
+        try (StampSender sender = StampSender.open(loops.group(), reflector.localAddress(),
                 FAST.withAuth(new StampAuth(other)).withTimeout(Duration.ofMillis(200)))) {
             LatencyWindow w = run(sender, 3);
             assertEquals(0, w.received());
@@ -226,7 +215,7 @@ class StampLoopbackTest {
         try (DatagramSocket s = new DatagramSocket(ANY_LOOPBACK_PORT)) {
             nobody = (InetSocketAddress) s.getLocalSocketAddress();
         }
-        try (StampSender sender = StampSender.open(group, nobody, FAST.withTimeout(Duration.ofMillis(200)))) {
+        try (StampSender sender = StampSender.open(loops.group(), nobody, FAST.withTimeout(Duration.ofMillis(200)))) {
             LatencyWindow first = run(sender, 3);
             assertEquals(3, first.sent());
             assertEquals(3, first.lostForward(), "no reply at all: direction unknown, counted forward");
@@ -236,7 +225,7 @@ class StampLoopbackTest {
 
     @Test
     void closingFailsARunInProgressAndRefusesNewOnes() throws Exception {
-        StampSender sender = StampSender.open(group, reflector.localAddress(), FAST.withMeanInterval(Duration.ofSeconds(1)));
+        StampSender sender = StampSender.open(loops.group(), reflector.localAddress(), FAST.withMeanInterval(Duration.ofSeconds(1)));
         var pending = sender.runCount(100, "x").toCompletableFuture();
         sender.close();
         assertThrows(CancellationException.class, () -> pending.get(5, TimeUnit.SECONDS));

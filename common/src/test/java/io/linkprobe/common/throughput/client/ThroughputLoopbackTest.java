@@ -7,44 +7,34 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.testing.EventLoops;
 import io.linkprobe.common.throughput.protocol.Direction;
 import io.linkprobe.common.throughput.protocol.ServerStatus;
 import io.linkprobe.common.throughput.server.ServedSession;
 import io.linkprobe.common.throughput.server.ServerOptions;
 import io.linkprobe.common.throughput.server.ThroughputServer;
 import io.linkprobe.common.wire.ThroughputResult;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Real client against a real server on loopback, port 0. */
 @Timeout(60)
 class ThroughputLoopbackTest {
+    @RegisterExtension
+    static final EventLoops loops = new EventLoops(2, "throughput-test");
     /** Even a busy 2-core CI box moves far more than this over loopback. */
     private static final double PLAUSIBLE_MIN_BYTES_PER_SECOND = 10e6;
 
-    private static EventLoopGroup group;
     private ThroughputServer server;
     private final LinkedBlockingQueue<ServedSession> served = new LinkedBlockingQueue<>();
-
-    @BeforeAll
-    static void group() {
-        group = Transports.group(2, "throughput-test");
-    }
-
-    @AfterAll
-    static void shutdown() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @AfterEach
     void closeServer() {
@@ -54,14 +44,14 @@ class ThroughputLoopbackTest {
     }
 
     private ThroughputRequest start(ServerOptions options) throws Exception {
-        server = ThroughputServer.start(group, new InetSocketAddress("127.0.0.1", 0), options);
+        server = ThroughputServer.start(loops.group(), new InetSocketAddress("127.0.0.1", 0), options);
         server.onTestServed(served::add);
         return ThroughputRequest.to("127.0.0.1", server.localPort()).withLimits(Duration.ofSeconds(2), 0);
     }
 
     private static List<ThroughputResult> run(ThroughputRequest request, ThroughputListener listener)
             throws Exception {
-        return new ThroughputClient(group).run(request, listener).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new ThroughputClient(loops.group()).run(request, listener).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     @Test

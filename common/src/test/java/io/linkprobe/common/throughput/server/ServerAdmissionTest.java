@@ -3,14 +3,13 @@ package io.linkprobe.common.throughput.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.testing.EventLoops;
 import io.linkprobe.common.throughput.client.ThroughputClient;
 import io.linkprobe.common.throughput.client.ThroughputListener;
 import io.linkprobe.common.throughput.client.ThroughputRequest;
 import io.linkprobe.common.throughput.protocol.Direction;
 import io.linkprobe.common.throughput.protocol.ServerStatus;
 import io.linkprobe.common.wire.ThroughputResult;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -19,31 +18,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Busy, status and the outcomes a client reports when it gets no test. */
 @Timeout(30)
 class ServerAdmissionTest {
-    private static EventLoopGroup group;
-
-    @BeforeAll
-    static void group() {
-        group = Transports.group(2, "admission-test");
-    }
-
-    @AfterAll
-    static void shutdown() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
+    @RegisterExtension
+    static final EventLoops loops = new EventLoops(2, "admission-test");
 
     @Test
     void aSecondConcurrentTestIsBusyWithARetryAfterAndStatusShowsIt() throws Exception {
-        try (ThroughputServer server = ThroughputServer.start(group, new InetSocketAddress("127.0.0.1", 0),
+        try (ThroughputServer server = ThroughputServer.start(loops.group(), new InetSocketAddress("127.0.0.1", 0),
                 ServerOptions.defaults())) {
-            ThroughputClient client = new ThroughputClient(group);
+            ThroughputClient client = new ThroughputClient(loops.group());
             ThroughputRequest request = ThroughputRequest.to("127.0.0.1", server.localPort())
                     .withLimits(Duration.ofSeconds(2), 0);
             CountDownLatch loaded = new CountDownLatch(1);
@@ -83,7 +72,7 @@ class ServerAdmissionTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        ThroughputResult r = new ThroughputClient(group).run(ThroughputRequest.to("127.0.0.1", port))
+        ThroughputResult r = new ThroughputClient(loops.group()).run(ThroughputRequest.to("127.0.0.1", port))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
         assertEquals("refused", r.result());
         assertEquals("connection refused by 127.0.0.1:" + port + ": no responder listening", r.message());
@@ -91,7 +80,7 @@ class ServerAdmissionTest {
 
     @Test
     void anUnresolvableHostIsUnreachable() throws Exception {
-        ThroughputResult r = new ThroughputClient(group).run(ThroughputRequest.to("no-such-host.invalid", 9863))
+        ThroughputResult r = new ThroughputClient(loops.group()).run(ThroughputRequest.to("no-such-host.invalid", 9863))
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).get(0);
         assertEquals("unreachable", r.result());
         assertTrue(r.message().contains("no-such-host.invalid"), r.message());

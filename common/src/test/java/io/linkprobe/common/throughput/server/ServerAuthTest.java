@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.testing.EventLoops;
 import io.linkprobe.common.throughput.client.ThroughputClient;
 import io.linkprobe.common.throughput.client.ThroughputRequest;
 import io.linkprobe.common.throughput.protocol.ControlMessage.Accept;
@@ -18,7 +18,6 @@ import io.linkprobe.common.throughput.protocol.RejectCode;
 import io.linkprobe.common.throughput.protocol.TestId;
 import io.linkprobe.common.throughput.protocol.ThroughputKeys;
 import io.linkprobe.common.wire.ThroughputResult;
-import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -26,36 +25,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With keys configured, only a correctly signed, fresh hello gets a test, and a refused one no data. */
 @Timeout(30)
 class ServerAuthTest {
+    @RegisterExtension
+    static final EventLoops loops = new EventLoops(2, "auth-test");
     private static final String TOKEN = "token-of-site-a";
-    private static EventLoopGroup group;
     private ThroughputServer server;
     private final LinkedBlockingQueue<ServedSession> served = new LinkedBlockingQueue<>();
-
-    @BeforeAll
-    static void group() {
-        group = Transports.group(2, "auth-test");
-    }
-
-    @AfterAll
-    static void shutdown() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @BeforeEach
     void start() throws Exception {
         Map<String, byte[]> keys = Map.of("site-a", ThroughputKeys.derive(TOKEN));
         KeyLookup lookup = keyId -> keys.containsKey(keyId) ? List.of(keys.get(keyId)) : List.of();
-        server = ThroughputServer.start(group, new InetSocketAddress("127.0.0.1", 0),
+        server = ThroughputServer.start(loops.group(), new InetSocketAddress("127.0.0.1", 0),
                 ServerOptions.defaults().withKeys(lookup));
         server.onTestServed(served::add);
     }
@@ -66,7 +55,7 @@ class ServerAuthTest {
     }
 
     private ThroughputResult run(ThroughputRequest request) throws Exception {
-        return new ThroughputClient(group).run(request).toCompletableFuture().get(20, TimeUnit.SECONDS).get(0);
+        return new ThroughputClient(loops.group()).run(request).toCompletableFuture().get(20, TimeUnit.SECONDS).get(0);
     }
 
     private ThroughputRequest request() {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.linkprobe.common.net.Transports;
+import io.linkprobe.common.testing.EventLoops;
 import io.linkprobe.common.throughput.protocol.ControlMessage;
 import io.linkprobe.common.throughput.protocol.ControlMessage.Accept;
 import io.linkprobe.common.throughput.protocol.ControlMessage.Hello;
@@ -15,34 +15,22 @@ import io.linkprobe.common.throughput.protocol.Direction;
 import io.linkprobe.common.throughput.protocol.RawClient;
 import io.linkprobe.common.throughput.protocol.StopReason;
 import io.linkprobe.common.throughput.protocol.TestId;
-import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The server holds every test to its limits, whatever a (raw, misbehaving) client asks or does. */
 @Timeout(30)
 class ServerLimitsTest {
-    private static EventLoopGroup group;
+    @RegisterExtension
+    static final EventLoops loops = new EventLoops(1, "limits-test");
     private ThroughputServer server;
-
-    @BeforeAll
-    static void group() {
-        group = Transports.group(1, "limits-test");
-    }
-
-    @AfterAll
-    static void shutdown() {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-    }
 
     @AfterEach
     void close() {
@@ -50,7 +38,7 @@ class ServerLimitsTest {
     }
 
     private int start(Duration maxDuration, long maxBytes) throws IOException {
-        server = ThroughputServer.start(group, new InetSocketAddress("127.0.0.1", 0),
+        server = ThroughputServer.start(loops.group(), new InetSocketAddress("127.0.0.1", 0),
                 ServerOptions.defaults().withLimits(maxDuration, maxBytes));
         return server.localPort();
     }

@@ -1,4 +1,4 @@
-package io.linkprobe.collector;
+package io.linkprobe.common.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.linkprobe.common.wire.AgentHealth;
