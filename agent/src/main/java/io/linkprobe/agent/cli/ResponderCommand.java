@@ -3,39 +3,43 @@ package io.linkprobe.agent.cli;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
 import io.linkprobe.common.net.CongestionControl;
+import io.linkprobe.common.net.DefaultPorts;
 import io.linkprobe.common.net.Transports;
-import io.linkprobe.common.stamp.ReflectorOptions;
-import io.linkprobe.common.stamp.StampReflector;
+import io.linkprobe.common.responder.Responder;
+import io.linkprobe.common.responder.ResponderOptions;
 import io.linkprobe.common.throughput.protocol.ThroughputKeys;
 import io.linkprobe.common.throughput.server.KeyLookup;
 import io.linkprobe.common.throughput.server.ServerOptions;
-import io.linkprobe.common.throughput.server.ThroughputServer;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * A standalone responder: STAMP reflector and throughput server, for a hub without a collector,
- * or a lab. Prints the bound ports on one line each, so scripts using port 0 can read them.
+ * or a lab. Prints the bound ports on one line each, so scripts using port 0 can read them. The
+ * defaults are {@link ResponderOptions#defaults()}'s, the ones the collector's embedded responder has.
  */
 @Command(name = "responder", mixinStandardHelpOptions = true,
         description = "Run a STAMP reflector and a throughput responder (the far end agents measure towards).")
 public final class ResponderCommand implements Callable<Integer> {
-    @Option(names = "--bind", defaultValue = "0.0.0.0", paramLabel = "ADDR", description = "address to listen on (default ${DEFAULT-VALUE})")
+    @Option(names = "--bind", defaultValue = ResponderOptions.DEFAULT_BIND_ADDRESS, paramLabel = "ADDR",
+            description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--stamp-port", defaultValue = "862", paramLabel = "PORT",
+    @Option(names = "--stamp-port", defaultValue = "" + DefaultPorts.STAMP, paramLabel = "PORT",
             description = "UDP port of the STAMP reflector; 0 = any free port; -1 = off (default ${DEFAULT-VALUE})")
     int stampPort;
 
-    @Option(names = "--throughput-port", defaultValue = "9863", paramLabel = "PORT",
+    @Option(names = "--throughput-port", defaultValue = "" + DefaultPorts.THROUGHPUT, paramLabel = "PORT",
             description = "TCP port of the throughput responder; 0 = any free port; -1 = off (default ${DEFAULT-VALUE})")
     int throughputPort;
 
@@ -43,15 +47,17 @@ public final class ResponderCommand implements Callable<Integer> {
             description = "shared secret that throughput clients must sign with; without it tests are unauthenticated")
     Path keyFile;
 
-    @Option(names = "--max-concurrent-tests", defaultValue = "1", paramLabel = "N",
+    @Option(names = "--max-concurrent-tests", defaultValue = "" + ServerOptions.DEFAULT_MAX_CONCURRENT_TESTS,
+            paramLabel = "N",
             description = "throughput tests at once; others are told busy with a retry time (default ${DEFAULT-VALUE})")
     int maxConcurrent;
 
-    @Option(names = "--max-duration", defaultValue = "30", paramLabel = "SECONDS",
+    @Option(names = "--max-duration", defaultValue = "" + ServerOptions.DEFAULT_MAX_DURATION_SECONDS,
+            paramLabel = "SECONDS",
             description = "longest test the responder allows, whatever clients ask (default ${DEFAULT-VALUE})")
     int maxDurationSeconds;
 
-    @Option(names = "--max-bytes", defaultValue = "34359738368", paramLabel = "BYTES",
+    @Option(names = "--max-bytes", defaultValue = "" + ServerOptions.DEFAULT_MAX_BYTES, paramLabel = "BYTES",
             description = "most bytes one test may move (default ${DEFAULT-VALUE})")
     long maxBytes;
 
@@ -65,19 +71,39 @@ public final class ResponderCommand implements Callable<Integer> {
                     + "every RTT, at the cost of one CPU core; for dedicated test hubs and labs")
     boolean busyPoll;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws InterruptedException {
+        ResponderOptions options = options();
+        EventLoopGroup group = Transports.group(0, "linkprobe-responder");
+        try (Responder responder = start(options, group)) {
+            responder.reflector().ifPresent(r ->
+                    System.out.println("STAMP reflector listening on udp " + bind + ":" + r.localPort()));
+            responder.throughput().ifPresent(s ->
+                    System.out.println("throughput responder listening on tcp " + bind + ":" + s.localPort()
+                            + (options.keys() == null ? " (unauthenticated)" : " (HMAC key required)")));
+            System.out.flush();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "linkprobe-shutdown"));
+            stop.await();
+            return ExitCodes.OK;
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The flags as options; a bad flag is a usage error (exit 2), an unusable key file a failure. */
+    private ResponderOptions options() {
         if (stampPort < -1 || stampPort > 65535 || throughputPort < -1 || throughputPort > 65535) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "ports must be -1 (off), 0 (any) or 1-65535");
+            throw new ParameterException(spec.commandLine(), "ports must be -1 (off), 0 (any) or 1-65535");
         }
         String ccProblem = congestionControl == null ? null : CongestionControl.problem(congestionControl);
         if (ccProblem != null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--congestion-control " + ccProblem);
+            throw new ParameterException(spec.commandLine(), "--congestion-control " + ccProblem);
         }
-        if (stampPort == -1 && throughputPort == -1) {
+        if (stampPort == ResponderOptions.OFF && throughputPort == ResponderOptions.OFF) {
             throw new UserException("both --stamp-port and --throughput-port are off: nothing to serve.");
         }
         KeyLookup keys = null;
@@ -85,42 +111,31 @@ public final class ResponderCommand implements Callable<Integer> {
             try {
                 keys = KeyLookup.sharedKey(ThroughputKeys.derive(ThroughputKeys.readSecret(keyFile)));
             } catch (IOException | IllegalArgumentException e) {
-                throw new UserException("cannot use key file " + keyFile + " (" + e.getMessage() + "); pass a readable file holding the shared secret.");
+                throw new UserException("cannot use key file " + keyFile + " (" + e.getMessage()
+                        + "); pass a readable file holding the shared secret.");
             }
         }
-        EventLoopGroup group = Transports.group(0, "linkprobe-responder");
-        EventLoopGroup stampGroup = busyPoll ? Transports.busyPollGroup(1, "linkprobe-stamp") : group;
-        StampReflector reflector = null;
-        ThroughputServer server = null;
         try {
-            if (stampPort >= 0) {
-                reflector = Bind.stamp(stampGroup, new InetSocketAddress(bind, stampPort), ReflectorOptions.defaults());
-                System.out.println("STAMP reflector listening on udp " + bind + ":" + reflector.localPort());
-            }
-            if (throughputPort >= 0) {
-                ServerOptions opts = ServerOptions.defaults()
-                        .withMaxConcurrentTests(maxConcurrent)
-                        .withLimits(Duration.ofSeconds(maxDurationSeconds), maxBytes)
-                        .withKeys(keys)
-                        .withCongestionControl(congestionControl);
-                server = Bind.throughput(group, new InetSocketAddress(bind, throughputPort), opts);
-                System.out.println("throughput responder listening on tcp " + bind + ":" + server.localPort()
-                        + (keys == null ? " (unauthenticated)" : " (HMAC key required)"));
-            }
-            System.out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "linkprobe-shutdown"));
-            stop.await();
-            return ExitCodes.OK;
-        } finally {
-            if (reflector != null) {
-                reflector.close();
-            }
-            if (server != null) {
-                server.close();
-            }
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            stampGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            return ResponderOptions.defaults()
+                    .withBindAddress(bind)
+                    .withPorts(stampPort, throughputPort)
+                    .withMaxConcurrentTests(maxConcurrent)
+                    .withLimits(Duration.ofSeconds(maxDurationSeconds), maxBytes)
+                    .withKeys(keys)
+                    .withCongestionControl(congestionControl)
+                    .withBusyPoll(busyPoll);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Binds; a failure becomes one sentence with the fix. */
+    private static Responder start(ResponderOptions options, EventLoopGroup group) {
+        try {
+            return Responder.start(options, group);
+        } catch (Responder.BindException e) {
+            String flag = e.part() == Responder.Part.STAMP ? "--stamp-port" : "--throughput-port";
+            throw new UserException(e.explain(flag), e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.linkprobe.agent.linktest.LinkTest;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
 import io.linkprobe.common.net.CongestionControl;
+import io.linkprobe.common.net.DefaultPorts;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stamp.SenderOptions;
 import io.linkprobe.common.stamp.StampSender;
@@ -44,10 +45,10 @@ public final class TestCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HOST", description = "responder or STAMP reflector to test against")
     String host;
 
-    @Option(names = "--stamp-port", defaultValue = "862", paramLabel = "PORT", description = "STAMP reflector UDP port (default ${DEFAULT-VALUE})")
+    @Option(names = "--stamp-port", defaultValue = "" + DefaultPorts.STAMP, paramLabel = "PORT", description = "STAMP reflector UDP port (default ${DEFAULT-VALUE})")
     int stampPort;
 
-    @Option(names = "--throughput-port", defaultValue = "9863", paramLabel = "PORT", description = "throughput responder TCP port (default ${DEFAULT-VALUE})")
+    @Option(names = "--throughput-port", defaultValue = "" + DefaultPorts.THROUGHPUT, paramLabel = "PORT", description = "throughput responder TCP port (default ${DEFAULT-VALUE})")
     int throughputPort;
 
     @Option(names = "--latency-only", description = "measure latency, jitter and loss only (works with any STAMP/TWAMP-Light reflector)")

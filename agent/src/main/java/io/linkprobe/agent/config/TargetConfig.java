@@ -1,6 +1,7 @@
 package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.net.DefaultPorts;
 
 /**
  * One far end to measure towards: a linkprobe responder (usually the collector's embedded one) or
@@ -18,7 +19,7 @@ public record TargetConfig(String name, String host, Integer stampPort, Integer 
         if (host == null || host.isBlank()) {
             throw new InvalidValue("host", "target '" + name + "' needs a 'host' (name or address of the reflector)");
         }
-        stampPort = stampPort == null ? 862 : stampPort;
+        stampPort = stampPort == null ? DefaultPorts.STAMP : stampPort;
         throughputPort = throughputPort == null ? 0 : throughputPort;
         connectPort = connectPort == null ? 0 : connectPort;
         check(name, "stamp_port", stampPort, 0);

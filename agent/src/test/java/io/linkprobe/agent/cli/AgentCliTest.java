@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.linkprobe.agent.AgentMain;
+import io.linkprobe.common.responder.ResponderOptions;
 import io.linkprobe.common.stamp.ReflectorOptions;
 import io.linkprobe.common.stamp.StampReflector;
 import io.linkprobe.common.testing.CliRun;
@@ -14,11 +15,15 @@ import io.linkprobe.common.throughput.server.ServerOptions;
 import io.linkprobe.common.throughput.server.ThroughputServer;
 import io.linkprobe.common.wire.Json;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,5 +162,35 @@ class AgentCliTest {
         CliRun missing = run("check-config", "--config", cfg.toString());
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("does not exist"), missing.err());
+    }
+
+    @Test
+    void responderHelpShowsTheDefaultsTheEmbeddedResponderHas() {
+        ResponderOptions d = ResponderOptions.defaults();
+        CliRun r = run("responder", "--help");
+        assertEquals(0, r.exit(), r.err());
+        String help = r.out().substring(r.out().indexOf("--bind=ADDR  ")).replaceAll("\\s+", " ");
+        Map<String, Object> defaults = Map.of("--bind=ADDR", d.bindAddress(), "--stamp-port=PORT", d.stampPort(),
+                "--throughput-port=PORT", d.throughputPort(), "--max-concurrent-tests=N", d.maxConcurrentTests(),
+                "--max-duration=SECONDS", d.maxDuration().toSeconds(), "--max-bytes=BYTES", d.maxBytes());
+        defaults.forEach((flag, value) -> {
+            Matcher m = Pattern.compile(Pattern.quote(flag) + " (.*?)(?= -[hV],| --[a-z-]+(=| )|$)").matcher(help);
+            assertTrue(m.find(), flag + " in " + help);
+            assertTrue(m.group(1).endsWith("(default " + value + ")"), flag + ": " + m.group(1));
+        });
+    }
+
+    @Test
+    void responderOnATakenPortIsOneLineNamingTheFlag() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            CliRun r = run("responder", "--bind", "127.0.0.1", "--stamp-port", String.valueOf(taken.getLocalPort()),
+                    "--throughput-port", "0");
+            assertEquals(1, r.exit(), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("change --stamp-port"), r.err());
+        }
+        CliRun bad = run("responder", "--stamp-port", "-1", "--max-concurrent-tests", "0");
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("maxConcurrentTests must be at least 1"), bad.err());
     }
 }

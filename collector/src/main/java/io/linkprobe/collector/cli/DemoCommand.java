@@ -63,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withHttp(CollectorConfig.Http.loopback(httpPort))
                     .withArchive(new CollectorConfig.Archive(dir.resolve("archive.db"), null))
                     // Any free ports: the demo must not need root (862) nor clash with a real responder.
-                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null));
+                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null));
             collector = Collector.start(config, Collector.Options.defaults().withResponders(new CommonResponders("127.0.0.1")));
             int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();

@@ -3,28 +3,26 @@ package io.linkprobe.collector.responder;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.metrics.LinkprobeMeter;
 import io.linkprobe.collector.metrics.Meters;
-import io.linkprobe.common.net.BindFailure;
-import io.linkprobe.common.stamp.ReflectorOptions;
+import io.linkprobe.common.responder.Responder;
+import io.linkprobe.common.responder.ResponderOptions;
 import io.linkprobe.common.stamp.StampReflector;
 import io.linkprobe.common.throughput.server.KeyLookup;
-import io.linkprobe.common.throughput.server.ServerOptions;
-import io.linkprobe.common.throughput.server.ThroughputServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.EventLoopGroup;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The embedded responder from {@code common}: a stateful STAMP reflector on {@code stamp_port}
- * and a throughput server on {@code throughput_port} that accepts tests signed with a site's token.
- * Both bind the HTTP listener's address.
+ * The embedded responder: {@code common}'s {@link Responder} (the one the agent's
+ * {@code responder} command runs), built from the {@code responder.*} keys, with a stateful STAMP
+ * reflector on {@code stamp_port} and a throughput server on {@code throughput_port} that accepts
+ * tests signed with a site's token; both register their meters here.
  */
 public final class CommonResponders implements ResponderFactory {
     private final String bindAddress;
 
     public CommonResponders() {
-        this("0.0.0.0");
+        this(ResponderOptions.DEFAULT_BIND_ADDRESS);
     }
 
     public CommonResponders(String bindAddress) {
@@ -34,42 +32,34 @@ public final class CommonResponders implements ResponderFactory {
     @Override
     public List<ResponderPart> start(CollectorConfig.Responder config, KeyLookup keys, MeterRegistry registry,
             EventLoopGroup group) throws Exception {
-        List<ResponderPart> parts = new ArrayList<>(2);
+        ResponderOptions options = ResponderOptions.defaults()
+                .withBindAddress(bindAddress)
+                .withPorts(config.stampPort(), config.throughputPort())
+                .withMaxConcurrentTests(config.maxConcurrentTests())
+                .withCongestionControl(config.congestionControl())
+                .withBusyPoll(config.busyPoll())
+                .withKeys(keys);
+        Responder responder;
         try {
-            StampReflector reflector = bind("udp", config.stampPort(), () -> StampReflector.start(group,
-                    new InetSocketAddress(bindAddress, config.stampPort()), ReflectorOptions.defaults()));
-            parts.add(part(ResponderPart.STAMP, reflector.localPort(), reflector::close));
+            responder = Responder.start(options, group);
+        } catch (Responder.BindException e) {
+            String setting = e.part() == Responder.Part.STAMP ? "responder.stamp_port" : "responder.throughput_port";
+            throw new Exception(e.explain(setting), e);
+        }
+        List<ResponderPart> parts = new ArrayList<>(2);
+        // Both parts stop with the responder: the first part closes it, the second has nothing left.
+        responder.reflector().ifPresent(reflector -> {
+            parts.add(part(ResponderPart.STAMP, reflector.localPort(), responder::close));
             Meters.functionCounter(registry, LinkprobeMeter.RESPONDER_STAMP_REFLECTED, reflector, StampReflector::reflectedTotal);
             Meters.functionCounter(registry, LinkprobeMeter.RESPONDER_STAMP_MALFORMED, reflector, StampReflector::malformedTotal);
             Meters.gauge(registry, LinkprobeMeter.RESPONDER_STAMP_SESSIONS, reflector, StampReflector::activeSessions);
-
-            ServerOptions options = ServerOptions.defaults()
-                    .withMaxConcurrentTests(config.maxConcurrentTests())
-                    .withCongestionControl(config.congestionControl())
-                    .withKeys(keys);
-            ThroughputServer server = bind("tcp", config.throughputPort(), () -> ThroughputServer.start(group,
-                    new InetSocketAddress(bindAddress, config.throughputPort()), options));
-            parts.add(part(ResponderPart.THROUGHPUT, server.localPort(), server::close));
+        });
+        responder.throughput().ifPresent(server -> {
+            parts.add(part(ResponderPart.THROUGHPUT, server.localPort(), responder::close));
             Meters.gauge(registry, LinkprobeMeter.RESPONDER_THROUGHPUT_RUNNING, server, s -> s.status().runningTests());
             Meters.gauge(registry, LinkprobeMeter.RESPONDER_THROUGHPUT_QUEUE, server, s -> s.status().queueLength());
-            return parts;
-        } catch (Exception e) {
-            parts.forEach(ResponderPart::close);
-            throw e;
-        }
-    }
-
-    private interface Starter<T> {
-        T start() throws Exception;
-    }
-
-    private <T> T bind(String proto, int port, Starter<T> starter) throws Exception {
-        try {
-            return starter.start();
-        } catch (Exception e) {
-            String setting = "responder." + (proto.equals("udp") ? "stamp_port" : "throughput_port");
-            throw new Exception(BindFailure.explain(proto, new InetSocketAddress(bindAddress, port), e, setting), e);
-        }
+        });
+        return parts;
     }
 
     private static ResponderPart part(String name, int port, Runnable close) {

@@ -40,7 +40,7 @@ class AgentThroughputToMetricsTest {
     void scheduledThroughputProbeLandsInTheCollectorsMetrics(@TempDir Path dir) throws Exception {
         EventLoopGroup group = Transports.group(1, "agent-test");
         try (TestCollector c = TestCollector.start(dir, Map.of("site-t", "token-t"), MutableClock.now(),
-                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null)))) {
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null)))) {
             int stamp = c.collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int tput = c.collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
             TargetConfig hub = new TargetConfig("hub", "127.0.0.1", stamp, tput, 0);

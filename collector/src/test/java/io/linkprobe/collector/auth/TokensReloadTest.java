@@ -46,7 +46,7 @@ class TokensReloadTest {
     void aRunningCollectorAdmitsANewSiteAndBothTokensOfARotation(@TempDir Path dir) throws Exception {
         EventLoopGroup group = Transports.group(1, "reload-test");
         try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a"), MutableClock.now(),
-                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null)))) {
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null)))) {
             Path file = dir.resolve("tokens");
             assertEquals(401, c.push("token-b", Samples.batch("site-b", 1)).statusCode());
 

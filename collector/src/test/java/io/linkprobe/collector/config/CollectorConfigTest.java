@@ -42,6 +42,7 @@ class CollectorConfigTest {
         assertEquals(862, c.responder().stampPort());
         assertEquals(9863, c.responder().throughputPort());
         assertEquals(1, c.responder().maxConcurrentTests());
+        assertFalse(c.responder().busyPoll());
         assertEquals(1_048_576, c.limits().maxBodyBytes().bytes());
         assertEquals(16_384, c.limits().maxHeaderBytes().bytes());
         assertEquals(Duration.ofSeconds(30), c.limits().readTimeout());
@@ -66,6 +67,7 @@ class CollectorConfigTest {
         assertEquals(8862, c.responder().stampPort());
         assertEquals(19863, c.responder().throughputPort());
         assertEquals(2, c.responder().maxConcurrentTests());
+        assertTrue(c.responder().busyPoll());
         assertEquals(2 * 1_048_576, c.limits().maxBodyBytes().bytes());
         assertEquals(8192, c.limits().maxHeaderBytes().bytes());
         assertEquals(Duration.ofSeconds(10), c.limits().readTimeout());

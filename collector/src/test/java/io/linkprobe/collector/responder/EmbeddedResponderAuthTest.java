@@ -35,7 +35,7 @@ class EmbeddedResponderAuthTest {
         EventLoopGroup group = Transports.group(1, "auth-test");
         try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a", "site-b", "token-b"),
                 io.linkprobe.collector.MutableClock.now(),
-                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null)))) {
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null)))) {
             int stamp = c.collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int tput = c.collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
 

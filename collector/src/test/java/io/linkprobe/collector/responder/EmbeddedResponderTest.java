@@ -8,13 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.linkprobe.collector.Collector;
 import io.linkprobe.collector.CollectorStartException;
 import io.linkprobe.collector.MutableClock;
+import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.stamp.SenderOptions;
+import io.linkprobe.common.stamp.StampSender;
+import io.linkprobe.common.net.Transports;
+import io.netty.channel.EventLoopGroup;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +64,7 @@ class EmbeddedResponderTest {
         Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine("t", "s") + "\n");
         return CollectorConfig.defaults(tokens).withHttp(CollectorConfig.Http.loopback(0))
                 .withArchive(new CollectorConfig.Archive(dir.resolve("c.db"), null))
-                .withResponder(new CollectorConfig.Responder(enabled, 0, 0, 2, null));
+                .withResponder(new CollectorConfig.Responder(enabled, 0, 0, 2, null, null));
     }
 
     @Test
@@ -106,6 +115,31 @@ class EmbeddedResponderTest {
         // Everything started before the failure was closed again: the archive opens afresh.
         try (Collector again = Collector.start(config.withResponder(CollectorConfig.Responder.DISABLED))) {
             assertTrue(again.httpPort() > 0);
+        }
+    }
+
+    @Test
+    void realResponderWithBusyPollAnswersAndItsMetersCount() throws Exception {
+        EventLoopGroup group = Transports.group(1, "embedded-test");
+        try (TestCollector c = TestCollector.start(dir, Map.of("s", "t"), MutableClock.now(),
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, true)))) {
+            int stamp = c.collector.responder().port(ResponderPart.STAMP).orElseThrow();
+            assertTrue(c.collector.responder().port(ResponderPart.THROUGHPUT).isPresent());
+            try (StampSender sender = StampSender.open(group, new InetSocketAddress("127.0.0.1", stamp),
+                    SenderOptions.defaults().withMeanInterval(Duration.ofMillis(5)))) {
+                assertEquals(10, sender.runCount(10, "hub").toCompletableFuture().get(10, TimeUnit.SECONDS).received());
+            }
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().startsWith("linkprobe-stamp")), "busy_poll: a reflector loop of its own");
+
+            String metrics = c.metrics();
+            assertTrue(metrics.contains("linkprobe_collector_stamp_reflected_total 10.0"), metrics);
+            assertTrue(metrics.contains("linkprobe_collector_stamp_malformed_total 0.0"), metrics);
+            assertTrue(metrics.contains("linkprobe_collector_stamp_sessions 1.0"), metrics);
+            assertTrue(metrics.contains("linkprobe_collector_throughput_running 0.0"), metrics);
+            assertTrue(metrics.contains("linkprobe_collector_throughput_queue 0.0"), metrics);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 }

@@ -26,6 +26,13 @@ public record ServerOptions(
         KeyLookup keys,
         String congestionControl) {
 
+    public static final int DEFAULT_MAX_CONCURRENT_TESTS = 1;
+    public static final int DEFAULT_MAX_DURATION_SECONDS = 30;
+    /** 32 GiB: about 30 s at 10 Gbit/s. */
+    public static final long DEFAULT_MAX_BYTES = 32L << 30;
+    public static final int DEFAULT_QUEUE_LIMIT = 32;
+    public static final int DEFAULT_MAX_STREAMS = 16;
+
     public ServerOptions {
         Objects.requireNonNull(maxDuration, "maxDuration");
         if (maxConcurrentTests < 1) {
@@ -47,7 +54,8 @@ public record ServerOptions(
 
     /** Defaults, unauthenticated. */
     public static ServerOptions defaults() {
-        return new ServerOptions(1, Duration.ofSeconds(30), 32L << 30, 32, 16, null, null);
+        return new ServerOptions(DEFAULT_MAX_CONCURRENT_TESTS, Duration.ofSeconds(DEFAULT_MAX_DURATION_SECONDS),
+                DEFAULT_MAX_BYTES, DEFAULT_QUEUE_LIMIT, DEFAULT_MAX_STREAMS, null, null);
     }
 
     public ServerOptions withKeys(KeyLookup lookup) {
