@@ -1,4 +1,4 @@
-package io.linkprobe.collector.agent;
+package io.linkprobe.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

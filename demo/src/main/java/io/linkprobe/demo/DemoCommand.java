@@ -1,6 +1,5 @@
-package io.linkprobe.collector.cli;
+package io.linkprobe.demo;
 
-import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.LatencySettings;
 import io.linkprobe.agent.config.TargetConfig;
@@ -8,13 +7,15 @@ import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.runtime.AgentRuntime;
 import io.linkprobe.agent.runtime.AgentState;
 import io.linkprobe.collector.Collector;
-import io.linkprobe.collector.CollectorMain;
 import io.linkprobe.collector.CollectorStartException;
 import io.linkprobe.collector.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.ResponderPart;
+import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;
+import io.linkprobe.common.config.Durations;
+import io.linkprobe.common.net.DefaultPorts;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -26,24 +27,31 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * A whole linkprobe on loopback in one process: a collector with its embedded responder (on
- * unprivileged ports) and an agent for site {@code demo} measuring towards it with short windows,
- * so /metrics fills within seconds. Everything lives in a temporary directory removed on exit.
+ * {@code java -jar linkprobe-demo.jar}: a whole linkprobe on loopback in one process, a collector
+ * with its embedded responder (on unprivileged ports) and an agent for site {@code demo} measuring
+ * towards it with short windows, so /metrics fills within seconds. Everything lives in a temporary
+ * directory removed on exit. It is a module of its own so that neither the collector nor the agent
+ * carries the other.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "linkprobe-demo", mixinStandardHelpOptions = true, versionProvider = DemoCommand.Version.class,
         description = "Run a collector and an in-process agent (site 'demo') on loopback; Ctrl-C stops both.")
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--http-port", defaultValue = "9862", paramLabel = "PORT",
+    @Option(names = "--http-port", defaultValue = "" + DefaultPorts.COLLECTOR_HTTP, paramLabel = "PORT",
             description = "collector HTTP port on 127.0.0.1 (default ${DEFAULT-VALUE}); 0 = any free port")
     int httpPort;
 
     @Option(names = "--window", defaultValue = "5s", paramLabel = "DURATION",
             description = "the agent's window (default ${DEFAULT-VALUE}; production uses 60s)")
     String window;
+
+    public static void main(String[] args) {
+        System.exit(ExitCodes.configure(new CommandLine(new DemoCommand())).execute(args));
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -69,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
 
             agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort), token, null,
-                    AgentState.open(dir.resolve("agent"), null), io.linkprobe.common.cli.ExitCodes.version(Collector.class));
+                    AgentState.open(dir.resolve("agent"), null), ExitCodes.version(DemoCommand.class));
 
             String base = "http://127.0.0.1:" + collector.httpPort();
             System.out.println("linkprobe demo running (site 'demo', " + window + " windows):");
@@ -99,7 +107,7 @@ public final class DemoCommand implements Callable<Integer> {
             close(agent, collector, dir);
             return ExitCodes.USAGE;
         } catch (CollectorStartException e) {
-            System.err.println(e.getMessage() + (httpPort == 9862 ? " (try --http-port 0)" : ""));
+            System.err.println(e.getMessage() + (httpPort == DefaultPorts.COLLECTOR_HTTP ? " (try --http-port 0)" : ""));
             close(agent, collector, dir);
             return ExitCodes.FAILURE;
         } catch (IOException e) {
@@ -110,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private AgentConfig agentConfig(Path dir, int httpPort, int stampPort, int throughputPort) {
-        Duration windowDuration = io.linkprobe.common.config.Durations.parse(window);
+        Duration windowDuration = Durations.parse(window);
         TargetConfig target = new TargetConfig("collector", "127.0.0.1", stampPort, throughputPort, httpPort);
         // Short, capped throughput tests every minute: loopback runs at many Gbit/s.
         ThroughputSettings throughput = new ThroughputSettings(true, Duration.ofMinutes(1), Duration.ofSeconds(3),
@@ -130,6 +138,13 @@ public final class DemoCommand implements Callable<Integer> {
             collector.close();
         }
         deleteQuietly(dir);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"linkprobe-demo " + ExitCodes.version(DemoCommand.class)};
+        }
     }
 
     private static void deleteQuietly(Path dir) {

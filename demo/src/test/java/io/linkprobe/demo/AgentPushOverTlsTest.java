@@ -1,4 +1,4 @@
-package io.linkprobe.collector.agent;
+package io.linkprobe.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +10,7 @@ import io.linkprobe.agent.push.SqliteSpool;
 import io.linkprobe.collector.MutableClock;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.CollectorConfig;
-import io.linkprobe.common.wire.AgentHealth;
-import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.testing.Samples;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.net.URI;
@@ -65,11 +64,9 @@ class AgentPushOverTlsTest {
     private record PushAttempt(long pending, long failures, long refused) {}
 
     private PushAttempt push(URI url, SSLContext tls, String name) throws Exception {
-        AgentIdentity id = new AgentIdentity("site-t", "agent-" + name, "boot-" + name, "test", Map.of(),
-                AgentIdentity.Contract.NONE);
         try (SqliteSpool spool = SqliteSpool.open(dir.resolve(name + ".db"), 1 << 20, 0)) {
-            spool.add(new AgentHealth(System.currentTimeMillis(), 0, 0, 0, 0, 0));
-            Pusher pusher = new Pusher(url, "token-t", id, spool, Duration.ofSeconds(5),
+            spool.add(Samples.health(System.currentTimeMillis(), 0));
+            Pusher pusher = new Pusher(url, "token-t", Samples.agent("site-t"), spool, Duration.ofSeconds(5),
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)), tls);
             pusher.start();
             try {

@@ -1,4 +1,4 @@
-package io.linkprobe.collector.cli;
+package io.linkprobe.demo;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,18 +20,21 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's demo, as a separate process: within 15 s of start /metrics shows RTT observations
- * for site "demo", and SIGTERM (what Ctrl-C amounts to) stops it cleanly.
+ * The README's demo, {@code java -jar demo/target/linkprobe-demo.jar}, run from the built jar as a
+ * separate process: within 15 s of start /metrics shows RTT observations for site "demo", and
+ * SIGTERM (what Ctrl-C amounts to) stops it cleanly.
  */
-class DemoCommandTest {
+class DemoJarIT {
     private static final Pattern RTT_COUNT =
             Pattern.compile("(?m)^linkprobe_rtt_seconds_count\\{site=\"demo\",target=\"collector\"} (\\d+)");
 
     @Test
     void demoShowsRttForSiteDemoWithinFifteenSecondsAndStopsOnSigterm() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
-                "io.linkprobe.collector.CollectorMain", "demo", "--http-port", "0", "--window", "2s"))
+        Path jar = Path.of(System.getProperty("linkprobe.demo.jar", "target/linkprobe-demo.jar"));
+        assertTrue(Files.isRegularFile(jar), jar + " is built by `mvn package`");
+        Process p = new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString(),
+                "--http-port", "0", "--window", "2s"))
                 .redirectErrorStream(true).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
