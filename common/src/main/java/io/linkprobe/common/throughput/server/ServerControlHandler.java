@@ -49,6 +49,7 @@ final class ServerControlHandler extends SimpleChannelInboundHandler<ControlMess
         } else if (msg instanceof Hello hello && test == null) {
             hello(ctx, hello);
         } else if (msg instanceof Stop stop && test != null) {
+            // Also after RESULT (the client's STOP may cross it): ignored by a finished test.
             test.clientStop(stop.reason());
         } else {
             refuse(ctx, RejectCode.BAD_REQUEST, "unexpected " + msg.getClass().getSimpleName());

@@ -17,6 +17,7 @@ import io.linkprobe.common.throughput.protocol.TestId;
 import io.linkprobe.common.throughput.protocol.ThroughputPipelines;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class ServerSession implements SendingStream.Listener, ReceivingStream.Listener {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
     static final long DRAIN_GRACE_MILLIS = 3_000;
+    /** How long the client may take to close the control connection after RESULT. */
+    static final long RESULT_LINGER_MILLIS = 2_000;
 
     private enum State { ATTACHING, RUNNING, STOPPING, FINISHED }
 
@@ -205,10 +208,28 @@ final class ServerSession implements SendingStream.Listener, ReceivingStream.Lis
         StopReason why = reason == null ? StopReason.CONNECTION_LOST : reason;
         log.info("test {} {} ended ({}): {} bytes", id(), hello.direction().wireName(), why.text(), bytes);
         control.writeAndFlush(new Result(why, bytes, startNanos == 0 ? 0 : micros, tcp))
-                .addListener(ChannelFutureListener.CLOSE);
+                .addListener((ChannelFutureListener) f -> closeAfterResult(f.channel()));
         release();
         server.served(new ServedSession(id().toString(), hello.keyId(), String.valueOf(control.remoteAddress()),
                 hello.direction(), hello.streams(), why.text(), bytes, startNanos == 0 ? 0 : micros / 1e6));
+    }
+
+    /**
+     * Half-closes the control connection after RESULT and lets the client close it. A full close
+     * here raced the client's STOP: a STOP arriving at a closed socket draws a reset, and a reset
+     * makes the client's kernel discard the unread RESULT (the test then failed with "connection
+     * reset" although it had finished). The client closes on RESULT; if it does not within
+     * {@value #RESULT_LINGER_MILLIS} ms, the server closes anyway.
+     */
+    private static void closeAfterResult(Channel ch) {
+        if (ch instanceof DuplexChannel duplex && ch.isActive()) {
+            duplex.shutdownOutput();
+            ch.eventLoop().schedule(() -> {
+                ch.close();
+            }, RESULT_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            ch.close();
+        }
     }
 
     /** The control connection went away: nobody to report to, so stop everything. */

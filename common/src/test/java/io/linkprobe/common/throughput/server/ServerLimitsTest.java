@@ -144,4 +144,32 @@ class ServerLimitsTest {
             assertEquals(0, RawClient.drain(s));
         }
     }
+
+    /**
+     * The client's STOP may cross the server's RESULT. The server half-closes after RESULT, so the
+     * STOP does not draw a reset, and a reset cannot make the client's kernel discard the RESULT
+     * it has not read yet (seen as a flaky "Connection reset by peer" under load).
+     */
+    @Test
+    void aStopCrossingTheResultDoesNotCostTheClientItsResult() throws Exception {
+        int port = start(Duration.ofSeconds(10), 64 * 1024);
+        TestId id = TestId.random();
+        try (RawClient control = RawClient.control(port)) {
+            control.send(hello(id, Direction.DOWN, 10_000, 64 * 1024));
+            assertInstanceOf(Accept.class, control.receive());
+            try (Socket data = RawClient.data(port, id, 0)) {
+                assertInstanceOf(Start.class, control.receive());
+                assertEquals(64 * 1024, RawClient.drain(data));
+            }
+            // The server now sends RESULT. Let it arrive unread, then send the STOP a client sends
+            // when its own limit fires at the same moment, and let any answer to that arrive too.
+            Thread.sleep(300);
+            control.send(new ControlMessage.Stop(StopReason.BYTES_LIMIT));
+            Thread.sleep(300);
+            Result result = (Result) control.receive();
+            assertEquals(StopReason.BYTES_LIMIT, result.reason());
+            assertEquals(64 * 1024, result.bytes());
+            assertTrue(control.closedByServer(), "the server ends the connection after RESULT");
+        }
+    }
 }
