@@ -11,40 +11,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stateful Session-Reflector: answers each well-formed request with its session's next sequence
- * number, in the request's own buffer ({@link StampPacket#reflectInPlace}), so the reply has exactly
- * the request's length and a packet costs no buffer copy.
+ * The reflector on a Netty datagram channel, where the native socket cannot be used: the request's
+ * arrival (T2) is read in user space, after the event loop woke up, and its TTL is unknown (the
+ * JVM's sockets do not expose it), so Ses-Sender TTL is 0. {@link ReflectorCore} does the rest; the
+ * reply is written in the request's own buffer, so a packet costs no copy.
  *
  * <p>This is the whole pipeline (no separate decoder): a datagram is already framed, and decoding
  * into an object first would allocate per packet on the path that serves every agent at once.
- *
- * <p>Counters have a single writer (the event loop) and are volatile so any thread reads them whole.
  */
 final class ReflectorHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ReflectorHandler.class);
     /** Sender TTL: the JVM's sockets do not expose a received packet's TTL, so 0 says "unknown". */
     private static final int TTL_UNKNOWN = 0;
 
-    private final StampMode mode;
-    private final int errorEstimate;
-    private final StampAuth.Signer signer;
-    private final ReflectorSessions sessions;
+    private final ReflectorCore core;
     private final long sweepPeriodNanos;
     private ScheduledFuture<?> sweep;
 
-    private volatile long reflected;
-    private volatile long malformed;
-    private volatile long dropped;
-    private volatile int activeSessions;
-    private volatile long evicted;
-
     ReflectorHandler(ReflectorOptions opts) {
-        this.mode = opts.mode();
-        this.errorEstimate = opts.clock().encode();
-        this.signer = opts.auth() == null ? null : opts.auth().newSigner();
+        this.core = new ReflectorCore(opts);
+        this.sweepPeriodNanos = sweepPeriodNanos(opts);
+    }
+
+    static long sweepPeriodNanos(ReflectorOptions opts) {
         long idleNanos = opts.sessionIdleTimeout().toNanos();
-        this.sessions = new ReflectorSessions(opts.maxSessions(), idleNanos);
-        this.sweepPeriodNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(idleNanos / 4, TimeUnit.SECONDS.toNanos(30)));
+        return Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(idleNanos / 4, TimeUnit.SECONDS.toNanos(30)));
     }
 
     @Override
@@ -68,39 +59,21 @@ final class ReflectorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         long receiveTimestamp = NtpTimestamp.now();
-        ByteBuf buf = packet.content();
-        int length = buf.readableBytes();
-        // A datagram longer than the receive buffer arrives truncated to MAX_SIZE + 1: refuse it too.
-        if (length < mode.baseSize || length > StampPacket.MAX_SIZE
-                || (signer != null && !signer.verify(buf, buf.readerIndex()))) {
-            malformed++;
-            if (log.isDebugEnabled()) {
-                log.debug("dropped malformed STAMP packet of {} bytes from {}", length, packet.sender());
-            }
-            packet.release();
-            return;
-        }
+        ByteBuf request = packet.content();
         if (!ctx.channel().isWritable()) {
-            dropped++; // the socket cannot keep up; queueing replies would only add delay and memory
+            core.dropped(); // the socket cannot keep up; queueing replies would only add delay and memory
             packet.release();
             return;
         }
-        long seq = sessions.nextSequence(packet.sender(), StampPacket.ssid(mode, buf), System.nanoTime());
-        StampPacket.reflectInPlace(buf, mode, seq, receiveTimestamp, NtpTimestamp.now(), errorEstimate, TTL_UNKNOWN);
-        if (signer != null) {
-            signer.sign(buf, buf.readerIndex());
+        ByteBuf reply = core.reflect(request, packet.sender(), receiveTimestamp, TTL_UNKNOWN, System.nanoTime(), ctx.alloc());
+        if (reply == null) {
+            packet.release();
+            return;
         }
-        ctx.write(new DatagramPacket(buf, packet.sender()), ctx.voidPromise());
-        reflected++;
-        // Published for readers on other threads; written only when they change, not per packet.
-        int size = sessions.size();
-        if (size != activeSessions) {
-            activeSessions = size;
+        if (reply != request) {
+            packet.release();
         }
-        long evictedNow = sessions.evicted();
-        if (evictedNow != evicted) {
-            evicted = evictedNow;
-        }
+        ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());
     }
 
     @Override
@@ -116,30 +89,33 @@ final class ReflectorHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void expireIdle() {
-        int removed = sessions.expireIdle(System.nanoTime());
+        int removed = core.expireIdle(System.nanoTime());
         if (removed > 0) {
             log.debug("forgot {} idle STAMP sessions", removed);
         }
-        activeSessions = sessions.size();
+    }
+
+    ReflectorCore core() {
+        return core;
     }
 
     long reflected() {
-        return reflected;
+        return core.reflected();
     }
 
     long malformed() {
-        return malformed;
+        return core.malformed();
     }
 
     long dropped() {
-        return dropped;
+        return core.droppedTotal();
     }
 
     int activeSessions() {
-        return activeSessions;
+        return core.activeSessions();
     }
 
     long evicted() {
-        return evicted;
+        return core.evicted();
     }
 }

@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param sessionIdleTimeout a session unseen this long is forgotten
  * @param clock what the reflector's Error Estimate says about its clock
  * @param auth the shared key for authenticated mode, or null for unauthenticated
+ * @param kernelTimestamps take T2 from the kernel and read the TTL through the native socket where
+ *     this machine has it ({@link StampReflector#timestamps()} says what was used); false keeps the
+ *     Netty socket and user-space timestamps
  */
-public record ReflectorOptions(int maxSessions, Duration sessionIdleTimeout, ClockSync clock, StampAuth auth) {
+public record ReflectorOptions(int maxSessions, Duration sessionIdleTimeout, ClockSync clock, StampAuth auth,
+        boolean kernelTimestamps) {
     public static final int DEFAULT_MAX_SESSIONS = 50_000;
     public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofMinutes(5);
 
@@ -27,9 +31,9 @@ public record ReflectorOptions(int maxSessions, Duration sessionIdleTimeout, Clo
         Objects.requireNonNull(clock, "clock");
     }
 
-    /** 50,000 sessions, 5 minutes idle, unsynchronised clock, unauthenticated. */
+    /** 50,000 sessions, 5 minutes idle, unsynchronised clock, unauthenticated, kernel timestamps where possible. */
     public static ReflectorOptions defaults() {
-        return new ReflectorOptions(DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ClockSync.UNSYNCHRONIZED, null);
+        return new ReflectorOptions(DEFAULT_MAX_SESSIONS, DEFAULT_SESSION_IDLE_TIMEOUT, ClockSync.UNSYNCHRONIZED, null, true);
     }
 
     public StampMode mode() {
@@ -37,18 +41,22 @@ public record ReflectorOptions(int maxSessions, Duration sessionIdleTimeout, Clo
     }
 
     public ReflectorOptions withMaxSessions(int n) {
-        return new ReflectorOptions(n, sessionIdleTimeout, clock, auth);
+        return new ReflectorOptions(n, sessionIdleTimeout, clock, auth, kernelTimestamps);
     }
 
     public ReflectorOptions withSessionIdleTimeout(Duration d) {
-        return new ReflectorOptions(maxSessions, d, clock, auth);
+        return new ReflectorOptions(maxSessions, d, clock, auth, kernelTimestamps);
     }
 
     public ReflectorOptions withClock(ClockSync c) {
-        return new ReflectorOptions(maxSessions, sessionIdleTimeout, c, auth);
+        return new ReflectorOptions(maxSessions, sessionIdleTimeout, c, auth, kernelTimestamps);
     }
 
     public ReflectorOptions withAuth(StampAuth a) {
-        return new ReflectorOptions(maxSessions, sessionIdleTimeout, clock, a);
+        return new ReflectorOptions(maxSessions, sessionIdleTimeout, clock, a, kernelTimestamps);
+    }
+
+    public ReflectorOptions withKernelTimestamps(boolean on) {
+        return new ReflectorOptions(maxSessions, sessionIdleTimeout, clock, auth, on);
     }
 }

@@ -10,15 +10,25 @@ import java.util.Map;
  * its own sequence counter. Access-ordered, so the eldest entry is always the one seen longest ago:
  * the idle sweep stops at the first live session and the size bound evicts the least recently seen.
  *
+ * <p>A session's count restarts at 0 when its sender's does: a sender that binds a fixed source port
+ * (TWAMP-Light senders often use 20000) and starts a new run at sequence 0 is a new session to it,
+ * and answering 0, 1, 2... with the old count would make it compute impossible loss until the old
+ * session idled out. A request numbered 0 restarts the count when the session has already seen
+ * sequence {@link #RESTART_AFTER} or later, or anything after 0 and has been quiet for
+ * {@link #RESTART_QUIET_NANOS}; an early packet 0 merely reordered or duplicated does neither.
+ *
  * <p>Confined to the reflector channel's event loop. A lookup reuses one mutable probe key, so a
  * packet of a known session allocates nothing here.
  */
 final class ReflectorSessions {
+    static final long RESTART_AFTER = 16;
+    static final long RESTART_QUIET_NANOS = 1_000_000_000L;
     private final int maxSessions;
     private final long idleNanos;
     private final Key probe = new Key(null, 0);
     private final LinkedHashMap<Key, Session> sessions;
     private long evicted;
+    private long restarts;
 
     ReflectorSessions(int maxSessions, long idleNanos) {
         this.maxSessions = maxSessions;
@@ -35,8 +45,13 @@ final class ReflectorSessions {
         };
     }
 
-    /** The next reflector sequence number of this sender's session, creating the session if new. */
-    long nextSequence(InetSocketAddress sender, int ssid, long nowNanos) {
+    /**
+     * The next reflector sequence number of this sender's session, creating the session if new and
+     * restarting its count if the sender restarted its own (class comment).
+     *
+     * @param senderSeq the request's sequence number (unsigned 32 bits)
+     */
+    long nextSequence(InetSocketAddress sender, int ssid, long senderSeq, long nowNanos) {
         probe.address = sender;
         probe.ssid = ssid;
         Session s = sessions.get(probe);
@@ -44,8 +59,14 @@ final class ReflectorSessions {
         if (s == null) {
             s = new Session();
             sessions.put(new Key(sender, ssid), s);
+        } else if (senderSeq == 0 && (s.highestSenderSeq >= RESTART_AFTER
+                || (s.highestSenderSeq > 0 && nowNanos - s.lastSeenNanos >= RESTART_QUIET_NANOS))) {
+            s.next = 0;
+            s.highestSenderSeq = -1;
+            restarts++;
         }
         s.lastSeenNanos = nowNanos;
+        s.highestSenderSeq = Math.max(s.highestSenderSeq, senderSeq);
         return s.next++;
     }
 
@@ -71,9 +92,15 @@ final class ReflectorSessions {
         return evicted;
     }
 
+    /** Sessions whose count restarted because their sender's did. */
+    long restarts() {
+        return restarts;
+    }
+
     private static final class Session {
         long next;
         long lastSeenNanos;
+        long highestSenderSeq = -1;
     }
 
     /** Sender address, port and SSID. Stored keys are never mutated; only {@link #probe} is. */

@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param timeout a packet unanswered this long is lost
  * @param clock what this host says about its wall clock; one-way delays need it synchronised
  * @param auth the shared key for authenticated mode, or null for unauthenticated
+ * @param kernelTimestamps take each reply's arrival (T4) from the kernel through the native socket
+ *     where this machine has it ({@link StampSender#timestamps()} says what was used); false keeps
+ *     the Netty socket and user-space timestamps
  */
 public record SenderOptions(Duration meanInterval, ProbeSchedule schedule, int packetSize, int ssid,
-        Duration timeout, ClockSync clock, StampAuth auth) {
+        Duration timeout, ClockSync clock, StampAuth auth, boolean kernelTimestamps) {
     public static final Duration DEFAULT_MEAN_INTERVAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
     static final Duration MIN_INTERVAL = Duration.ofMillis(1);
@@ -39,10 +42,10 @@ public record SenderOptions(Duration meanInterval, ProbeSchedule schedule, int p
         }
     }
 
-    /** Poisson around 200 ms, 44-byte packets, SSID 1, 3 s timeout, unsynchronised clock, no auth. */
+    /** Poisson around 200 ms, 44-byte packets, SSID 1, 3 s timeout, unsynchronised clock, no auth, kernel timestamps where possible. */
     public static SenderOptions defaults() {
         return new SenderOptions(DEFAULT_MEAN_INTERVAL, ProbeSchedule.POISSON, StampMode.UNAUTHENTICATED.baseSize,
-                1, DEFAULT_TIMEOUT, ClockSync.UNSYNCHRONIZED, null);
+                1, DEFAULT_TIMEOUT, ClockSync.UNSYNCHRONIZED, null, true);
     }
 
     static void checkInterval(Duration d) {
@@ -57,32 +60,36 @@ public record SenderOptions(Duration meanInterval, ProbeSchedule schedule, int p
     }
 
     public SenderOptions withMeanInterval(Duration d) {
-        return new SenderOptions(d, schedule, packetSize, ssid, timeout, clock, auth);
+        return new SenderOptions(d, schedule, packetSize, ssid, timeout, clock, auth, kernelTimestamps);
     }
 
     public SenderOptions withSchedule(ProbeSchedule s) {
-        return new SenderOptions(meanInterval, s, packetSize, ssid, timeout, clock, auth);
+        return new SenderOptions(meanInterval, s, packetSize, ssid, timeout, clock, auth, kernelTimestamps);
     }
 
     public SenderOptions withPacketSize(int size) {
-        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, auth);
+        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, auth, kernelTimestamps);
     }
 
     public SenderOptions withSsid(int id) {
-        return new SenderOptions(meanInterval, schedule, packetSize, id, timeout, clock, auth);
+        return new SenderOptions(meanInterval, schedule, packetSize, id, timeout, clock, auth, kernelTimestamps);
     }
 
     public SenderOptions withTimeout(Duration d) {
-        return new SenderOptions(meanInterval, schedule, packetSize, ssid, d, clock, auth);
+        return new SenderOptions(meanInterval, schedule, packetSize, ssid, d, clock, auth, kernelTimestamps);
     }
 
     public SenderOptions withClock(ClockSync c) {
-        return new SenderOptions(meanInterval, schedule, packetSize, ssid, timeout, c, auth);
+        return new SenderOptions(meanInterval, schedule, packetSize, ssid, timeout, c, auth, kernelTimestamps);
     }
 
     /** Switches to authenticated mode; raises the packet size to 112 if it was smaller. */
     public SenderOptions withAuth(StampAuth a) {
         int size = a == null ? packetSize : Math.max(packetSize, StampMode.AUTHENTICATED.baseSize);
-        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, a);
+        return new SenderOptions(meanInterval, schedule, size, ssid, timeout, clock, a, kernelTimestamps);
+    }
+
+    public SenderOptions withKernelTimestamps(boolean on) {
+        return new SenderOptions(meanInterval, schedule, packetSize, ssid, timeout, clock, auth, on);
     }
 }

@@ -24,6 +24,7 @@ final class SenderSession {
     private final int mask;
     private final long[] slotSeq;
     private final long[] sentNanos;
+    private final long[] sentEpochNanos;
     private final long[] reflectorSeq;
     private final byte[] state;
     private final long timeoutNanos;
@@ -36,6 +37,8 @@ final class SenderSession {
     private long lateReplies;
     private long unknownReplies;
     private boolean ownSequence;
+    private long kernelRtts;
+    private long userRtts;
     private WindowAccumulator window;
 
     SenderSession(long timeoutNanos, int capacity, long startEpochMillis) {
@@ -46,6 +49,7 @@ final class SenderSession {
         this.mask = capacity - 1;
         this.slotSeq = new long[capacity];
         this.sentNanos = new long[capacity];
+        this.sentEpochNanos = new long[capacity];
         this.reflectorSeq = new long[capacity];
         this.state = new byte[capacity];
         this.timeoutNanos = timeoutNanos;
@@ -57,8 +61,18 @@ final class SenderSession {
         return nextSeq;
     }
 
-    /** Records that packet {@link #nextSeq()} went out. */
+    /** Records that packet {@link #nextSeq()} went out, with no wall-clock time (user-space RTTs only). */
     void sent(long nowNanos, int bytes) {
+        sent(nowNanos, 0, bytes);
+    }
+
+    /**
+     * Records that packet {@link #nextSeq()} went out.
+     *
+     * @param nowEpochNanos the wall clock at the same moment (the T1 in the packet), which a kernel
+     *     receive timestamp is compared with; 0 when unknown
+     */
+    void sent(long nowNanos, long nowEpochNanos, int bytes) {
         long oldest = nextSeq - capacity;
         if (scan <= oldest) { // the ring is full of undecided packets: time out the oldest now
             while (timeoutCursor <= oldest) {
@@ -72,20 +86,42 @@ final class SenderSession {
         int i = slot(nextSeq);
         slotSeq[i] = nextSeq;
         sentNanos[i] = nowNanos;
+        sentEpochNanos[i] = nowEpochNanos;
         state[i] = IN_FLIGHT;
         nextSeq++;
         window.bytesSent += bytes;
     }
 
     /**
-     * Accounts a reply.
+     * Accounts a reply read in user space only (no kernel timestamp).
      *
      * @param receivedNtp wall-clock arrival time, or 0 when one-way delays are not wanted
-     * @param senderErrorEstimate the Error Estimate field this sender puts in its packets
-     * @return the RTT in nanoseconds if this is the first reply for a packet still in flight, else -1
      */
     long replied(ReflectorPacket p, long receivedNanos, long receivedNtp, boolean senderSynchronized,
             int senderErrorEstimate) {
+        return replied(p, receivedNanos, 0, -1, receivedNtp == 0 ? null : r -> receivedNtp, senderSynchronized,
+                senderErrorEstimate);
+    }
+
+    /** T4 for one-way delays, given whether the kernel's time was used for the RTT; null: not wanted. */
+    @FunctionalInterface
+    interface ArrivalNtp {
+        long of(boolean kernelUsed);
+    }
+
+    /**
+     * Accounts a reply.
+     *
+     * @param receivedNanos {@code System.nanoTime()} at the read
+     * @param receivedEpochNanos the wall clock at the read, 0 when unknown
+     * @param kernelEpochNanos the kernel's receive time (CLOCK_REALTIME), -1 when none; used for the
+     *     RTT when {@link ReplyTiming#kernelUsable} says it can be
+     * @param arrivalNtp T4 for one-way delays, or null when they are not wanted
+     * @param senderErrorEstimate the Error Estimate field this sender puts in its packets
+     * @return the RTT in nanoseconds if this is the first reply for a packet still in flight, else -1
+     */
+    long replied(ReflectorPacket p, long receivedNanos, long receivedEpochNanos, long kernelEpochNanos,
+            ArrivalNtp arrivalNtp, boolean senderSynchronized, int senderErrorEstimate) {
         window.bytesReceived += p.length();
         long last = nextSeq - 1;
         long seq = last - ((int) last - (int) p.senderSeq()); // nearest sent sequence with these low 32 bits
@@ -110,7 +146,14 @@ final class SenderSession {
         if (p.seq() != p.senderSeq()) {
             ownSequence = true; // a stateless reflector would have copied the sender's number
         }
-        long rtt = receivedNanos - sentNanos[i];
+        boolean kernel = ReplyTiming.kernelUsable(sentNanos[i], sentEpochNanos[i], receivedNanos, receivedEpochNanos,
+                kernelEpochNanos);
+        long rtt = kernel ? kernelEpochNanos - sentEpochNanos[i] : receivedNanos - sentNanos[i];
+        if (kernel) {
+            kernelRtts++;
+        } else {
+            userRtts++;
+        }
         // Take out the reflector's own turnaround (T3 - T2, one clock, so sync does not matter), as
         // TWAMP does (RFC 5357 §4.2); a slow software reflector otherwise looks like network delay.
         long turnaround = NtpTimestamp.nanosBetween(p.receiveTimestamp(), p.timestamp());
@@ -123,8 +166,8 @@ final class SenderSession {
             highestReceived = seq;
         }
         window.received(seq, rtt);
-        if (receivedNtp != 0) {
-            oneWay(p, receivedNtp, rtt, senderSynchronized, senderErrorEstimate);
+        if (arrivalNtp != null) {
+            oneWay(p, arrivalNtp.of(kernel), rtt, senderSynchronized, senderErrorEstimate);
         }
         advance(receivedNanos);
         if (direction.pending() > 0) { // losses before this packet were waiting for a later reply
@@ -214,6 +257,16 @@ final class SenderSession {
 
     boolean reflectorCountsOwnSequence() {
         return ownSequence;
+    }
+
+    /** RTTs taken from the kernel's receive timestamp. */
+    long kernelRtts() {
+        return kernelRtts;
+    }
+
+    /** RTTs taken in user space (no kernel timestamp, or one that a clock step made unusable). */
+    long userRtts() {
+        return userRtts;
     }
 
     long lateReplies() {

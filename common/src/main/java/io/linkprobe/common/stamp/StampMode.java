@@ -73,11 +73,21 @@ public enum StampMode {
     }
 
     /**
-     * The smallest reflector packet a sender accepts: every field up to the TTL, plus the HMAC when
-     * authenticated. 41 rather than 44 in unauthenticated mode so that a TWAMP-Light reflector
-     * (RFC 5357 §4.2.1, 41 bytes before padding) can be a target.
+     * The smallest reflector packet a sender accepts: every field up to the Session-Sender Error
+     * Estimate (38 bytes), plus the HMAC when authenticated. A TWAMP-Light reflector sends 41 bytes
+     * before padding (RFC 5357 §4.2.1) and some send 38 (nokia/twampy: no TTL); those still carry
+     * all that an RTT needs, and their Ses-Sender TTL reads as unknown (0).
      */
     public int minReplySize() {
-        return this == AUTHENTICATED ? baseSize : senderTtl + 1;
+        return this == AUTHENTICATED ? baseSize : senderErrorEstimate + 2;
+    }
+
+    /**
+     * The smallest Session-Sender packet a reflector answers: in unauthenticated mode a TWAMP-Light
+     * request of 14 bytes (sequence number, timestamp, error estimate; RFC 5357 §4.1.2), which gets
+     * the zero-filled base packet back (RFC 8762 §4.6); authenticated requests must be whole.
+     */
+    public int minRequestSize() {
+        return this == AUTHENTICATED ? baseSize : errorEstimate + 2;
     }
 }

@@ -75,9 +75,13 @@ public final class StampPacket {
                 in.readableBytes());
     }
 
-    /** Decodes a Session-Reflector packet; the caller has checked the length. */
+    /**
+     * Decodes a Session-Reflector packet; the caller has checked that it is at least
+     * {@link StampMode#minReplySize()} long. A reply too short to hold the Ses-Sender TTL reads 0.
+     */
     public static ReflectorPacket readReflector(StampMode mode, ByteBuf in) {
         int i = in.readerIndex();
+        int ttl = in.readableBytes() > mode.senderTtl ? in.getUnsignedByte(i + mode.senderTtl) : 0;
         return new ReflectorPacket(
                 in.getUnsignedInt(i + mode.seq),
                 in.getLong(i + mode.timestamp),
@@ -87,7 +91,7 @@ public final class StampPacket {
                 in.getUnsignedInt(i + mode.senderSeq),
                 in.getLong(i + mode.senderTimestamp),
                 in.getUnsignedShort(i + mode.senderErrorEstimate),
-                in.getUnsignedByte(i + mode.senderTtl),
+                ttl,
                 in.readableBytes());
     }
 
@@ -111,18 +115,25 @@ public final class StampPacket {
     }
 
     /**
-     * Turns a received Session-Sender packet into the Session-Reflector's reply, in the same buffer
-     * and at the same length. The caller verifies a request's HMAC before and signs after.
+     * Turns a received Session-Sender packet into the Session-Reflector's reply, in the same buffer:
+     * at the same length, or, for a request shorter than the base packet (a TWAMP-Light sender's 14
+     * bytes, RFC 8762 §4.6), as the base packet with what the request did not carry (its SSID) zero.
+     * The buffer must then have room for the base packet. The caller verifies a request's HMAC
+     * before and signs after.
      *
      * @param ttl the request's IP TTL, 0 when unknown
      */
     public static void reflectInPlace(ByteBuf buf, StampMode mode, long reflectorSeq, long receiveTimestamp,
             long transmitTimestamp, int errorEstimate, int ttl) {
         int i = buf.readerIndex();
+        int length = buf.readableBytes();
         long senderSeq = buf.getUnsignedInt(i + mode.seq);
         long senderTimestamp = buf.getLong(i + mode.timestamp);
         int senderError = buf.getUnsignedShort(i + mode.errorEstimate);
-        int ssid = buf.getUnsignedShort(i + mode.ssid);
+        int ssid = length >= mode.ssid + 2 ? buf.getUnsignedShort(i + mode.ssid) : 0;
+        if (length < mode.baseSize) {
+            buf.writerIndex(i + mode.baseSize);
+        }
         buf.setZero(i, mode.baseSize); // the request's MBZ bytes are not trusted to be zero
         setReflectorFields(buf, i, mode, reflectorSeq, transmitTimestamp, errorEstimate, ssid,
                 receiveTimestamp, senderSeq, senderTimestamp, senderError, ttl);

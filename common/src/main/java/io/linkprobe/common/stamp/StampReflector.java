@@ -1,32 +1,53 @@
 package io.linkprobe.common.stamp;
 
+import io.linkprobe.common.net.NativeDatagramSocket;
+import io.linkprobe.common.net.NativeUdp;
 import io.linkprobe.common.net.Transports;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A stateful STAMP Session-Reflector (RFC 8762 §4.3) on one UDP socket: every request from a sender
  * (address, port, SSID) gets that session's own next sequence number, so the sender can tell a
- * request lost on the way out from a reply lost on the way back. Replies have the request's length.
- * Datagrams too short for the mode, too long, or with a bad HMAC are dropped and counted.
+ * request lost on the way out from a reply lost on the way back. Replies have the request's length
+ * (a TWAMP-Light request shorter than the base packet gets the base packet). Datagrams too short for
+ * the mode, too long, or with a bad HMAC are dropped and counted.
+ *
+ * <p>Where the machine allows ({@link NativeUdp}: Linux x86_64/aarch64 on an epoll event loop), the
+ * socket is the native one: T2 is the kernel's receive timestamp, so the event loop's wake-up lands
+ * in the stated turnaround, which the sender subtracts, not in the RTT; and Ses-Sender TTL is the
+ * request's real TTL. Elsewhere a Netty datagram channel with user-space timestamps and TTL 0;
+ * {@link #timestamps()} says which.
  *
  * <p>One socket runs on one event loop thread of the given group, ample for thousands of agents at a
  * few packets per second each. The caller owns the group.
  */
 public final class StampReflector implements AutoCloseable {
-    private final Channel channel;
-    private final ReflectorHandler handler;
+    private static final Logger log = LoggerFactory.getLogger(StampReflector.class);
 
-    private StampReflector(Channel channel, ReflectorHandler handler) {
+    private final Channel channel;
+    private final NativeReflector nativeReflector;
+    private final ReflectorCore core;
+    private final String timestamps;
+    private final InetSocketAddress bind;
+
+    private StampReflector(Channel channel, NativeReflector nativeReflector, ReflectorCore core, String timestamps,
+            InetSocketAddress bind) {
+        this.bind = bind;
         this.channel = channel;
-        this.handler = handler;
+        this.nativeReflector = nativeReflector;
+        this.core = core;
+        this.timestamps = timestamps;
     }
 
     /**
@@ -35,9 +56,23 @@ public final class StampReflector implements AutoCloseable {
      * @throws UncheckedIOException when the address cannot be bound
      */
     public static StampReflector start(EventLoopGroup group, InetSocketAddress bind, ReflectorOptions opts) {
+        EventLoop loop = group.next();
+        String why = userTimestampsReason(loop, opts.kernelTimestamps());
+        if (why == null) {
+            NativeReflector r;
+            try {
+                r = NativeReflector.start(loop, bind, opts);
+            } catch (UncheckedIOException e) {
+                String m = String.valueOf(e.getCause().getMessage());
+                String reason = m.substring(m.lastIndexOf(": ") + 2); // the errno's text
+                throw new UncheckedIOException("cannot bind STAMP reflector to " + bind + ": " + reason, e.getCause());
+            }
+            log.debug("STAMP reflector on {} with kernel timestamps", bind);
+            return new StampReflector(null, r, r.core(), "kernel", bind);
+        }
         ReflectorHandler handler = new ReflectorHandler(opts);
         Bootstrap b = new Bootstrap()
-                .group(group)
+                .group(loop)
                 .channel(Transports.datagram())
                 // One byte over the largest packet, so that a truncated oversize datagram is visible.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
@@ -48,43 +83,75 @@ public final class StampReflector implements AutoCloseable {
             String message = "cannot bind STAMP reflector to " + bind + ": " + cause.getMessage();
             throw cause instanceof IOException io ? new UncheckedIOException(message, io) : new IllegalStateException(message, cause);
         }
-        return new StampReflector(f.channel(), handler);
+        log.debug("STAMP reflector on {} with user-space timestamps: {}", bind, why);
+        return new StampReflector(f.channel(), null, handler.core(), "user (" + why + ")", bind);
+    }
+
+    /** Why this loop and these options get user-space timestamps, or null when kernel ones are used. */
+    static String userTimestampsReason(EventLoop loop, boolean wanted) {
+        if (!wanted) {
+            return "kernel timestamps turned off in the options";
+        }
+        if (!NativeUdp.available()) {
+            return NativeUdp.unavailableReason();
+        }
+        if (!NativeDatagramSocket.usableOn(loop)) {
+            return "the event loop is not epoll (-Dlinkprobe.transport=nio?)";
+        }
+        return null;
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) channel.localAddress();
+        if (channel != null) {
+            return (InetSocketAddress) channel.localAddress();
+        }
+        return new InetSocketAddress(bind.getAddress(), nativeReflector.localPort());
     }
 
     public int localPort() {
-        return localAddress().getPort();
+        return channel != null ? localAddress().getPort() : nativeReflector.localPort();
+    }
+
+    /** {@code kernel}, or {@code user (why)}: where T2 comes from. */
+    public String timestamps() {
+        return timestamps;
     }
 
     /** Requests answered since start. */
     public long reflectedTotal() {
-        return handler.reflected();
+        return core.reflected();
     }
 
     /** Datagrams dropped as not STAMP for this mode (size, HMAC). */
     public long malformedTotal() {
-        return handler.malformed();
+        return core.malformed();
     }
 
     /** Well-formed requests not answered because the socket's send queue was full. */
     public long droppedTotal() {
-        return handler.dropped();
+        return core.droppedTotal();
     }
 
     public int activeSessions() {
-        return handler.activeSessions();
+        return core.activeSessions();
     }
 
     /** Sessions dropped (least recently seen first) because {@code maxSessions} was reached. */
     public long sessionsEvictedTotal() {
-        return handler.evicted();
+        return core.evicted();
+    }
+
+    /** Sessions whose count started again at 0 because their sender's sequence did. */
+    public long sessionRestartsTotal() {
+        return core.sessionRestarts();
     }
 
     @Override
     public void close() {
-        channel.close().awaitUninterruptibly();
+        if (channel != null) {
+            channel.close().awaitUninterruptibly();
+        } else {
+            nativeReflector.close();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.linkprobe.common.stamp;
 
+import io.linkprobe.common.net.NativeDatagramSocket;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stats.Rfc3550Jitter;
 import io.linkprobe.common.wire.LatencyWindow;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
@@ -37,8 +39,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Either {@link #start()} probes continuously (the agent drains a {@link LatencyWindow} every
  * window with {@link #drainWindow}), or {@link #runCount} sends exactly N packets and completes when
- * all N are decided (the one-shot CLI). RTT is measured with {@code System.nanoTime}, less the
- * reflector's stated turnaround. A packet unanswered after the timeout is lost; its direction comes
+ * all N are decided (the one-shot CLI). RTT is the reply's arrival less the send, less the
+ * reflector's stated turnaround (T3 - T2). Where the machine allows ({@link StampReflector#start}
+ * says when), the socket is the native one and the arrival is the kernel's receive timestamp, so
+ * this sender's own wake-up, GC pauses and scheduling stay out of the RTT ({@link ReplyTiming} says
+ * how a clock step is kept out too); elsewhere it is read with {@code System.nanoTime} on a Netty
+ * channel, and the event loop spins briefly around the expected arrival to shorten its wake-up
+ * ({@link SpinWindow}). {@link #timestamps()} says which. A packet unanswered after the timeout is lost; its direction comes
  * from the reflector's own sequence numbers ({@link LossDirection} explains how, and what happens
  * with a stateless reflector).
  *
@@ -59,7 +66,10 @@ public final class StampSender implements AutoCloseable {
     private final SenderHandler handler;
     private final List<LongConsumer> rttListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean busy = new AtomicBoolean();
-    private final Channel channel;
+    private final Channel channel; // the Netty path, or null
+    private final NativeDatagramSocket socket; // the native path, or null
+    private final ByteBuf nativeSendBuffer;
+    private final String timestamps;
     private final EventLoop loop;
     private final ScheduledFuture<?> ticker;
     private static final long SPIN_LEAD_NANOS = TimeUnit.MICROSECONDS.toNanos(300);
@@ -68,6 +78,8 @@ public final class StampSender implements AutoCloseable {
     private final SendLoop sendLoop;
 
     private volatile long bytesSent;
+    private volatile long kernelRtts;
+    private volatile long userRtts;
     private volatile boolean ownSequenceSeen;
     private volatile boolean closed;
 
@@ -89,25 +101,38 @@ public final class StampSender implements AutoCloseable {
         this.decoder = new ReplyDecoder(mode, opts.auth(), opts.clock().synchronizedToUtc());
         this.handler = new SenderHandler(this::onReply);
 
-        Bootstrap b = new Bootstrap()
-                .group(group)
-                .channel(Transports.datagram())
-                .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // The order of the sender's pipeline, in one place.
-                        ch.pipeline().addLast("stamp-reply-decoder", decoder).addLast("stamp-sender", handler);
-                    }
-                });
-        ChannelFuture f = b.connect(target).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            Throwable cause = f.cause();
-            String message = "cannot open STAMP sender to " + target + ": " + cause.getMessage();
-            throw cause instanceof IOException io ? new UncheckedIOException(message, io) : new IllegalStateException(message, cause);
+        EventLoop chosen = group.next();
+        String why = StampReflector.userTimestampsReason(chosen, opts.kernelTimestamps());
+        if (why == null) {
+            this.socket = NativeDatagramSocket.open(chosen, null, target, StampPacket.MAX_SIZE, this::onDatagram);
+            this.channel = null;
+            this.nativeSendBuffer = io.netty.buffer.Unpooled.directBuffer(StampPacket.MAX_SIZE);
+            this.timestamps = "kernel";
+            this.loop = chosen;
+        } else {
+            Bootstrap b = new Bootstrap()
+                    .group(chosen)
+                    .channel(Transports.datagram())
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            // The order of the sender's pipeline, in one place.
+                            ch.pipeline().addLast("stamp-reply-decoder", decoder).addLast("stamp-sender", handler);
+                        }
+                    });
+            ChannelFuture f = b.connect(target).awaitUninterruptibly();
+            if (!f.isSuccess()) {
+                Throwable cause = f.cause();
+                String message = "cannot open STAMP sender to " + target + ": " + cause.getMessage();
+                throw cause instanceof IOException io ? new UncheckedIOException(message, io) : new IllegalStateException(message, cause);
+            }
+            this.socket = null;
+            this.nativeSendBuffer = null;
+            this.channel = f.channel();
+            this.timestamps = "user (" + why + ")";
+            this.loop = channel.eventLoop();
         }
-        this.channel = f.channel();
-        this.loop = channel.eventLoop();
         this.sendLoop = new SendLoop(loop, opts.schedule(), opts.meanInterval().toNanos(), this::sendOne);
         long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(opts.timeout().toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(100)));
         this.ticker = loop.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
@@ -209,6 +234,39 @@ public final class StampSender implements AutoCloseable {
     }
 
     /**
+     * {@code kernel} when replies are read on the native socket with the kernel's receive
+     * timestamps, else {@code user (why)}. Even on the native socket a single RTT falls back to
+     * user space when a clock step makes its kernel time unusable ({@link #userRtts()}).
+     */
+    public String timestamps() {
+        return timestamps;
+    }
+
+    /** RTTs so far from the kernel's receive timestamp. */
+    public long kernelRtts() {
+        return kernelRtts;
+    }
+
+    /** RTTs so far measured in user space (the Netty path, or a kernel time a clock step spoilt). */
+    public long userRtts() {
+        return userRtts;
+    }
+
+    /**
+     * Datagrams from the target too short to be a STAMP reply (under 38 bytes unauthenticated,
+     * 112 authenticated): the peer answers, but not with STAMP. They are not counted as replies,
+     * so their requests end up lost.
+     */
+    public long repliesTooShort() {
+        return decoder.tooShort();
+    }
+
+    /** Datagrams from the target dropped as too long or with a bad HMAC. */
+    public long repliesMalformed() {
+        return decoder.malformed();
+    }
+
+    /**
      * Stops sending and closes the socket. Packets still in flight are left undecided (counted
      * nowhere); a pending {@link #runCount} fails with {@link CancellationException}. What was
      * decided before can still be drained.
@@ -220,6 +278,11 @@ public final class StampSender implements AutoCloseable {
             loop.execute(this::stopOnLoop);
         } catch (RejectedExecutionException e) {
             log.debug("event loop already shut down when closing the STAMP sender");
+        }
+        if (socket != null) {
+            socket.close();
+            nativeSendBuffer.release();
+            return;
         }
         ChannelFuture f = channel.close();
         if (!loop.inEventLoop()) {
@@ -244,15 +307,36 @@ public final class StampSender implements AutoCloseable {
         sendLoop.begin(count);
     }
 
+    /**
+     * T1 is read last, just before the packet is written; on the native path the packet then goes
+     * to the kernel in the same call stack, with no pipeline or flush in between.
+     */
     private void sendOne() {
         int size = opts.packetSize();
-        ByteBuf buf = channel.alloc().ioBuffer(size);
-        StampPacket.writeSender(buf, mode, session.nextSeq(), NtpTimestamp.now(), errorEstimate, opts.ssid(), size, filler, signer);
+        ByteBuf buf = socket != null ? nativeSendBuffer.clear() : channel.alloc().ioBuffer(size);
+        Instant t1 = Instant.now();
         long sentNanos = System.nanoTime();
-        session.sent(sentNanos, size);
+        StampPacket.writeSender(buf, mode, session.nextSeq(), NtpTimestamp.fromInstant(t1), errorEstimate, opts.ssid(),
+                size, filler, signer);
+        session.sent(sentNanos, t1.getEpochSecond() * 1_000_000_000L + t1.getNano(), size);
         bytesSent += size; // single writer: this event loop
-        channel.writeAndFlush(buf, channel.voidPromise());
-        awaitReply(sentNanos);
+        if (socket != null) {
+            socket.send(buf, null); // a refused send is simply an unanswered packet: lost, as it is
+        } else {
+            channel.writeAndFlush(buf, channel.voidPromise());
+            awaitReply(sentNanos);
+        }
+    }
+
+    /** A datagram on the native socket (its event loop). */
+    private void onDatagram(ByteBuf data, NativeDatagramSocket.Received info) {
+        if (info.truncated()) {
+            data.writerIndex(data.capacity()); // longer than the largest packet: refused as malformed
+        }
+        StampReply reply = decoder.decode(data, info.readNanos(), info.readEpochNanos(), info.kernelEpochNanos());
+        if (reply != null) {
+            onReply(reply);
+        }
     }
 
     /**
@@ -272,9 +356,14 @@ public final class StampSender implements AutoCloseable {
     }
 
     private void onReply(StampReply reply) {
-        SpinWindow.stop();
-        long rtt = session.replied(reply.packet(), reply.receivedNanos(), reply.receivedNtp(),
+        if (socket == null) {
+            SpinWindow.stop();
+        }
+        long rtt = session.replied(reply.packet(), reply.receivedNanos(), reply.receivedEpochNanos(),
+                reply.kernelEpochNanos(), reply.wantOneWay() ? reply::receivedNtp : null,
                 opts.clock().synchronizedToUtc(), errorEstimate);
+        kernelRtts = session.kernelRtts();
+        userRtts = session.userRtts();
         if (rtt >= 0) {
             rtts.add(rtt);
             for (LongConsumer l : rttListeners) {

@@ -24,22 +24,30 @@ class ReplyDecoderTest {
         assertEquals(new ReflectorPacket(7, StampPacketTest.T3, 0x8F84, 0xBEEF, StampPacketTest.T2, 0x01020304L,
                 StampPacketTest.T1, 0x12A4, 0, 44), r.packet());
         assertTrue(r.receivedNanos() >= before);
-        assertEquals(0, r.receivedNtp());
+        assertEquals(-1, r.kernelEpochNanos(), "the Netty path has no kernel timestamp");
+        assertEquals(0, r.receivedNtp(false), "no wall clock wanted");
         assertFalse(ch.finishAndReleaseAll());
     }
 
     @Test
-    void acceptsA41ByteTwampLightReplyButNothingShorter() {
+    void acceptsTwampLightRepliesDownTo38BytesAndCountsShorterOnesAsTooShort() {
         ReplyDecoder decoder = new ReplyDecoder(StampMode.UNAUTHENTICATED, null, true);
         EmbeddedChannel ch = new EmbeddedChannel(decoder);
         byte[] full = HexFixture.load("reflector-unauth-44.hex");
-        ch.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(full, 0, 41), SELF, REFLECTOR));
-        ch.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(full, 0, 40), SELF, REFLECTOR));
+        ch.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(full, 0, 41), SELF, REFLECTOR)); // RFC 5357 TWAMP-Light
+        ch.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(full, 0, 38), SELF, REFLECTOR)); // nokia/twampy: no TTL
+        ch.writeInbound(new DatagramPacket(Unpooled.wrappedBuffer(full, 0, 37), SELF, REFLECTOR));
         StampReply r = ch.readInbound();
         assertEquals(0x01020304L, r.packet().senderSeq());
-        assertTrue(r.receivedNtp() != 0, "wall clock wanted for one-way delays");
+        assertTrue(r.receivedNtp(false) != 0, "wall clock wanted for one-way delays");
+        StampReply noTtl = ch.readInbound();
+        assertEquals(0x01020304L, noTtl.packet().senderSeq());
+        assertEquals(StampPacketTest.T1, noTtl.packet().senderTimestamp());
+        assertEquals(0x12A4, noTtl.packet().senderErrorEstimate());
+        assertEquals(0, noTtl.packet().senderTtl(), "no TTL byte: unknown");
         assertNull(ch.readInbound());
-        assertEquals(1, decoder.malformed());
+        assertEquals(1, decoder.tooShort());
+        assertEquals(0, decoder.malformed());
         assertFalse(ch.finishAndReleaseAll());
     }
 

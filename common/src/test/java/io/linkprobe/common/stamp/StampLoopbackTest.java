@@ -118,7 +118,7 @@ class StampLoopbackTest {
     void garbageIsCountedAndTheReflectorKeepsAnswering() throws Exception {
         try (DatagramSocket raw = new DatagramSocket()) {
             raw.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, reflector.localAddress()));
-            raw.send(new DatagramPacket(new byte[43], 43, reflector.localAddress()));
+            raw.send(new DatagramPacket(new byte[13], 13, reflector.localAddress())); // under TWAMP-Light's 14
             raw.send(new DatagramPacket(new byte[9500], 9500, reflector.localAddress()));
         }
         await(() -> reflector.malformedTotal() == 3, "three malformed datagrams counted");
