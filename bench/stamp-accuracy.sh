@@ -3,14 +3,16 @@
 # A benchmark, not a test: it prints figures and fails only when it cannot run (exit 2).
 #
 #   bench/stamp-accuracy.sh [--count N] [--interval-ms MS] [--busy] [--reflector responder|busy-poll]
-#                           [--runs N] [--keep DIR]
+#                           [--user-timestamps] [--runs N] [--keep DIR]
 #
 # On an unshaped lab pair (lab/lab.sh: site, router with the TUN delay line, hub), at the same time:
 #   - `linkprobe-agent responder` in the hub (default: no --busy-poll) and `test --latency-only`
 #     in the site, N packets at MS mean gap (Poisson);
 #   - irtt server in the hub, irtt client in the site, the same interval, for the same time;
 #   - tcpdump on the site's eth0 (the sender's wire) and on the hub's eth0 (the reflector's wire).
-# --busy keeps one core busy (a shell loop) for the run, ended by its pid.
+# --busy keeps one core busy (a shell loop) for the run, ended by its pid. --user-timestamps runs both
+# JVMs with -Dlinkprobe.timestamps=user: the Netty sockets and user-space timestamps, as before the
+# native shim (the "before" figures, on the same build).
 #
 # Printed per run: linkprobe p50/p99/max (its JSON), irtt p50, the wire RTT of the same STAMP packets
 # at the sender's interface (matched by sequence number), and the split of the time (medians):
@@ -21,7 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-count=1000 interval=10 busy=0 reflector=responder runs=1 keep=
+count=1000 interval=10 busy=0 reflector=responder runs=1 keep= jvm_opts=()
 usage() { sed -n '4,5p' "$0" >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
     --busy) busy=1; shift ;;
     --reflector) reflector=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
+    --user-timestamps) jvm_opts=(-Dlinkprobe.timestamps=user); shift ;;
     --keep) keep=$2; shift 2 ;;
     *) usage ;;
   esac
@@ -67,12 +70,12 @@ wait_udp() {
   echo "stamp-accuracy: nothing listens on udp/$1 in the hub" >&2; cat "$work"/*.log >&2; exit 2
 }
 
-in_hub java -jar "$jar" responder --stamp-port 862 --throughput-port 9863 "${responder_flags[@]}" \
+in_hub java "${jvm_opts[@]}" -jar "$jar" responder --stamp-port 862 --throughput-port 9863 "${responder_flags[@]}" \
   >"$work/responder.log" 2>&1 & pids+=($!)
 in_hub irtt server -b "$hub_addr:2112" -i 0 >"$work/irtt-server.log" 2>&1 & pids+=($!)
 wait_udp 862; wait_udp 2112
 
-echo "stamp-accuracy: unshaped lab pair, reflector: $reflector, $count packets every ${interval} ms (Poisson), irtt at the same time;" \
+echo "stamp-accuracy: unshaped lab pair, reflector: $reflector$([ ${#jvm_opts[@]} -gt 0 ] && echo ', user-space timestamps forced'), $count packets every ${interval} ms (Poisson), irtt at the same time;" \
   "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)$([ $busy = 1 ] && echo ', one core kept busy')"
 for run in $(seq "$runs"); do
   rm -f "$work"/*.pcap
@@ -84,8 +87,8 @@ for run in $(seq "$runs"); do
   seconds=$(( count * interval / 1000 + 5 ))
   in_site irtt client -i "${interval}ms" -d "${seconds}s" -Q -o "$work/irtt.json" "$hub_addr:2112" >"$work/irtt-client.log" 2>&1 & irtt_pid=$!
   pids+=("$irtt_pid")
-  in_site java -jar "$jar" test "$hub_addr" --stamp-port 862 --latency-only --count "$count" \
-    --interval-ms "$interval" --json >"$work/linkprobe.json" 2>"$work/linkprobe.log" ||
+  in_site java "${jvm_opts[@]}" -jar "$jar" test "$hub_addr" --stamp-port 862 --latency-only --count "$count" \
+    --interval-ms "$interval" --json --raw-rtts >"$work/linkprobe.json" 2>"$work/linkprobe.log" ||
     { echo "stamp-accuracy: linkprobe test failed:" >&2; cat "$work/linkprobe.log" >&2; exit 2; }
   kill "$irtt_pid" 2>/dev/null || true; wait "$irtt_pid" 2>/dev/null || true
   if [ -n "$busy_pid" ]; then kill "$busy_pid" 2>/dev/null || true; wait "$busy_pid" 2>/dev/null || true; busy_pid=; fi

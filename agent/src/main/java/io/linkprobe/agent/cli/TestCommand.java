@@ -98,6 +98,11 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of the summary")
     boolean json;
 
+    @Option(names = "--raw-rtts", description = "with --json: also list every RTT (µs, in order of sending) as latency.rtt_us")
+    boolean rawRtts;
+
+    private StampDiagnostics stampDiagnostics;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -120,7 +125,7 @@ public final class TestCommand implements Callable<Integer> {
             LatencyWindow latency = measureLatency(group, new InetSocketAddress(address, stampPort));
             List<ThroughputResult> results = directions.isEmpty() ? List.of()
                     : measureThroughput(group, address, directions, secret);
-            TestReport report = new TestReport(host, latency, results);
+            TestReport report = new TestReport(host, latency, results, stampDiagnostics, rawRtts);
             if (json) {
                 System.out.println(Json.mapper().writeValueAsString(report.json()));
             } else {
@@ -192,6 +197,7 @@ public final class TestCommand implements Callable<Integer> {
         progress.show("latency: " + count + " STAMP packets to " + target.getAddress().getHostAddress() + ":" + target.getPort() + " …");
         try (StampSender sender = StampSender.open(group, target, opts)) {
             LatencyWindow w = sender.runCount(count, host).toCompletableFuture().join();
+            stampDiagnostics = StampDiagnostics.of(sender);
             progress.clear();
             return w;
         } catch (CompletionException | java.io.UncheckedIOException | IllegalStateException e) {
@@ -225,10 +231,21 @@ public final class TestCommand implements Callable<Integer> {
 
     private int exitCode(LatencyWindow latency, List<ThroughputResult> results) {
         int code = ExitCodes.OK;
-        if (latency.received() == 0) {
+        long unusable = stampDiagnostics == null ? 0 : stampDiagnostics.unusableReplies();
+        if (latency.received() == 0 && unusable > 0) {
+            System.err.println("error: " + host + ":" + stampPort + " answered, but none of its " + unusable
+                    + " replies was a STAMP reply (" + stampDiagnostics.repliesTooShort() + " shorter than 38 bytes, "
+                    + stampDiagnostics.repliesMalformed() + " too long or with a bad HMAC); check that it is a "
+                    + "STAMP/TWAMP-Light reflector in the same mode (authenticated or not) as this test.");
+            code = ExitCodes.FAILURE;
+        } else if (latency.received() == 0) {
             System.err.println("error: no STAMP replies from " + host + ":" + stampPort
                     + "; check that a reflector runs there and that UDP " + stampPort + " is open on the path.");
             code = ExitCodes.FAILURE;
+        } else if (unusable > 0) {
+            System.err.println("warning: " + unusable + " replies from " + host + ":" + stampPort + " were not STAMP ("
+                    + stampDiagnostics.repliesTooShort() + " too short, " + stampDiagnostics.repliesMalformed()
+                    + " malformed); their requests count as lost, although the reflector answered them.");
         }
         for (ThroughputResult r : results) {
             if (!r.result().equals(ThroughputResult.Outcome.OK.wireName())) {

@@ -16,18 +16,48 @@ final class TestReport {
     private final String target;
     private final LatencyWindow latency;
     private final List<ThroughputResult> throughput;
+    private final StampDiagnostics stamp;
+    private final boolean rawRtts;
 
     TestReport(String target, LatencyWindow latency, List<ThroughputResult> throughput) {
+        this(target, latency, throughput, null, false);
+    }
+
+    /**
+     * @param stamp how the latency figures were taken, or null
+     * @param rawRtts put every RTT (µs, in order of sending) in the JSON as {@code latency.rtt_us}
+     */
+    TestReport(String target, LatencyWindow latency, List<ThroughputResult> throughput, StampDiagnostics stamp,
+            boolean rawRtts) {
         this.target = target;
         this.latency = latency;
         this.throughput = throughput;
+        this.stamp = stamp;
+        this.rawRtts = rawRtts;
     }
 
     ObjectNode json() {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("target", target);
         if (latency != null) {
-            root.set("latency", latencyJson(latency));
+            ObjectNode l = latencyJson(latency);
+            if (stamp != null) {
+                l.put("timestamps", stamp.source());
+                if (stamp.userReason() != null) {
+                    l.put("timestamps_note", stamp.userReason());
+                }
+                l.put("rtts_kernel", stamp.kernelRtts());
+                l.put("rtts_user", stamp.userRtts());
+                l.put("replies_too_short", stamp.repliesTooShort());
+                l.put("replies_malformed", stamp.repliesMalformed());
+            }
+            if (rawRtts) {
+                var list = l.putArray("rtt_us");
+                for (int us : latency.rttMicros()) {
+                    list.add(us);
+                }
+            }
+            root.set("latency", l);
         }
         for (ThroughputResult r : throughput) {
             root.set(r.direction().equals("down") ? "download" : "upload", throughputJson(r));
@@ -121,6 +151,14 @@ final class TestReport {
                         "  rtt       min %.2f  p50 %.2f  p90 %.2f  p99 %.2f  max %.2f ms   jitter %.2f ms%n",
                         w.rtt().min() / 1e3, w.rtt().p50() / 1e3, w.rtt().p90() / 1e3, w.rtt().p99() / 1e3,
                         w.rtt().max() / 1e3, w.jitterMicros() / 1e3));
+            }
+            if (stamp != null) {
+                sb.append("  timestamps ").append(stamp.timestamps());
+                if (stamp.unusableReplies() > 0) {
+                    sb.append(String.format(Locale.ROOT, "; %d replies were not STAMP (%d too short, %d malformed)",
+                            stamp.unusableReplies(), stamp.repliesTooShort(), stamp.repliesMalformed()));
+                }
+                sb.append('\n');
             }
         }
         for (ThroughputResult r : throughput) {

@@ -1,6 +1,8 @@
 package io.linkprobe.common.net;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SelectStrategyFactory;
@@ -68,5 +70,11 @@ public final class Transports {
 
     public static Class<? extends DatagramChannel> datagram() {
         return EPOLL ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /** The datagram channel class that runs on {@code loop}: epoll on an epoll loop, else NIO. */
+    public static Class<? extends DatagramChannel> datagramFor(EventLoop loop) {
+        return loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class)
+                ? EpollDatagramChannel.class : NioDatagramChannel.class;
     }
 }

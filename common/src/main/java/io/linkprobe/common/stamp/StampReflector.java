@@ -67,13 +67,13 @@ public final class StampReflector implements AutoCloseable {
                 String reason = m.substring(m.lastIndexOf(": ") + 2); // the errno's text
                 throw new UncheckedIOException("cannot bind STAMP reflector to " + bind + ": " + reason, e.getCause());
             }
-            log.debug("STAMP reflector on {} with kernel timestamps", bind);
+            log.info("STAMP reflector on {}: kernel receive timestamps, received TTL", bind);
             return new StampReflector(null, r, r.core(), "kernel", bind);
         }
         ReflectorHandler handler = new ReflectorHandler(opts);
         Bootstrap b = new Bootstrap()
                 .group(loop)
-                .channel(Transports.datagram())
+                .channel(Transports.datagramFor(loop))
                 // One byte over the largest packet, so that a truncated oversize datagram is visible.
                 .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
                 .handler(handler);
@@ -83,7 +83,7 @@ public final class StampReflector implements AutoCloseable {
             String message = "cannot bind STAMP reflector to " + bind + ": " + cause.getMessage();
             throw cause instanceof IOException io ? new UncheckedIOException(message, io) : new IllegalStateException(message, cause);
         }
-        log.debug("STAMP reflector on {} with user-space timestamps: {}", bind, why);
+        log.info("STAMP reflector on {}: user-space timestamps ({})", bind, why);
         return new StampReflector(f.channel(), null, handler.core(), "user (" + why + ")", bind);
     }
 

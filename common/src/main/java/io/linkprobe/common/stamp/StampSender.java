@@ -112,7 +112,7 @@ public final class StampSender implements AutoCloseable {
         } else {
             Bootstrap b = new Bootstrap()
                     .group(chosen)
-                    .channel(Transports.datagram())
+                    .channel(Transports.datagramFor(chosen))
                     .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(StampPacket.MAX_SIZE + 1))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
