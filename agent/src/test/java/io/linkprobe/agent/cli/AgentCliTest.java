@@ -70,7 +70,52 @@ class AgentCliTest {
         }
         assertTrue(l.get("rtt_ms").get("min").asDouble() <= l.get("rtt_ms").get("max").asDouble());
         assertTrue(l.has("jitter_ms"));
+        assertTrue(l.get("timestamps").asText().matches("kernel|user"), l.toString());
+        assertEquals(15, l.get("rtts_kernel").asInt() + l.get("rtts_user").asInt());
+        assertEquals(0, l.get("replies_too_short").asInt());
+        assertEquals(0, l.get("replies_malformed").asInt());
+        assertFalse(l.has("rtt_us"), "only with --raw-rtts");
         assertFalse(j.has("download"));
+    }
+
+    @Test
+    void rawRttsListEveryRttInOrderOfSending() throws Exception {
+        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--latency-only",
+                "--count", "7", "--interval-ms", "10", "--json", "--raw-rtts");
+        assertEquals(0, r.code(), r.err());
+        JsonNode rtts = Json.mapper().readTree(r.out()).get("latency").get("rtt_us");
+        assertEquals(7, rtts.size());
+        rtts.forEach(us -> assertTrue(us.asInt() > 0, rtts.toString()));
+    }
+
+    /**
+     * A peer that answers every request with 20 bytes (not STAMP): the test says so, counts them,
+     * and does not send the user looking for a reflector that is not running.
+     */
+    @Test
+    void aPeerAnsweringWithShortRepliesIsReportedAsSuchNotAsAMissingReflector() throws Exception {
+        try (DatagramSocket peer = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            Thread echo = new Thread(() -> {
+                byte[] buf = new byte[2048];
+                try {
+                    while (true) {
+                        java.net.DatagramPacket p = new java.net.DatagramPacket(buf, buf.length);
+                        peer.receive(p);
+                        peer.send(new java.net.DatagramPacket(buf, 20, p.getSocketAddress()));
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            }, "short-reply-peer");
+            echo.setDaemon(true);
+            echo.start();
+            Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(peer.getLocalPort()), "--latency-only",
+                    "--count", "4", "--interval-ms", "10", "--timeout-ms", "300", "--json");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertTrue(r.err().contains("answered, but none of its 4 replies was a STAMP reply (4 shorter than 38 bytes"), r.err());
+            assertFalse(r.err().contains("check that a reflector runs there"), r.err());
+            assertEquals(4, Json.mapper().readTree(r.out()).get("latency").get("replies_too_short").asInt());
+        }
     }
 
     @Test
