@@ -3,6 +3,9 @@
 #include "udp_core.h"
 
 #include <errno.h>
+#include <time.h> /* before linux/errqueue.h, which uses struct timespec */
+#include <linux/errqueue.h>
+#include <linux/net_tstamp.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -130,7 +133,8 @@ int lp_recv(int fd, void *buf, int cap, struct lp_meta *meta) {
     struct iovec iov = { .iov_base = buf, .iov_len = (size_t) cap };
     /* Room for a timespec, a TTL/hop limit and a TOS/traffic class, each with its header. */
     union {
-        char buf[CMSG_SPACE(sizeof(struct timespec)) + 2 * CMSG_SPACE(sizeof(int)) + 64];
+        /* A timespec, a TTL and a TOS, and room for an SCM_TIMESTAMPING a TX-stamping socket may add. */
+        char buf[256];
         struct cmsghdr align;
     } control;
     struct msghdr msg = {
@@ -195,6 +199,56 @@ int lp_send(int fd, int ipv6, const void *buf, int len, const struct lp_meta *to
         } while (n < 0 && errno == EINTR);
     }
     return n < 0 ? -errno : (int) n;
+}
+
+int lp_enable_tx_timestamps(int fd) {
+    int flags = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_SOFTWARE | SOF_TIMESTAMPING_OPT_ID
+            | SOF_TIMESTAMPING_OPT_TSONLY;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPING, &flags, sizeof(flags)) == 0 ? 0 : -errno;
+}
+
+int lp_recv_tx_timestamp(int fd, struct lp_meta *meta) {
+    char data[64];
+    struct iovec iov = { .iov_base = data, .iov_len = sizeof(data) };
+    union {
+        char buf[512];
+        struct cmsghdr align;
+    } control;
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1,
+        .msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+    };
+    ssize_t n;
+    do {
+        n = recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        return -errno;
+    }
+    memset(meta, 0, sizeof(*meta));
+    meta->rx_sec = -1;
+    meta->rx_nsec = -1;
+    int have_time = 0, have_id = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPING) {
+            struct scm_timestamping ts;
+            memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+            if (ts.ts[0].tv_sec != 0 || ts.ts[0].tv_nsec != 0) { /* [0]: the software timestamp */
+                meta->rx_sec = ts.ts[0].tv_sec;
+                meta->rx_nsec = ts.ts[0].tv_nsec;
+                have_time = 1;
+            }
+        } else if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR)
+                || (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)) {
+            struct sock_extended_err err;
+            memcpy(&err, CMSG_DATA(c), sizeof(err));
+            if (err.ee_errno == ENOMSG && err.ee_origin == SO_EE_ORIGIN_TIMESTAMPING && err.ee_info == SCM_TSTAMP_SCHED) {
+                meta->tx_id = err.ee_data;
+                have_id = 1;
+            }
+        }
+    }
+    return have_time && have_id ? 1 : 0;
 }
 
 int lp_close(int fd) {

@@ -24,7 +24,7 @@ struct lp_meta {
     int32_t port;         /* the peer's port */
     uint8_t addr[16];     /* the peer's address: 4 bytes (IPv4) or 16 (IPv6) */
     int32_t flags;        /* LP_TRUNCATED */
-    int32_t reserved;
+    uint32_t tx_id;       /* lp_recv_tx_timestamp: the send's SOF_TIMESTAMPING_OPT_ID counter */
 };
 
 #define LP_TRUNCATED 1
@@ -42,6 +42,19 @@ int lp_set_tos(int fd, int ipv6, int tos);
 int lp_recv(int fd, void *buf, int cap, struct lp_meta *meta);
 /* Sends len bytes to meta's peer, or to the connected peer when meta is NULL. */
 int lp_send(int fd, int ipv6, const void *buf, int len, const struct lp_meta *to);
+/*
+ * Asks the kernel for a timestamp of every datagram this socket sends, taken as it enters the
+ * device's queueing discipline (SOF_TIMESTAMPING_TX_SCHED: inside the send call, after the system
+ * call's own path, before any local queue, so a loaded uplink's queueing stays in the RTT),
+ * numbered 0, 1, 2... by send (SOF_TIMESTAMPING_OPT_ID), read back with lp_recv_tx_timestamp
+ * from the socket's error queue.
+ */
+int lp_enable_tx_timestamps(int fd);
+/*
+ * One message from the error queue: 1 with meta->rx_sec/rx_nsec the send time and meta->tx_id its
+ * number, 0 for a message that is no transmit timestamp, -EAGAIN when the queue is empty.
+ */
+int lp_recv_tx_timestamp(int fd, struct lp_meta *meta);
 int lp_close(int fd);
 
 #endif

@@ -87,6 +87,15 @@ JNIEXPORT jint JNICALL JNI_NAME(send0)(JNIEnv *env, jclass cls, jint fd, jboolea
     return lp_send(fd, ipv6, data, len, peer);
 }
 
+JNIEXPORT jint JNICALL JNI_NAME(enableTxTimestamps0)(JNIEnv *env, jclass cls, jint fd) {
+    return lp_enable_tx_timestamps(fd);
+}
+
+JNIEXPORT jint JNICALL JNI_NAME(recvTxTimestamp0)(JNIEnv *env, jclass cls, jint fd, jobject meta) {
+    struct lp_meta *m = address_of(env, meta, 0, LP_META_SIZE);
+    return m == NULL ? -EINVAL : lp_recv_tx_timestamp(fd, m);
+}
+
 JNIEXPORT jint JNICALL JNI_NAME(close0)(JNIEnv *env, jclass cls, jint fd) {
     return lp_close(fd);
 }

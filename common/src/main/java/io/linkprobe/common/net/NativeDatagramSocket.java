@@ -106,6 +106,8 @@ public final class NativeDatagramSocket implements EpollIoHandle {
     private int lastFamily;
     private int lastPort = -1;
     private InetSocketAddress lastSender;
+    private final ByteBuffer txMeta = NativeUdp.newMeta();
+    private boolean txTimestamps;
     private IoRegistration registration;
     private volatile boolean closed;
     private long sendErrors;
@@ -220,6 +222,60 @@ public final class NativeDatagramSocket implements EpollIoHandle {
     }
 
     /**
+     * Asks the kernel to timestamp every datagram as it enters the device's queue (before any local
+     * queueing, after the send call's own path), for {@link #sendTimestamped}. On the loop. Returns
+     * false where the kernel refuses (e.g. under qemu-user); sends then carry no kernel time.
+     */
+    public boolean enableTxTimestamps() {
+        int r = NativeUdp.enableTxTimestamps0(fd);
+        if (r < 0) {
+            log.debug("no transmit timestamps on this socket: {}", NativeUdp.strerror0(-r));
+            return false;
+        }
+        txTimestamps = true;
+        return true;
+    }
+
+    /**
+     * {@link #send}s, then reads the kernel's transmit timestamp of that datagram, which the kernel
+     * takes inside the send call: the one found between {@code beforeEpochNanos} (the wall clock
+     * read just before the call) and the wall clock read just after it. Returns that time (ns since
+     * 1970), -1 when there is none (not enabled, not taken yet, or outside the call: a route that
+     * queued the packet for address resolution, a clock step), or -2 when the send failed.
+     */
+    public long sendTimestamped(ByteBuf data, InetSocketAddress recipient, long beforeEpochNanos) {
+        if (!send(data, recipient)) {
+            return -2;
+        }
+        if (!txTimestamps) {
+            return -1;
+        }
+        Instant after = Instant.now();
+        long afterEpochNanos = after.getEpochSecond() * 1_000_000_000L + after.getNano();
+        long found = -1;
+        for (int i = 0; i < READS_PER_EVENT; i++) { // stale ones (none expected) are read and dropped
+            int r = NativeUdp.recvTxTimestamp0(fd, txMeta);
+            if (r < 0) {
+                break;
+            }
+            if (r == 1) {
+                long t = txMeta.getLong(NativeUdp.META_RX_SEC) * 1_000_000_000L + txMeta.getLong(NativeUdp.META_RX_NSEC);
+                if (t >= beforeEpochNanos && t <= afterEpochNanos) {
+                    found = t;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Empties the error queue of transmit timestamps that came too late to be used. */
+    private void drainTxTimestamps() {
+        for (int i = 0; i < READS_PER_EVENT && NativeUdp.recvTxTimestamp0(fd, txMeta) >= 0; i++) {
+            // dropped: a timestamp not read within its send call cannot be matched with certainty
+        }
+    }
+
+    /**
      * Sends the readable bytes of {@code data} to {@code recipient}, or to the connected peer when
      * it is null. On the loop. Returns false (and counts) when the kernel refused the datagram.
      */
@@ -265,6 +321,9 @@ public final class NativeDatagramSocket implements EpollIoHandle {
     @Override
     public void handle(IoRegistration reg, IoEvent event) {
         EpollIoOps ops = ((EpollIoEvent) event).ops();
+        if (txTimestamps && ops.contains(EpollIoOps.EPOLLERR)) {
+            drainTxTimestamps(); // else a non-empty error queue keeps epoll reporting EPOLLERR
+        }
         if (ops.contains(EpollIoOps.EPOLLIN) || ops.contains(EpollIoOps.EPOLLERR)) {
             readWaiting();
         }

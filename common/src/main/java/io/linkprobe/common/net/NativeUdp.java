@@ -37,6 +37,7 @@ public final class NativeUdp {
     static final int META_PORT = 28;
     static final int META_ADDR = 32;
     static final int META_FLAGS = 48;
+    static final int META_TX_ID = 52;
     static final int FLAG_TRUNCATED = 1;
     static final int EAGAIN = 11;
 
@@ -135,6 +136,10 @@ public final class NativeUdp {
     static native int recv0(int fd, ByteBuffer buf, int offset, int capacity, ByteBuffer meta);
 
     static native int send0(int fd, boolean ipv6, ByteBuffer buf, int offset, int length, ByteBuffer to);
+
+    static native int enableTxTimestamps0(int fd);
+
+    static native int recvTxTimestamp0(int fd, ByteBuffer meta);
 
     static native int close0(int fd);
 

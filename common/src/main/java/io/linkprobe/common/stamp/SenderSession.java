@@ -38,6 +38,7 @@ final class SenderSession {
     private long unknownReplies;
     private boolean ownSequence;
     private long kernelRtts;
+    private long txStamped;
     private long userRtts;
     private WindowAccumulator window;
 
@@ -54,6 +55,26 @@ final class SenderSession {
         this.state = new byte[capacity];
         this.timeoutNanos = timeoutNanos;
         this.window = new WindowAccumulator(startEpochMillis);
+    }
+
+    /**
+     * The kernel's timestamp of the packet last {@link #sent} entering the device queue, later than
+     * the T1 read before the send call by {@code delayNanos}: that packet's send time moves to it, on
+     * both clocks, so the time the sender took to get the packet into the kernel (preemption
+     * included) stays out of its RTT.
+     */
+    void transmittedLast(long delayNanos) {
+        int i = slot(nextSeq - 1);
+        if (delayNanos > 0 && state[i] == IN_FLIGHT) {
+            sentNanos[i] += delayNanos;
+            sentEpochNanos[i] += delayNanos;
+            txStamped++;
+        }
+    }
+
+    /** Packets whose send time came from the kernel's transmit timestamp. */
+    long txStamped() {
+        return txStamped;
     }
 
     /** The sequence number the next packet will carry. */

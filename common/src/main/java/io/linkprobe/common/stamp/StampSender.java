@@ -79,6 +79,7 @@ public final class StampSender implements AutoCloseable {
 
     private volatile long bytesSent;
     private volatile long kernelRtts;
+    private volatile long txStamped;
     private volatile long userRtts;
     private volatile boolean ownSequenceSeen;
     private volatile boolean closed;
@@ -105,9 +106,10 @@ public final class StampSender implements AutoCloseable {
         String why = StampReflector.userTimestampsReason(chosen, opts.kernelTimestamps());
         if (why == null) {
             this.socket = NativeDatagramSocket.open(chosen, null, target, StampPacket.MAX_SIZE, this::onDatagram);
+            boolean tx = loopCall(chosen, socket::enableTxTimestamps);
             this.channel = null;
             this.nativeSendBuffer = io.netty.buffer.Unpooled.directBuffer(StampPacket.MAX_SIZE);
-            this.timestamps = "kernel";
+            this.timestamps = tx ? "kernel" : "kernel (receive only: no transmit timestamps here)";
             this.loop = chosen;
         } else {
             Bootstrap b = new Bootstrap()
@@ -136,6 +138,20 @@ public final class StampSender implements AutoCloseable {
         this.sendLoop = new SendLoop(loop, opts.schedule(), opts.meanInterval().toNanos(), this::sendOne);
         long tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(opts.timeout().toNanos() / 20, TimeUnit.MILLISECONDS.toNanos(100)));
         this.ticker = loop.scheduleAtFixedRate(this::tick, tickNanos, tickNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static boolean loopCall(EventLoop loop, java.util.function.BooleanSupplier call) {
+        if (loop.inEventLoop()) {
+            return call.getAsBoolean();
+        }
+        try {
+            return loop.submit(call::getAsBoolean).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
     }
 
     /** Opens the socket (connected to {@code target}); nothing is sent until {@link #start} or {@link #runCount}. */
@@ -242,6 +258,11 @@ public final class StampSender implements AutoCloseable {
         return timestamps;
     }
 
+    /** Packets so far whose send time is the kernel's transmit timestamp. */
+    public long txStamped() {
+        return txStamped;
+    }
+
     /** RTTs so far from the kernel's receive timestamp. */
     public long kernelRtts() {
         return kernelRtts;
@@ -321,7 +342,12 @@ public final class StampSender implements AutoCloseable {
         session.sent(sentNanos, t1.getEpochSecond() * 1_000_000_000L + t1.getNano(), size);
         bytesSent += size; // single writer: this event loop
         if (socket != null) {
-            socket.send(buf, null); // a refused send is simply an unanswered packet: lost, as it is
+            long t1Epoch = t1.getEpochSecond() * 1_000_000_000L + t1.getNano();
+            // A refused send (-2) is simply an unanswered packet: lost, as it is.
+            long tx = socket.sendTimestamped(buf, null, t1Epoch);
+            if (tx > 0) {
+                session.transmittedLast(tx - t1Epoch);
+            }
         } else {
             channel.writeAndFlush(buf, channel.voidPromise());
             awaitReply(sentNanos);
@@ -363,6 +389,7 @@ public final class StampSender implements AutoCloseable {
                 reply.kernelEpochNanos(), reply.wantOneWay() ? reply::receivedNtp : null,
                 opts.clock().synchronizedToUtc(), errorEstimate);
         kernelRtts = session.kernelRtts();
+        txStamped = session.txStamped();
         userRtts = session.userRtts();
         if (rtt >= 0) {
             rtts.add(rtt);

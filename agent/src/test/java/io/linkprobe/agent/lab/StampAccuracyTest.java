@@ -1,0 +1,112 @@
+package io.linkprobe.agent.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * linkprobe's idle RTT and tails against the two yardsticks that do not share its code: irtt,
+ * probing the same unshaped pair at the same time, and a packet capture on the sender's own
+ * interface (the same STAMP packets, matched by sequence number). Against the reflectors agents
+ * really use: the standalone responder with no flags (no busy polling) and the collector's
+ * embedded one; on a quiet machine and with another process keeping one core busy.
+ *
+ * <p>Each run prints what it measured (target/lab-figures.txt), whether it passes or not.
+ */
+@Tag("lab")
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class StampAccuracyTest {
+    private static final Duration INTERVAL = Duration.ofMillis(10);
+    private static final int IDLE_COUNT = 1000;
+    private static final int TAIL_COUNT = 2000;
+
+    enum Reflector { RESPONDER, EMBEDDED }
+
+    /** Idle RTT p50 within 100 µs of irtt's on a quiet machine, 150 µs with one core kept busy. */
+    @ParameterizedTest(name = "{0}, busy core: {1}")
+    @CsvSource({"RESPONDER, false", "RESPONDER, true", "EMBEDDED, false", "EMBEDDED, true"})
+    void idleRttP50IsWithinBoundsOfConcurrentIrtt(Reflector reflector, boolean busy) {
+        LinkSpec spec = LinkSpec.unshaped();
+        try (LabNetwork lab = LabNetwork.up(spec)) {
+            Irtt.startServer(lab);
+            startReflector(lab, reflector);
+            JsonNode linkprobe;
+            Irtt.Result reference;
+            try (BusyCore load = busy ? BusyCore.start() : null) {
+                Irtt.Client irtt = Irtt.startClient(lab, INTERVAL, Duration.ofSeconds(60));
+                linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(60), "--latency-only",
+                        "--count", Integer.toString(IDLE_COUNT), "--interval-ms", Long.toString(INTERVAL.toMillis()));
+                reference = irtt.stop();
+            }
+            double p50 = LinkprobeCli.number(linkprobe, "latency.rtt_ms.p50");
+            double difference = p50 - reference.rttP50Millis();
+            double bound = busy ? 0.150 : 0.100;
+            Figures.report("idle RTT [%s, %s%s]: linkprobe p50 %.3f ms (timestamps %s), irtt p50 %.3f ms: %+.3f ms (bound ±%.3f)",
+                    spec, reflector, busy ? ", one core busy" : "", p50, linkprobe.path("latency").path("timestamps").asText("?"),
+                    reference.rttP50Millis(), difference, bound);
+            assertTrue(Math.abs(difference) <= bound, "linkprobe's idle RTT p50 is " + difference + " ms off irtt's");
+        }
+    }
+
+    /**
+     * p99 and max of linkprobe's RTTs within 20 % (or 0.5 ms, whichever is larger) of the same
+     * packets' RTTs on the sender's wire, less the turnaround each reply states.
+     */
+    @ParameterizedTest
+    @EnumSource(Reflector.class)
+    void tailsMatchACaptureOnTheSendersInterface(Reflector reflector) {
+        StampCapture.assumeTools();
+        LinkSpec spec = LinkSpec.unshaped();
+        try (LabNetwork lab = LabNetwork.up(spec)) {
+            startReflector(lab, reflector);
+            JsonNode linkprobe;
+            List<StampCapture.WirePacket> wire;
+            try (StampCapture capture = StampCapture.start(lab, LinkprobeCli.STAMP_PORT)) {
+                linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(90), "--latency-only", "--count",
+                        Integer.toString(TAIL_COUNT), "--interval-ms", "5", "--raw-rtts");
+                wire = capture.stop(TAIL_COUNT);
+            }
+            JsonNode rtts = linkprobe.path("latency").path("rtt_us");
+            assertEquals(wire.size(), rtts.size(), "linkprobe received what the wire shows answered");
+            double[] mine = new double[rtts.size()];
+            double[] theirs = new double[wire.size()];
+            double worst = 0;
+            for (int i = 0; i < mine.length; i++) {
+                mine[i] = rtts.get(i).asDouble() / 1e3;
+                theirs[i] = wire.get(i).rttMillis();
+                worst = Math.max(worst, Math.abs(mine[i] - theirs[i]));
+            }
+            List<String> failures = new ArrayList<>();
+            for (double q : new double[] {0.99, 1.0}) {
+                double a = StampCapture.quantile(mine, q);
+                double b = StampCapture.quantile(theirs, q);
+                String name = q < 1 ? "p99" : "max";
+                Figures.report("tail %s [%s, %s]: linkprobe %.3f ms, capture on the sender's wire %.3f ms: %+.3f ms (%+.1f %%)",
+                        name, spec, reflector, a, b, a - b, (a / b - 1) * 100);
+                if (Math.abs(a - b) > Math.max(0.5, 0.2 * b)) failures.add(name);
+            }
+            Figures.report("tail [%s, %s]: p50 linkprobe %.3f, capture %.3f ms; worst single packet %.3f ms apart; timestamps %s",
+                    spec, reflector, StampCapture.quantile(mine, 0.5), StampCapture.quantile(theirs, 0.5), worst,
+                    linkprobe.path("latency").path("timestamps").asText("?"));
+            assertTrue(failures.isEmpty(), "off the capture by more than 20 % / 0.5 ms: " + failures);
+        }
+    }
+
+    private static void startReflector(LabNetwork lab, Reflector reflector) {
+        switch (reflector) {
+            case RESPONDER -> LinkprobeCli.startResponder(lab);
+            case EMBEDDED -> CollectorCli.startEmbeddedResponder(lab);
+            default -> throw new AssertionError(reflector);
+        }
+    }
+}
