@@ -3,7 +3,8 @@
 sender's and the reflector's interface) by sequence number and prints where the time went.
 
 Input CSVs are `tshark -T fields -E separator=, -e frame.time_epoch -e ip.src -e udp.srcport
--e udp.payload`. Unauthenticated STAMP (RFC 8762 §4.2.1/§4.3.1): a request carries its sequence
+-e udp.dstport -e udp.payload`; the sender's capture also holds irtt's packets (port 2112), whose raw
+wire RTT (request to the next reply) shows how far irtt's own figure is from its wire. Unauthenticated STAMP (RFC 8762 §4.2.1/§4.3.1): a request carries its sequence
 number at byte 0 and T1 at 4; a reply its own sequence at 0, T3 at 4, T2 at 16, the request's
 sequence at 24 and T1 at 28. NTP timestamps are converted to Unix seconds.
 """
@@ -14,6 +15,7 @@ import struct
 
 NTP_UNIX = 2_208_988_800
 STAMP_PORT = 862
+IRTT_PORT = 2112
 
 
 def ntp(b, off):
@@ -22,20 +24,29 @@ def ntp(b, off):
 
 
 def read(path, hub):
-    """{seq: request time} and {sender seq: (reply time, T1, T2, T3)} on one interface."""
-    requests, replies = {}, {}
+    """{seq: request time} and {sender seq: (reply time, T1, T2, T3)} on one interface, and irtt's
+    raw wire RTTs (each reply against the request just before it)."""
+    requests, replies, irtt, last_irtt = {}, {}, [], None
     with open(path) as f:
         for line in f:
             parts = line.strip().split(",")
-            if len(parts) < 4 or not parts[3]:
+            if len(parts) < 5 or not parts[4]:
                 continue
-            t, src, sport, payload = float(parts[0]), parts[1], int(parts[2]), bytes.fromhex(parts[3].replace(":", ""))
+            t, src, sport, dport = float(parts[0]), parts[1], int(parts[2]), int(parts[3])
+            payload = bytes.fromhex(parts[4].replace(":", ""))
+            if IRTT_PORT in (sport, dport):
+                if dport == IRTT_PORT:
+                    last_irtt = t
+                elif last_irtt is not None:
+                    irtt.append((t - last_irtt) * 1e3)
+                    last_irtt = None
+                continue
             if src != hub and len(payload) >= 16:
                 requests.setdefault(struct.unpack_from(">I", payload, 0)[0], t)
             elif src == hub and sport == STAMP_PORT and len(payload) >= 36:
                 seq = struct.unpack_from(">I", payload, 24)[0]
                 replies.setdefault(seq, (t, ntp(payload, 28), ntp(payload, 16), ntp(payload, 4)))
-    return requests, replies
+    return requests, replies, irtt
 
 
 def rank(values, q):
@@ -54,8 +65,8 @@ def main():
     p.add_argument("--irtt")
     a = p.parse_args()
 
-    site_req, site_rep = read(a.site_csv, a.hub)
-    hub_req, hub_rep = read(a.hub_csv, a.hub)
+    site_req, site_rep, irtt_wire = read(a.site_csv, a.hub)
+    hub_req, hub_rep, _ = read(a.hub_csv, a.hub)
     seqs = sorted(s for s in site_rep if s in site_req)
     ms = 1e3
     wire, wire_less_turn, wake, turn, refl_send, send_path = [], [], [], [], [], []
@@ -83,7 +94,8 @@ def main():
     print(f"run {a.run}: linkprobe sent {lp['sent']}, received {lp['received']}, timestamps {ts}; "
           f"{len(seqs)} packets answered on the sender's wire")
     print(f"  RTT p50   linkprobe {rtt.get('p50', float('nan')):.3f} ms   irtt {irtt_p50:.3f} ms   "
-          f"difference {rtt.get('p50', float('nan')) - irtt_p50:+.3f} ms")
+          f"difference {rtt.get('p50', float('nan')) - irtt_p50:+.3f} ms   "
+          f"(irtt's raw RTT on the wire: p50 {rank(irtt_wire, .5):.3f} ms)")
     print(f"  capture (sender's wire, less the stated turnaround): p50 {rank(wire_less_turn, .5):.3f}  "
           f"p99 {rank(wire_less_turn, .99):.3f}  max {max(wire_less_turn, default=float('nan')):.3f} ms"
           f"   (raw wire p50 {rank(wire, .5):.3f})")

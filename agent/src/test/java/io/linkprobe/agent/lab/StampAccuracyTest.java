@@ -32,29 +32,43 @@ class StampAccuracyTest {
 
     enum Reflector { RESPONDER, EMBEDDED }
 
-    /** Idle RTT p50 within 100 µs of irtt's on a quiet machine, 150 µs with one core kept busy. */
+    /**
+     * Idle RTT p50 within 100 µs (quiet) / 150 µs (one core busy) of the wire: of the same STAMP
+     * packets' RTT on the sender's interface, less the turnaround each reply states. And never above
+     * a concurrent irtt's p50 by more than that. Not two-sided against irtt: on this kind of host
+     * irtt's own figure reads 0.1-0.3 ms above its own packets' raw RTT on the same wire (its
+     * user-space timestamps carry its wake-ups), which the figures printed here show each run.
+     */
     @ParameterizedTest(name = "{0}, busy core: {1}")
     @CsvSource({"RESPONDER, false", "RESPONDER, true", "EMBEDDED, false", "EMBEDDED, true"})
-    void idleRttP50IsWithinBoundsOfConcurrentIrtt(Reflector reflector, boolean busy) {
+    void idleRttP50IsWithinBoundsOfTheWireAndNotAboveConcurrentIrtt(Reflector reflector, boolean busy) {
+        StampCapture.assumeTools();
         LinkSpec spec = LinkSpec.unshaped();
         try (LabNetwork lab = LabNetwork.up(spec)) {
             Irtt.startServer(lab);
             startReflector(lab, reflector);
             JsonNode linkprobe;
             Irtt.Result reference;
-            try (BusyCore load = busy ? BusyCore.start() : null) {
+            StampCapture.Result wire;
+            try (BusyCore load = busy ? BusyCore.start() : null;
+                    StampCapture capture = StampCapture.start(lab, LinkprobeCli.STAMP_PORT, true)) {
                 Irtt.Client irtt = Irtt.startClient(lab, INTERVAL, Duration.ofSeconds(60));
                 linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(60), "--latency-only",
                         "--count", Integer.toString(IDLE_COUNT), "--interval-ms", Long.toString(INTERVAL.toMillis()));
                 reference = irtt.stop();
+                wire = capture.stop(IDLE_COUNT);
             }
             double p50 = LinkprobeCli.number(linkprobe, "latency.rtt_ms.p50");
-            double difference = p50 - reference.rttP50Millis();
+            double wireP50 = StampCapture.quantile(wire.stampMillis(), 0.5);
+            double irttP50 = reference.rttP50Millis();
             double bound = busy ? 0.150 : 0.100;
-            Figures.report("idle RTT [%s, %s%s]: linkprobe p50 %.3f ms (timestamps %s), irtt p50 %.3f ms: %+.3f ms (bound ±%.3f)",
+            Figures.report("idle RTT [%s, %s%s]: linkprobe p50 %.3f ms (timestamps %s); the same packets on the wire %.3f ms: "
+                            + "%+.3f; concurrent irtt p50 %.3f ms: %+.3f (irtt's own packets' raw wire RTT p50 %.3f ms); bound %.3f",
                     spec, reflector, busy ? ", one core busy" : "", p50, linkprobe.path("latency").path("timestamps").asText("?"),
-                    reference.rttP50Millis(), difference, bound);
-            assertTrue(Math.abs(difference) <= bound, "linkprobe's idle RTT p50 is " + difference + " ms off irtt's");
+                    wireP50, p50 - wireP50, irttP50, p50 - irttP50,
+                    wire.irttRawMillis().length == 0 ? Double.NaN : StampCapture.quantile(wire.irttRawMillis(), 0.5), bound);
+            assertTrue(Math.abs(p50 - wireP50) <= bound, "linkprobe's idle RTT p50 is " + (p50 - wireP50) + " ms off the wire's");
+            assertTrue(p50 - irttP50 <= bound, "linkprobe's idle RTT p50 reads " + (p50 - irttP50) + " ms above irtt's");
         }
     }
 
@@ -71,10 +85,10 @@ class StampAccuracyTest {
             startReflector(lab, reflector);
             JsonNode linkprobe;
             List<StampCapture.WirePacket> wire;
-            try (StampCapture capture = StampCapture.start(lab, LinkprobeCli.STAMP_PORT)) {
+            try (StampCapture capture = StampCapture.start(lab, LinkprobeCli.STAMP_PORT, false)) {
                 linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(90), "--latency-only", "--count",
                         Integer.toString(TAIL_COUNT), "--interval-ms", "5", "--raw-rtts");
-                wire = capture.stop(TAIL_COUNT);
+                wire = capture.stop(TAIL_COUNT).stamp();
             }
             JsonNode rtts = linkprobe.path("latency").path("rtt_us");
             assertEquals(wire.size(), rtts.size(), "linkprobe received what the wire shows answered");

@@ -23,6 +23,13 @@ final class StampCapture implements AutoCloseable {
     record WirePacket(long seq, double rttMillis) {
     }
 
+    /** What the capture holds: the answered STAMP packets, and irtt's raw wire RTTs (ms) if captured. */
+    record Result(List<WirePacket> stamp, double[] irttRawMillis) {
+        double[] stampMillis() {
+            return stamp.stream().mapToDouble(WirePacket::rttMillis).toArray();
+        }
+    }
+
     private final LabNetwork lab;
     private final Path pcap;
     private final Process tcpdump;
@@ -46,10 +53,13 @@ final class StampCapture implements AutoCloseable {
         }
     }
 
-    static StampCapture start(LabNetwork lab, int port) {
+    /** Captures STAMP on {@code port}, and irtt on its port too when {@code withIrtt}. */
+    static StampCapture start(LabNetwork lab, int port, boolean withIrtt) {
         Path pcap = lab.logDir().resolve("site-" + port + ".pcap");
-        Process p = lab.startInSite(List.of("tcpdump", "-i", "eth0", "-s", "200", "-U", "-n", "-w", pcap.toString(),
-                "udp", "port", Integer.toString(port)));
+        List<String> command = new ArrayList<>(List.of("tcpdump", "-i", "eth0", "-s", "200", "-U", "-n", "-w",
+                pcap.toString(), "udp", "port", Integer.toString(port)));
+        if (withIrtt) command.addAll(List.of("or", "udp", "port", Integer.toString(Irtt.PORT)));
+        Process p = lab.startInSite(command);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!lab.output(p).contains("listening on") && System.nanoTime() < deadline) {
             LabNetwork.sleep(Duration.ofMillis(50));
@@ -59,21 +69,35 @@ final class StampCapture implements AutoCloseable {
         return new StampCapture(lab, pcap, p);
     }
 
-    /** Stops the capture and returns the answered packets of sequence 0 .. count-1, in order. */
-    List<WirePacket> stop(long count) {
+    /**
+     * Stops the capture: the answered STAMP packets of sequence 0 .. count-1, in order, and irtt's
+     * raw wire RTTs (each reply against the request just before it; irtt's server time included).
+     */
+    Result stop(long count) {
         LabNetwork.sleep(Duration.ofMillis(300));
         Processes.stop(tcpdump);
         ProcessResult read = Processes.run(List.of("tshark", "-r", pcap.toString(), "-T", "fields", "-E", "separator=,",
-                "-e", "frame.time_epoch", "-e", "ip.src", "-e", "udp.payload"), Duration.ofSeconds(60), lab.logDir())
-                .requireSuccess();
+                "-e", "frame.time_epoch", "-e", "ip.src", "-e", "udp.dstport", "-e", "udp.srcport", "-e", "udp.payload"),
+                Duration.ofSeconds(60), lab.logDir()).requireSuccess();
+        List<Double> irtt = new ArrayList<>();
+        double lastIrttRequest = -1;
         Map<Long, Double> sent = new TreeMap<>();
         Map<Long, double[]> replies = new TreeMap<>(); // seq -> {time, turnaround seconds}
         HexFormat hex = HexFormat.of();
         for (String line : read.stdout().lines().toList()) {
             String[] f = line.split(",", -1);
-            if (f.length < 3 || f[2].isEmpty()) continue;
+            if (f.length < 5 || f[4].isEmpty()) continue;
             double t = Double.parseDouble(f[0]);
-            ByteBuffer b = ByteBuffer.wrap(hex.parseHex(f[2].replace(":", "")));
+            if (f[2].equals(Integer.toString(Irtt.PORT))) {
+                lastIrttRequest = t;
+                continue;
+            }
+            if (f[3].equals(Integer.toString(Irtt.PORT))) {
+                if (lastIrttRequest >= 0) irtt.add((t - lastIrttRequest) * 1e3);
+                lastIrttRequest = -1;
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.wrap(hex.parseHex(f[4].replace(":", "")));
             if (!f[1].equals(hubAddress) && b.capacity() >= 16) {
                 sent.putIfAbsent(b.getInt(0) & 0xFFFFFFFFL, t);
             } else if (f[1].equals(hubAddress) && b.capacity() >= 36) {
@@ -89,7 +113,7 @@ final class StampCapture implements AutoCloseable {
             double turnaround = e.getValue()[1];
             out.add(new WirePacket(e.getKey(), (turnaround > 0 && turnaround < rtt ? rtt - turnaround : rtt) * 1e3));
         }
-        return out;
+        return new Result(out, irtt.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     @Override
