@@ -80,9 +80,9 @@ class AgentCliTest {
 
     @Test
     void rawRttsListEveryRttInOrderOfSending() throws Exception {
-        Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--latency-only",
+        CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--latency-only",
                 "--count", "7", "--interval-ms", "10", "--json", "--raw-rtts");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.exit(), r.err());
         JsonNode rtts = Json.mapper().readTree(r.out()).get("latency").get("rtt_us");
         assertEquals(7, rtts.size());
         rtts.forEach(us -> assertTrue(us.asInt() > 0, rtts.toString()));
@@ -109,9 +109,9 @@ class AgentCliTest {
             }, "short-reply-peer");
             echo.setDaemon(true);
             echo.start();
-            Run r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(peer.getLocalPort()), "--latency-only",
+            CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(peer.getLocalPort()), "--latency-only",
                     "--count", "4", "--interval-ms", "10", "--timeout-ms", "300", "--json");
-            assertEquals(1, r.code(), r.out() + r.err());
+            assertEquals(1, r.exit(), r.out() + r.err());
             assertTrue(r.err().contains("answered, but none of its 4 replies was a STAMP reply (4 shorter than 38 bytes"), r.err());
             assertFalse(r.err().contains("check that a reflector runs there"), r.err());
             assertEquals(4, Json.mapper().readTree(r.out()).get("latency").get("replies_too_short").asInt());
