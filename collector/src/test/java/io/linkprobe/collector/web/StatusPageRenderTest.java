@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,8 +109,10 @@ class StatusPageRenderTest {
         assertTrue(html.contains("title=\"to t&#39;&lt;b&gt;\""), "the RTT cell's target");
     }
 
+    /** Benchmark (tag {@code load}, run by .ci/run, not by {@code mvn verify}): prints the render time. */
     @Test
-    void tenThousandSitesRenderQuickly() {
+    @Tag("load")
+    void tenThousandSitesRender() {
         for (int i = 0; i < 10_000; i++) {
             addSite(String.format(Locale.ROOT, "site-%05d", i), i, i % 3 == 0 ? "hub-a" : "hub-b");
         }
@@ -135,7 +138,5 @@ class StatusPageRenderTest {
                         + " max %.1f ms, %d kB; region filter + RTT sort, page 2: median %.1f ms%n",
                 defaultNanos[3] / 1e6, defaultNanos[6] / 1e6, html.length() / 1000, filteredNanos[3] / 1e6);
         assertEquals(StatusPage.PAGE_SIZE, Fleet.count(html, "<svg class=\"spark\""), "a sparkline on every row");
-        // Tens of ms on a quiet machine; the bound leaves room for a loaded CI box with 2 cores.
-        assertTrue(defaultNanos[3] < 1_000_000_000L, "median render " + defaultNanos[3] / 1e6 + " ms");
     }
 }
