@@ -127,6 +127,7 @@ public final class Collector implements AutoCloseable {
         try {
             archive = JdbcArchive.openSqlite(config.archive().path(), config.archive().retention(), clock,
                     self.archiveWrite());
+            self.watchArchive(() -> archive.writeProblem().isEmpty(), () -> -1);
         } catch (ArchiveException e) {
             throw new CollectorStartException(e.getMessage(), e);
         }
@@ -149,7 +150,8 @@ public final class Collector implements AutoCloseable {
                 .routePrefix(HttpMethod.GET, SiteHistoryEndpoint.PREFIX,
                         new SiteHistoryEndpoint(sites, archive, clock, readers))
                 .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
-                .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready))
+                .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready ? archive.writeProblem()
+                        : java.util.Optional.of("starting or stopping")))
                 .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers))
                 .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers));
         try {

@@ -1,6 +1,7 @@
 package io.linkprobe.collector.archive;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,7 +15,8 @@ public interface Archive extends AutoCloseable {
     /**
      * Queues {@code batch} for the next group commit. The future completes once the batch and its
      * key are durably committed (or found already stored), never before: only then may the push
-     * be acked.
+     * be acked. It completes exceptionally with an {@link ArchiveWriteException} when the batch
+     * was not stored (its key and samples were rolled back together).
      *
      * @throws ArchiveOverloadedException at once when the write queue is full
      */
@@ -45,6 +47,13 @@ public interface Archive extends AutoCloseable {
 
     /** Pushes waiting for the writer. */
     int queuedBatches();
+
+    /**
+     * Empty while the archive's last transaction committed; otherwise, as one line, why it cannot
+     * write now (a full disk, say) and since when. Cleared by the next write that commits: a push,
+     * or a probe the archive makes itself while no push comes.
+     */
+    Optional<String> writeProblem();
 
     /** Stops taking pushes, commits what is queued, closes the files. */
     @Override

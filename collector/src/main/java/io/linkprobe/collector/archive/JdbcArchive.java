@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -34,18 +35,17 @@ public final class JdbcArchive implements Archive {
      * full GCs of 0.5–1 s) and drained no faster (bench/ingest.sh).
      */
     static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+    /** While the archive cannot write and no push comes, how often a probe write tries again. */
+    static final Duration PROBE_PERIOD = Duration.ofSeconds(5);
 
     private final Duration retention;
     private final Clock clock;
-    private final WriteStatements statements;
     private final GroupCommitWriter writer;
     private final Connection reader;
 
-    private JdbcArchive(Duration retention, Clock clock, WriteStatements statements, GroupCommitWriter writer,
-            Connection reader) {
+    private JdbcArchive(Duration retention, Clock clock, GroupCommitWriter writer, Connection reader) {
         this.retention = retention;
         this.clock = clock;
-        this.statements = statements;
         this.writer = writer;
         this.reader = reader;
     }
@@ -69,22 +69,18 @@ public final class JdbcArchive implements Archive {
 
     public static JdbcArchive open(SqlDialect dialect, Duration retention, Clock clock, Timer transactionTimer)
             throws ArchiveException {
-        Connection writeConnection = null;
         Connection readConnection = null;
         try {
-            writeConnection = dialect.connect(true);
-            try (Statement s = writeConnection.createStatement()) {
+            try (Connection setup = dialect.connect(true); Statement s = setup.createStatement()) {
                 for (String ddl : dialect.schema()) {
                     s.execute(ddl);
                 }
             }
             readConnection = dialect.connect(false);
-            WriteStatements statements = new WriteStatements(writeConnection);
-            GroupCommitWriter writer = new GroupCommitWriter(writeConnection, MAX_QUEUED_BATCHES, MAX_QUEUED_BYTES,
-                    transactionTimer);
-            return new JdbcArchive(retention, clock, statements, writer, readConnection);
+            GroupCommitWriter writer = new GroupCommitWriter(dialect, clock, PROBE_PERIOD, MAX_QUEUED_BATCHES,
+                    MAX_QUEUED_BYTES, transactionTimer);
+            return new JdbcArchive(retention, clock, writer, readConnection);
         } catch (SQLException e) {
-            closeQuietly(writeConnection);
             closeQuietly(readConnection);
             throw new ArchiveException("cannot open the archive " + dialect.describe() + " (" + e.getMessage()
                     + "); check archive.path, its directory's permissions and free space", e);
@@ -188,6 +184,11 @@ public final class JdbcArchive implements Archive {
     }
 
     @Override
+    public Optional<String> writeProblem() {
+        return writer.problem();
+    }
+
+    @Override
     public void close() {
         writer.close();
         synchronized (this) {
@@ -215,7 +216,7 @@ public final class JdbcArchive implements Archive {
         }
 
         @Override
-        public void run(Connection connection) throws SQLException {
+        public void run(WriteStatements statements) throws SQLException {
             outcome = statements.store(batch);
         }
 
@@ -225,7 +226,7 @@ public final class JdbcArchive implements Archive {
         }
 
         @Override
-        public void failed(Throwable cause) {
+        public void failed(ArchiveWriteException cause) {
             result.completeExceptionally(cause);
         }
 
@@ -253,7 +254,7 @@ public final class JdbcArchive implements Archive {
         }
 
         @Override
-        public void run(Connection connection) throws SQLException {
+        public void run(WriteStatements statements) throws SQLException {
             more = statements.deleteChunk(cutoffMillis);
             if (!more) {
                 forgotten.addAll(statements.forgetSilent(cutoffMillis));
@@ -277,8 +278,8 @@ public final class JdbcArchive implements Archive {
         }
 
         @Override
-        public void failed(Throwable cause) {
-            log.warn("archive retention step failed: {}", cause.toString());
+        public void failed(ArchiveWriteException cause) {
+            log.warn("archive retention step failed: {}", cause.getMessage());
             result.completeExceptionally(cause);
         }
 

@@ -6,6 +6,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * SQLite in WAL mode: readers (history queries) never block the single writer, and
@@ -13,6 +15,9 @@ import java.util.List;
  * Group commit pays for the fsync: ~3,000 one-row transactions/s become ~50,000 rows/s.
  */
 public final class SqliteDialect implements SqlDialect {
+    private static final int SQLITE_IOERR = SQLiteErrorCode.SQLITE_IOERR.code;
+    private static final int SQLITE_FULL = SQLiteErrorCode.SQLITE_FULL.code;
+
     private final Path file;
 
     public SqliteDialect(Path file) {
@@ -50,11 +55,35 @@ public final class SqliteDialect implements SqlDialect {
                 "CREATE TABLE IF NOT EXISTS agents (agent_id TEXT PRIMARY KEY, site TEXT NOT NULL,"
                         + " acked_sequence INTEGER NOT NULL, last_push_ms INTEGER NOT NULL)",
                 "CREATE TABLE IF NOT EXISTS sites (site TEXT PRIMARY KEY, last_push_ms INTEGER NOT NULL,"
-                        + " identity TEXT NOT NULL)");
+                        + " identity TEXT NOT NULL)",
+                // One row the writer rewrites to find out whether the disk takes writes again.
+                "CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY CHECK (id = 1),"
+                        + " written_ms INTEGER NOT NULL)");
     }
 
     @Override
     public String describe() {
         return file.toString();
+    }
+
+    /**
+     * SQLITE_FULL, and the SQLITE_IOERR family: on a full filesystem SQLite reports either (a WAL
+     * write gets SQLITE_FULL, growing the shared-memory file SQLITE_IOERR_SHMSIZE).
+     */
+    @Override
+    public ArchiveWriteException.Kind classify(SQLException e) {
+        int code = primaryCode(e);
+        return code == SQLITE_FULL || code == SQLITE_IOERR
+                ? ArchiveWriteException.Kind.FULL : ArchiveWriteException.Kind.ERROR;
+    }
+
+    /** SQLite's primary result code of the first {@link SQLiteException} in the causes, or -1. */
+    static int primaryCode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s && s.getResultCode() != null) {
+                return s.getResultCode().code & 0xff;
+            }
+        }
+        return -1;
     }
 }

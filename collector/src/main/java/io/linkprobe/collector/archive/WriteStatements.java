@@ -15,6 +15,7 @@ final class WriteStatements {
     /** Rows deleted per retention step, so that a step holds the writer for tens of ms, not minutes. */
     static final int RETENTION_CHUNK = 5_000;
 
+    private final Connection connection;
     private final PreparedStatement findBatch;
     private final PreparedStatement insertBatch;
     private final PreparedStatement insertSample;
@@ -26,8 +27,10 @@ final class WriteStatements {
     private final PreparedStatement findOldSites;
     private final PreparedStatement deleteOldSites;
     private final PreparedStatement deleteOldAgents;
+    private final PreparedStatement probe;
 
     WriteStatements(Connection c) throws SQLException {
+        connection = c;
         findBatch = c.prepareStatement("SELECT site FROM batches WHERE agent_id = ? AND sequence = ?");
         insertBatch = c.prepareStatement(
                 "INSERT INTO batches (agent_id, sequence, site, received_ms) VALUES (?, ?, ?, ?)");
@@ -47,6 +50,19 @@ final class WriteStatements {
         findOldSites = c.prepareStatement("SELECT site FROM sites WHERE last_push_ms < ?");
         deleteOldSites = c.prepareStatement("DELETE FROM sites WHERE last_push_ms < ?");
         deleteOldAgents = c.prepareStatement("DELETE FROM agents WHERE last_push_ms < ?");
+        probe = c.prepareStatement("INSERT INTO writer_probe (id, written_ms) VALUES (1, ?)"
+                + " ON CONFLICT (id) DO UPDATE SET written_ms = excluded.written_ms");
+    }
+
+    /** The connection these statements run on (the writer's, in manual-commit mode). */
+    Connection connection() {
+        return connection;
+    }
+
+    /** Rewrites the one probe row: a real write of one page, to learn whether the disk takes writes. */
+    void probe(long nowMillis) throws SQLException {
+        probe.setLong(1, nowMillis);
+        probe.executeUpdate();
     }
 
     /** Stores {@code batch} unless its key is already there; the caller's transaction commits it. */

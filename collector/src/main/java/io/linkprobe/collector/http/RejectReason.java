@@ -25,7 +25,11 @@ public enum RejectReason {
     MAX_SITES("max_sites", HttpResponseStatus.TOO_MANY_REQUESTS, 600),
     MAX_TARGETS("max_targets", HttpResponseStatus.BAD_REQUEST, 0),
     MAX_LABELS("max_labels", HttpResponseStatus.BAD_REQUEST, 0),
-    ARCHIVE_OVERLOADED("archive_overloaded", HttpResponseStatus.SERVICE_UNAVAILABLE, 2);
+    ARCHIVE_OVERLOADED("archive_overloaded", HttpResponseStatus.SERVICE_UNAVAILABLE, 2),
+    /** The archive's disk is full or failing (SQLITE_FULL, disk I/O error); nothing of the push was stored. */
+    ARCHIVE_FULL("archive_full", HttpResponseStatus.SERVICE_UNAVAILABLE, 30),
+    /** The archive failed otherwise (see the collector's log); nothing of the push was stored. */
+    ARCHIVE_ERROR("archive_error", HttpResponseStatus.SERVICE_UNAVAILABLE, 30);
 
     private final String tagValue;
     private final HttpResponseStatus status;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveBatch;
 import io.linkprobe.collector.archive.ArchiveOverloadedException;
+import io.linkprobe.collector.archive.ArchiveWriteException;
 import io.linkprobe.collector.archive.StoreResult;
 import io.linkprobe.collector.auth.TokenStore;
 import io.linkprobe.collector.http.Endpoint;
@@ -31,6 +32,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -103,9 +105,7 @@ public final class SamplesEndpoint implements Endpoint {
 
     private Reply afterCommit(PushBatch batch, StoreResult result, Throwable error, long now) {
         if (error != null) {
-            log.error("archive write of {} seq {} failed", batch.agent().agentId(), batch.sequence(), error);
-            return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "the archive could not store the push; retry later").withHeader("Retry-After", "30");
+            return refusedByArchive(batch, error);
         }
         switch (result.outcome()) {
             case STORED -> {
@@ -123,6 +123,24 @@ public final class SamplesEndpoint implements Endpoint {
                         + "' already stored sequence " + batch.sequence() + " for another site; give each agent its own agent id");
             }
         }
+    }
+
+    /**
+     * The archive rolled the batch back (key and samples together): 503, so that the agent keeps it
+     * and retries. The archive logs when it stops and starts writing; one line per push at most.
+     */
+    private Reply refusedByArchive(PushBatch batch, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        boolean full = cause instanceof ArchiveWriteException w && w.kind() == ArchiveWriteException.Kind.FULL;
+        RejectReason reason = full ? RejectReason.ARCHIVE_FULL : RejectReason.ARCHIVE_ERROR;
+        self.count(reason);
+        if (full) {
+            log.debug("archive full: {} seq {} not stored", batch.agent().agentId(), batch.sequence());
+            return Reply.refused(reason, "the collector's archive is out of disk space; the push was not stored, retry later");
+        }
+        log.warn("archive write of {} seq {} failed: {}", batch.agent().agentId(), batch.sequence(), cause.getMessage());
+        return Reply.refused(reason,
+                "the collector's archive could not store the push (see the collector's log); it was not stored, retry later");
     }
 
     private String authenticate(Request request) throws RefusedException {

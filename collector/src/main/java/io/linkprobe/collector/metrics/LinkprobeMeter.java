@@ -69,6 +69,13 @@ public enum LinkprobeMeter {
     COLLECTOR_ARCHIVE_QUEUE("linkprobe.collector.archive.queue", Kind.GAUGE, null,
             "linkprobe_collector_archive_queue",
             "Pushes waiting for the archive writer; at capacity pushes get 503"),
+    COLLECTOR_ARCHIVE_WRITABLE("linkprobe.collector.archive.writable", Kind.GAUGE, null,
+            "linkprobe_collector_archive_writable",
+            "1 while the archive's last transaction committed; 0 while it cannot write (disk full, I/O error),"
+                    + " when pushes get 503 and /-/ready 503"),
+    COLLECTOR_ARCHIVE_LAST_RECOVERY("linkprobe.collector.archive.last.recovery.timestamp", Kind.GAUGE, "seconds",
+            "linkprobe_collector_archive_last_recovery_timestamp_seconds",
+            "Unix time the archive was last found corrupt at start, moved aside and rebuilt; 0 if never"),
     COLLECTOR_SITES("linkprobe.collector.sites", Kind.GAUGE, null, "linkprobe_collector_sites",
             "Sites known to this collector (bounded by limits.max_sites)"),
     COLLECTOR_TOKENS("linkprobe.collector.tokens", Kind.GAUGE, null, "linkprobe_collector_tokens",

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The collector's own meters. Every rejection reason is registered up front, so that a rate of
@@ -24,6 +26,8 @@ public final class SelfMetrics implements RejectionCounter {
     private IntSupplier archiveQueue;
     private IntSupplier knownSites;
     private IntSupplier tokens;
+    private BooleanSupplier archiveWritable;
+    private LongSupplier archiveLastRecoveryMillis;
     private final Counter tokensReloadFailures;
 
     public SelfMetrics(MeterRegistry registry) {
@@ -65,6 +69,18 @@ public final class SelfMetrics implements RejectionCounter {
         this.knownSites = knownSites;
         Meters.gauge(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_QUEUE, archiveQueue, IntSupplier::getAsInt);
         Meters.gauge(registry, LinkprobeMeter.COLLECTOR_SITES, knownSites, IntSupplier::getAsInt);
+    }
+
+    /**
+     * Publishes whether the archive can write now and when it was last rebuilt from a corrupt file
+     * ({@code lastRecoveryMillis} -1 if never, published as 0).
+     */
+    public void watchArchive(BooleanSupplier writable, LongSupplier lastRecoveryMillis) {
+        this.archiveWritable = writable;
+        this.archiveLastRecoveryMillis = lastRecoveryMillis;
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_WRITABLE, writable, w -> w.getAsBoolean() ? 1 : 0);
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_LAST_RECOVERY, lastRecoveryMillis,
+                r -> Math.max(0, r.getAsLong()) / 1000.0);
     }
 
     /** Publishes the number of tokens in force. */
