@@ -111,6 +111,8 @@ class RefusalsTest {
         HttpResponse<String> gzipped = c.pushGzip(TOKEN_A, big);
 
         assertEquals(413, plain.statusCode());
+        assertEquals("the request body is larger than 65536 bytes (limits.max_body_bytes); push fewer results per request\n",
+                plain.body());
         assertEquals(413, gzipped.statusCode());
         assertTrue(gzipped.body().startsWith("the request body inflates to more than 65536 bytes"), gzipped.body());
         assertOneLine(gzipped);
@@ -178,6 +180,7 @@ class RefusalsTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
 
         assertEquals(415, r.statusCode());
+        assertEquals("Content-Encoding 'br' is not supported; send the body plain or with gzip\n", r.body());
         assertEquals(1, rejected("unsupported_encoding"));
     }
 }
