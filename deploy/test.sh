@@ -28,6 +28,7 @@ METRICS=(
   linkprobe_collector_ingested_total linkprobe_collector_duplicates_total
   linkprobe_collector_rejected_total linkprobe_collector_archive_write_seconds
   linkprobe_collector_tokens linkprobe_collector_tokens_reload_failures_total
+  linkprobe_collector_archive_writable linkprobe_collector_archive_last_recovery_timestamp_seconds
 )
 # Histograms / timers: Micrometer exposes _bucket, _count, _sum and a _max gauge.
 HISTOGRAMS=(linkprobe_rtt_seconds linkprobe_tcp_connect_seconds linkprobe_sample_delay_seconds

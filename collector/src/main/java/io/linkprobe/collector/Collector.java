@@ -127,7 +127,7 @@ public final class Collector implements AutoCloseable {
         try {
             archive = JdbcArchive.openSqlite(config.archive().path(), config.archive().retention(), clock,
                     self.archiveWrite());
-            self.watchArchive(() -> archive.writeProblem().isEmpty(), () -> -1);
+            self.watchArchive(() -> archive.writeProblem().isEmpty(), archive::lastRecoveryMillis);
         } catch (ArchiveException e) {
             throw new CollectorStartException(e.getMessage(), e);
         }

@@ -55,6 +55,12 @@ public interface Archive extends AutoCloseable {
      */
     Optional<String> writeProblem();
 
+    /**
+     * When the archive file was last found corrupt at start, moved aside and replaced (epoch ms,
+     * remembered across restarts), or -1 if never.
+     */
+    long lastRecoveryMillis();
+
     /** Stops taking pushes, commits what is queued, closes the files. */
     @Override
     void close();

@@ -42,6 +42,8 @@ public final class JdbcArchive implements Archive {
     private final Clock clock;
     private final GroupCommitWriter writer;
     private final Connection reader;
+    private final List<Salvage> salvages = new ArrayList<>();
+    private volatile long lastRecoveryMillis = -1;
 
     private JdbcArchive(Duration retention, Clock clock, GroupCommitWriter writer, Connection reader) {
         this.retention = retention;
@@ -64,7 +66,26 @@ public final class JdbcArchive implements Archive {
             throw new ArchiveException("cannot create the archive directory " + dir + " (" + why
                     + "); create it or change archive.path", e);
         }
-        return open(new SqliteDialect(file), retention, clock, transactionTimer);
+        Optional<String> corrupt = SqliteFileCheck.corruption(file);
+        Path moved = corrupt.isPresent() ? SqliteFileCheck.moveAside(file, clock.instant()) : null;
+        JdbcArchive archive = open(new SqliteDialect(file), retention, clock, transactionTimer);
+        try {
+            if (moved != null) {
+                archive.lastRecoveryMillis = clock.millis();
+                ArchiveRecovery.recover(archive.writer, file, moved, corrupt.get(), archive.lastRecoveryMillis,
+                        archive.lastRecoveryMillis - retention.toMillis()).ifPresent(archive.salvages::add);
+            } else {
+                archive.salvages.addAll(ArchiveRecovery.resume(archive.writer, archive.reader));
+            }
+        } catch (ArchiveException | InterruptedException e) {
+            archive.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new ArchiveException("interrupted while opening the archive " + file, e);
+            }
+            throw (ArchiveException) e;
+        }
+        return archive;
     }
 
     public static JdbcArchive open(SqlDialect dialect, Duration retention, Clock clock, Timer transactionTimer)
@@ -77,9 +98,12 @@ public final class JdbcArchive implements Archive {
                 }
             }
             readConnection = dialect.connect(false);
+            long lastRecovery = Recoveries.lastRecoveryMillis(readConnection);
             GroupCommitWriter writer = new GroupCommitWriter(dialect, clock, PROBE_PERIOD, MAX_QUEUED_BATCHES,
                     MAX_QUEUED_BYTES, transactionTimer);
-            return new JdbcArchive(retention, clock, writer, readConnection);
+            JdbcArchive archive = new JdbcArchive(retention, clock, writer, readConnection);
+            archive.lastRecoveryMillis = lastRecovery;
+            return archive;
         } catch (SQLException e) {
             closeQuietly(readConnection);
             throw new ArchiveException("cannot open the archive " + dialect.describe() + " (" + e.getMessage()
@@ -189,8 +213,15 @@ public final class JdbcArchive implements Archive {
     }
 
     @Override
+    public long lastRecoveryMillis() {
+        return lastRecoveryMillis;
+    }
+
+    @Override
     public void close() {
+        salvages.forEach(Salvage::stop);
         writer.close();
+        salvages.forEach(Salvage::close);
         synchronized (this) {
             closeQuietly(reader);
         }

@@ -58,7 +58,8 @@ public final class SqliteDialect implements SqlDialect {
                         + " identity TEXT NOT NULL)",
                 // One row the writer rewrites to find out whether the disk takes writes again.
                 "CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY CHECK (id = 1),"
-                        + " written_ms INTEGER NOT NULL)");
+                        + " written_ms INTEGER NOT NULL)",
+                Recoveries.SCHEMA);
     }
 
     @Override
