@@ -61,7 +61,8 @@ public final class JdbcArchive implements Archive {
                 Files.createDirectories(dir);
             }
         } catch (java.io.IOException e) {
-            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+            String why = e instanceof java.nio.file.FileAlreadyExistsException ? "a file, not a directory, has that name"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
                     ? f.getReason() : e.getClass().getSimpleName();
             throw new ArchiveException("cannot create the archive directory " + dir + " (" + why
                     + "); create it or change archive.path", e);

@@ -47,6 +47,7 @@ import org.slf4j.LoggerFactory;
  * 200 {"acked_sequence": 41, "duplicate": false}
  * 400 malformed push: samples[3].direction 'sideways' is not down or up
  * 401 / 403 / 409 / 413 / 429 + Retry-After / 503 + Retry-After   (one line each, see RejectReason)
+ * 503 + Retry-After: 30 the collector's archive is out of disk space; the push was not stored, retry later
  * </pre>
  */
 public final class SamplesEndpoint implements Endpoint {

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import io.linkprobe.collector.CollectorStartException;
 import io.linkprobe.collector.MutableClock;
 import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
@@ -147,6 +148,35 @@ class CorruptArchiveTest {
         Replay replay = salvageAndReplay(original, "bad page " + page);
         assertTrue(replay.duplicates() >= SITES.size() * BATCHES_PER_SITE - 10,
                 "all but the batches on and next to the bad page were salvaged: " + replay);
+    }
+
+    @Test
+    void anArchiveInUseIsNotCorruptAndIsLeftWhereItIs() throws Exception {
+        writeHealthyArchive();
+        Path db = dir.resolve("collector.db");
+        // Another process holding the file exclusively: SQLite answers "busy", which is no corruption.
+        try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            holder.createStatement().execute("PRAGMA locking_mode = EXCLUSIVE");
+            holder.createStatement().execute("BEGIN EXCLUSIVE");
+            CollectorStartException e = org.junit.jupiter.api.Assertions.assertThrows(CollectorStartException.class,
+                    () -> TestCollector.start(dir, tokens(), clock, x -> x));
+            assertTrue(e.getMessage().startsWith("cannot open the archive " + db + " ("), e.getMessage());
+            assertTrue(e.getMessage().endsWith("check archive.path, its directory's permissions and free space"),
+                    e.getMessage());
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().contains(".corrupt-")), "nothing moved");
+        }
+    }
+
+    @Test
+    void anArchivePathThatCannotBeCreatedStillStopsTheStartWithItsReason() throws Exception {
+        Files.writeString(dir.resolve("not-a-dir"), "");
+        CollectorStartException e = org.junit.jupiter.api.Assertions.assertThrows(CollectorStartException.class,
+                () -> TestCollector.start(dir, tokens(), clock, config -> config.withArchive(
+                        new io.linkprobe.collector.config.CollectorConfig.Archive(dir.resolve("not-a-dir/c.db"), null))));
+        assertEquals("cannot create the archive directory " + dir.resolve("not-a-dir") + " (a file, not a directory, has that name);"
+                + " create it or change archive.path", e.getMessage());
     }
 
     record Replay(int stored, int duplicates) {}
