@@ -174,6 +174,7 @@ final class GroupCommitWriter implements AutoCloseable {
                     ArchiveWriteException failure = failure(e);
                     if (failure.kind() == ArchiveWriteException.Kind.FULL) {
                         storageFailure = failure;
+                        unwritable(failure); // before the push is answered 503: /-/ready agrees with it
                         log.debug("archive: one write failed and was undone: {}", e.toString());
                     } else {
                         log.warn("archive: one write failed and was undone: {}", e.toString());
@@ -188,20 +189,18 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (SQLException e) {
             ArchiveWriteException failure = failure(e);
             log.debug("archive: transaction of {} jobs lost: {}", jobs.size(), e.toString());
+            unwritable(failure);
             reset();
             done.forEach(j -> j.failed(failure));
             jobs.subList(next, jobs.size()).forEach(j -> j.failed(failure));
-            unwritable(failure);
             return;
         } finally {
             transactionTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
-        done.forEach(WriteJob::committed);
-        if (storageFailure != null) {
-            unwritable(storageFailure);
-        } else if (!done.isEmpty()) {
+        if (storageFailure == null && !done.isEmpty()) {
             writable();
         }
+        done.forEach(WriteJob::committed);
     }
 
     /**

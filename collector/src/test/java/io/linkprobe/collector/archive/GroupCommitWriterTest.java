@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -81,7 +82,8 @@ class GroupCommitWriterTest {
             ArchiveWriteException e = failure(job);
             assertEquals(ArchiveWriteException.Kind.FULL, e.kind(), e.getMessage());
         }
-        assertTrue(writer.problem().orElseThrow().contains("database or disk is full"), writer.problem().toString());
+        assertTrue(after.problemWhenFailed.orElseThrow().contains("database or disk is full"),
+                "not ready before the push is answered: " + after.problemWhenFailed);
         assertEquals(Map.of(), keysWithSampleCounts(), "nothing of the lost transaction is stored");
 
         Store next = new Store(batch("x", 2));
@@ -125,7 +127,7 @@ class GroupCommitWriterTest {
         assertTrue(writer.offer(stray));
         ArchiveWriteException e = failure(stray);
         assertEquals(ArchiveWriteException.Kind.ERROR, e.kind());
-        assertTrue(writer.problem().isPresent());
+        assertTrue(stray.problemWhenFailed.isPresent(), "not ready before the job is answered");
 
         // No push comes: the probe (every 200 ms here) writes and clears the problem.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -177,8 +179,9 @@ class GroupCommitWriterTest {
         void run(WriteStatements s) throws SQLException;
     }
 
-    static class Job implements WriteJob {
+    class Job implements WriteJob {
         final CompletableFuture<Object> result = new CompletableFuture<>();
+        volatile Optional<String> problemWhenFailed = Optional.empty();
         private final Body body;
 
         Job(Body body) {
@@ -199,6 +202,7 @@ class GroupCommitWriterTest {
         @Override
         public void failed(ArchiveWriteException cause) {
             assertFalse(result.isDone(), "completed once");
+            problemWhenFailed = writer.problem();
             result.completeExceptionally(cause);
         }
 
@@ -208,7 +212,7 @@ class GroupCommitWriterTest {
         }
     }
 
-    static final class Store extends Job {
+    final class Store extends Job {
         private final ArchiveBatch batch;
         private volatile StoreResult outcome;
 
@@ -229,7 +233,7 @@ class GroupCommitWriterTest {
     }
 
     /** Holds the writer inside its transaction until {@link #open} is counted down. */
-    static final class Gate extends Job {
+    final class Gate extends Job {
         final CountDownLatch running = new CountDownLatch(1);
         final CountDownLatch open = new CountDownLatch(1);
 
