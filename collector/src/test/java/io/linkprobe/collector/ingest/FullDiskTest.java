@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.MutableClock;
-import io.linkprobe.collector.Samples;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.Tmpfs;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.PushBatch;
