@@ -3,7 +3,6 @@ package io.linkprobe.collector.archive;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,16 +25,16 @@ final class ArchiveRecovery {
     /** @return the salvage copying the moved file's results, or empty if SQLite cannot read it at all */
     static Optional<Salvage> recover(GroupCommitWriter writer, Path file, Path moved, String reason, long nowMillis,
             long cutoffMillis) throws ArchiveException, InterruptedException {
-        Connection old = null;
+        CorruptFileReader old = null;
         String unreadable = null;
         try {
-            old = Salvage.openReadOnly(moved);
+            old = CorruptFileReader.open(moved);
         } catch (SQLException e) {
             unreadable = oneLine(e);
         }
         List<KnownSite> sites = new ArrayList<>();
-        String sitesProblem = old == null ? null : readSites(old, cutoffMillis, sites);
-        long listed = old == null ? -1 : Salvage.countBatches(old, cutoffMillis);
+        String sitesProblem = old == null ? null : old.readSites(cutoffMillis, sites);
+        long listed = old == null ? -1 : old.countBatches(cutoffMillis);
         boolean nothingToCopy = old == null;
         try {
             WriteTask.runAndWait(writer, s -> {
@@ -44,7 +43,9 @@ final class ArchiveRecovery {
                 insertSites(s.connection(), sites);
             });
         } catch (ArchiveWriteException e) {
-            closeQuietly(old);
+            if (old != null) {
+                old.close();
+            }
             throw new ArchiveException("the archive " + file + " was corrupt and has been moved to " + moved
                     + ", but the new archive cannot record it (" + e.getMessage() + "); check free space", e);
         }
@@ -64,7 +65,7 @@ final class ArchiveRecovery {
         log.error("archive {} is corrupt ({}): moved aside to {} (with its -wal and -shm) and a new archive"
                 + " created. Kept: {}. Lost: {}.", file, reason, moved, kept, lost);
         return old == null ? Optional.empty()
-                : Optional.of(Salvage.start(writer, moved, old, cutoffMillis, listed, sites.size(), Salvage.State.START));
+                : Optional.of(Salvage.start(writer, old, cutoffMillis, listed, sites.size(), Salvage.State.START));
     }
 
     /** Resumes every salvage a stop interrupted; one whose file is gone or unreadable is given up. */
@@ -79,11 +80,10 @@ final class ArchiveRecovery {
         }
         for (Recoveries.Unfinished u : unfinished) {
             try {
-                Connection old = Salvage.openReadOnly(u.movedTo());
+                CorruptFileReader old = CorruptFileReader.open(u.movedTo());
                 log.info("archive salvage from {} resumes after row {} ({} batches copied before the restart)",
                         u.movedTo(), u.state().nextId(), u.state().batches());
-                running.add(Salvage.start(writer, u.movedTo(), old, u.cutoffMillis(), u.listedBatches(), u.sites(),
-                        u.state()));
+                running.add(Salvage.start(writer, old, u.cutoffMillis(), u.listedBatches(), u.sites(), u.state()));
             } catch (SQLException e) {
                 log.warn("archive salvage from {} cannot resume ({}): {} batches with {} results had been copied,"
                         + " the rest of that file is not", u.movedTo(), oneLine(e), u.state().batches(), u.state().samples());
@@ -95,22 +95,6 @@ final class ArchiveRecovery {
             }
         }
         return running;
-    }
-
-    /** Reads the sites pushed within retention into {@code into}; null, or why not all could be read. */
-    private static String readSites(Connection old, long cutoffMillis, List<KnownSite> into) {
-        try (PreparedStatement q = old.prepareStatement(
-                "SELECT site, last_push_ms, identity FROM sites WHERE last_push_ms >= ?")) {
-            q.setLong(1, cutoffMillis);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    into.add(new KnownSite(rs.getString(1), rs.getLong(2), rs.getString(3)));
-                }
-            }
-            return null;
-        } catch (SQLException e) {
-            return oneLine(e);
-        }
     }
 
     private static void insertSites(Connection c, List<KnownSite> sites) throws SQLException {
@@ -130,15 +114,5 @@ final class ArchiveRecovery {
 
     private static String oneLine(SQLException e) {
         return String.valueOf(e.getMessage()).replace('\n', ' ');
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                log.debug("closing: {}", e.toString());
-            }
-        }
     }
 }
