@@ -184,15 +184,29 @@ class RealPrometheusTest {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + "?query="
                 + URLEncoder.encode(promql, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 503) {
+            // Prometheus answers 503 until its TSDB has started: not an answer yet.
+            throw new NotReadyYet(r.body());
+        }
         assertEquals(200, r.statusCode(), promql + ": " + r.body());
         JsonNode body = Json.mapper().readTree(r.body());
         assertEquals("vector", body.path("data").path("resultType").asText(), r.body());
         return body.path("data").path("result");
     }
 
-    /** Polls {@code promql} until its vector satisfies {@code done}; fails with Prometheus' log after 20 s. */
+    /** Prometheus is still starting ({@code 503}). */
+    static final class NotReadyYet extends IOException {
+        NotReadyYet(String body) {
+            super(body);
+        }
+    }
+
+    /**
+     * Polls {@code promql} until its vector satisfies {@code done}; fails with Prometheus' log after
+     * 60 s (seconds on a quiet machine; the margin is for a busy one and is not part of the verdict).
+     */
     JsonNode awaitVector(URI api, String promql, Predicate<JsonNode> done, Process prometheus) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
             if (!prometheus.isAlive()) {
@@ -203,7 +217,7 @@ class RealPrometheusTest {
                 if (done.test(last)) {
                     return last;
                 }
-            } catch (IOException notListeningYet) {
+            } catch (IOException notListeningOrReadyYet) {
                 // started moments ago
             }
             Thread.sleep(200);
