@@ -1,0 +1,164 @@
+package io.linkprobe.common.wire;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one site measures, as the collector decides it: {@code GET /api/v1/plan} with the site's
+ * bearer token answers this, with {@code ETag: "<version>"} ({@code If-None-Match} → 304). It holds
+ * everything an agent needs to run without {@code targets:} of its own: the latency targets and
+ * settings, the window, the site's labels and contracted rates, and the throughput schedule with
+ * its slot on a responder of the pool.
+ *
+ * <pre>
+ * {
+ *   "site": "gp-leeds-0042",
+ *   "version": "3f1c9a0b7d2e4c55",
+ *   "labels": {"region": "yorkshire", "link": "copper"},
+ *   "expected": {"down_mbps": 20.0, "up_mbps": 2.0},
+ *   "targets": [
+ *     {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 0, "connect_port": 0}
+ *   ],
+ *   "window_millis": 60000,
+ *   "latency": {"interval_millis": 200, "schedule": "poisson", "packet_size": 44, "timeout_millis": 3000},
+ *   "throughput": {
+ *     "enabled": true, "every_millis": 28800000, "offset_millis": 10305000, "duration_millis": 8000,
+ *     "direction": "down", "streams": 1, "max_bytes_per_test": 0, "max_bytes_per_day": 0,
+ *     "responder": {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 9863},
+ *     "stretch": 1.0
+ *   }
+ * }
+ * </pre>
+ *
+ * <p>Durations are integer milliseconds ({@code _millis}), rates Mbit/s as in {@code agent.yml}.
+ * Scheduled throughput tests run only against {@code throughput.responder} (that is the slot the
+ * collector reserved); a plan target's {@code throughput_port} is therefore always 0, and the
+ * targets are for STAMP and TCP connect probes. A later scheduled test (the video test) is meant
+ * to arrive as one more block of the same shape as {@code throughput}: enabled, every, offset,
+ * duration, responder, stretch. Unknown keys are ignored on read ({@link Json}), so an older agent
+ * reads a newer plan.
+ *
+ * @param version a hash of everything else in the plan: the {@code ETag} without its quotes; an
+ *     agent names it in its health sample so the collector can tell which plan a site runs
+ * @param windowMillis the latency summary window
+ */
+public record Plan(
+        String site,
+        String version,
+        Map<String, String> labels,
+        Expected expected,
+        List<Target> targets,
+        long windowMillis,
+        Latency latency,
+        Throughput throughput) {
+
+    public Plan {
+        require(site != null && !site.isEmpty(), "site is missing");
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        expected = expected == null ? Expected.NONE : expected;
+        targets = targets == null ? List.of() : List.copyOf(targets);
+        require(windowMillis >= 1_000, "window_millis must be at least 1000");
+        require(latency != null, "latency is missing");
+        require(throughput != null, "throughput is missing");
+    }
+
+    /** The same plan carrying {@code newVersion}. */
+    public Plan withVersion(String newVersion) {
+        return new Plan(site, newVersion, labels, expected, targets, windowMillis, latency, throughput);
+    }
+
+    /** The site's contracted line rates; 0 = not known. */
+    public record Expected(double downMbps, double upMbps) {
+        public static final Expected NONE = new Expected(0, 0);
+
+        public Expected {
+            require(downMbps >= 0 && upMbps >= 0, "expected rates cannot be negative");
+        }
+    }
+
+    /**
+     * A far end for STAMP ({@code stamp_port}) and TCP connect ({@code connect_port}) probes; 0 =
+     * that probe is off. {@code throughput_port} is always 0 in a plan (see the class comment).
+     */
+    public record Target(String name, String host, int stampPort, int throughputPort, int connectPort) {
+        public Target {
+            require(name != null && !name.isEmpty(), "a target has no name");
+            require(host != null && !host.isEmpty(), "target '" + name + "' has no host");
+            require(port(stampPort) && port(throughputPort) && port(connectPort),
+                    "target '" + name + "' has a port outside 0-65535");
+        }
+    }
+
+    /** The continuous STAMP session towards every target. */
+    public record Latency(long intervalMillis, String schedule, int packetSize, long timeoutMillis) {
+        public Latency {
+            require("poisson".equals(schedule) || "periodic".equals(schedule),
+                    "latency.schedule must be poisson or periodic");
+            require(intervalMillis > 0 && timeoutMillis > 0 && packetSize > 0,
+                    "latency interval, timeout and packet size must be positive");
+        }
+    }
+
+    /** The throughput responder a site's tests are scheduled on. */
+    public record Responder(String name, String host, int stampPort, int throughputPort) {
+        public Responder {
+            require(name != null && !name.isEmpty(), "the throughput responder has no name");
+            require(host != null && !host.isEmpty(), "throughput responder '" + name + "' has no host");
+            require(port(stampPort) && throughputPort > 0 && throughputPort <= 65535,
+                    "throughput responder '" + name + "' needs a throughput_port (1-65535)");
+        }
+    }
+
+    /**
+     * Scheduled throughput tests, epoch-anchored: a test starts at every Unix time {@code t} (ms)
+     * with {@code (t - offset_millis) mod every_millis == 0}, so that the agent, from its own
+     * NTP-synchronised clock, starts exactly in the slot the collector reserved on
+     * {@code responder} ({@link #nextStartAtOrAfter}). {@code every_millis} is the period in force,
+     * already stretched; {@code stretch} is the factor by which it exceeds the period the fleet
+     * file asked for (1.0 normally, more when the responder pool is over capacity).
+     *
+     * @param responder null when {@code enabled} is false
+     * @param maxBytesPerTest 0 = derived by the agent from the contracted rate
+     * @param maxBytesPerDay 0 = no daily budget
+     */
+    public record Throughput(
+            boolean enabled,
+            long everyMillis,
+            long offsetMillis,
+            long durationMillis,
+            String direction,
+            int streams,
+            long maxBytesPerTest,
+            long maxBytesPerDay,
+            Responder responder,
+            double stretch) {
+
+        public Throughput {
+            require("down".equals(direction) || "up".equals(direction) || "both".equals(direction),
+                    "throughput.direction must be down, up or both");
+            require(everyMillis > 0 && durationMillis > 0 && streams > 0,
+                    "throughput every, duration and streams must be positive");
+            require(offsetMillis >= 0 && offsetMillis < everyMillis,
+                    "throughput.offset_millis must be at least 0 and less than every_millis");
+            require(maxBytesPerTest >= 0 && maxBytesPerDay >= 0, "throughput byte limits cannot be negative");
+            require(!enabled || responder != null, "enabled throughput tests need a responder");
+            require(stretch >= 1.0, "throughput.stretch is at least 1.0");
+        }
+
+        /** The first slot start at or after {@code nowMillis} (Unix epoch ms). */
+        public long nextStartAtOrAfter(long nowMillis) {
+            long phase = Math.floorMod(nowMillis - offsetMillis, everyMillis);
+            return phase == 0 ? nowMillis : nowMillis - phase + everyMillis;
+        }
+    }
+
+    private static boolean port(int port) {
+        return port >= 0 && port <= 65535;
+    }
+
+    private static void require(boolean ok, String problem) {
+        if (!ok) {
+            throw new IllegalArgumentException("unusable plan: " + problem);
+        }
+    }
+}
