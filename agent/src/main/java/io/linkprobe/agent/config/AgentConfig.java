@@ -2,6 +2,7 @@ package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.config.SettingRules;
 import io.linkprobe.common.wire.Names;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,10 +66,8 @@ public record AgentConfig(
             }
         }
         expected = expected == null ? new Expected(null, null) : expected;
-        window = window == null ? Duration.ofSeconds(60) : window;
-        if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
-            throw new InvalidValue("window", "window must be between 1s and 1h, was " + window.toMillis() + " ms");
-        }
+        window = window == null ? SettingRules.DEFAULT_WINDOW : window;
+        SettingRules.window(window);
         latency = latency == null ? LatencySettings.DEFAULTS : latency;
         connect = connect == null ? ConnectSettings.DEFAULTS : connect;
         throughput = throughput == null ? ThroughputSettings.DEFAULTS : throughput;
@@ -137,9 +136,7 @@ public record AgentConfig(
         public Expected {
             downMbps = downMbps == null ? 0.0 : downMbps;
             upMbps = upMbps == null ? 0.0 : upMbps;
-            if (downMbps < 0 || upMbps < 0 || downMbps > 100_000 || upMbps > 100_000) {
-                throw new InvalidValue("", "expected rates must be between 0 and 100000 Mbit/s");
-            }
+            SettingRules.expectedRates(downMbps, upMbps);
         }
 
         public double downBytesPerSecond() {

@@ -1,6 +1,6 @@
 package io.linkprobe.agent.config;
 
-import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.config.SettingRules;
 import io.linkprobe.common.stamp.ProbeSchedule;
 import io.linkprobe.common.stamp.SenderOptions;
 import java.time.Duration;
@@ -16,19 +16,13 @@ public record LatencySettings(Duration interval, Schedule schedule, Integer pack
     public enum Schedule { POISSON, PERIODIC }
 
     public LatencySettings {
-        interval = interval == null ? Duration.ofMillis(200) : interval;
+        interval = interval == null ? SettingRules.DEFAULT_LATENCY_INTERVAL : interval;
         schedule = schedule == null ? Schedule.POISSON : schedule;
-        packetSize = packetSize == null ? 44 : packetSize;
-        timeout = timeout == null ? Duration.ofSeconds(3) : timeout;
-        if (interval.toMillis() < 10 || interval.toMillis() > 60_000) {
-            throw new InvalidValue("interval", "latency.interval must be between 10ms and 60s");
-        }
-        if (packetSize < 44 || packetSize > 1472) {
-            throw new InvalidValue("packet_size", "latency.packet_size must be between 44 and 1472 bytes");
-        }
-        if (timeout.toMillis() < 100 || timeout.toMillis() > 60_000) {
-            throw new InvalidValue("timeout", "latency.timeout must be between 100ms and 60s");
-        }
+        packetSize = packetSize == null ? SettingRules.DEFAULT_PACKET_SIZE : packetSize;
+        timeout = timeout == null ? SettingRules.DEFAULT_LATENCY_TIMEOUT : timeout;
+        SettingRules.latencyInterval(interval);
+        SettingRules.packetSize(packetSize);
+        SettingRules.latencyTimeout(timeout);
     }
 
     /**

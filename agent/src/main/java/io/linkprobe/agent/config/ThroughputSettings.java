@@ -2,6 +2,7 @@ package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.config.SettingRules;
 import io.linkprobe.common.net.CongestionControl;
 import java.time.Duration;
 
@@ -41,29 +42,19 @@ public record ThroughputSettings(
             null, null, null, null, null, null, null);
 
     public ThroughputSettings {
-        enabled = enabled == null ? Boolean.TRUE : enabled;
-        every = every == null ? Duration.ofHours(4) : every;
-        duration = duration == null ? Duration.ofSeconds(10) : duration;
-        streams = streams == null ? 1 : streams;
-        direction = direction == null ? "both" : direction;
+        enabled = enabled == null ? SettingRules.DEFAULT_THROUGHPUT_ENABLED : enabled;
+        every = every == null ? SettingRules.DEFAULT_THROUGHPUT_EVERY : every;
+        duration = duration == null ? SettingRules.DEFAULT_THROUGHPUT_DURATION : duration;
+        streams = streams == null ? SettingRules.DEFAULT_STREAMS : streams;
+        direction = direction == null ? SettingRules.DEFAULT_DIRECTION : direction;
         maxBytesPerTest = maxBytesPerTest == null ? 0L : maxBytesPerTest;
         maxBytesPerDay = maxBytesPerDay == null ? 0L : maxBytesPerDay;
         loadedProbeInterval = loadedProbeInterval == null ? Duration.ofMillis(50) : loadedProbeInterval;
-        if (every.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new InvalidValue("every", "throughput.every must be at least 1m (tests load the line)");
-        }
-        if (duration.toMillis() < 1_000 || duration.toMillis() > 60_000) {
-            throw new InvalidValue("duration", "throughput.duration must be between 1s and 60s");
-        }
-        if (streams < 1 || streams > 16) {
-            throw new InvalidValue("streams", "throughput.streams must be between 1 and 16");
-        }
-        if (!direction.equals("down") && !direction.equals("up") && !direction.equals("both")) {
-            throw new InvalidValue("direction", "throughput.direction must be down, up or both, was '" + direction + "'");
-        }
-        if (maxBytesPerTest < 0 || maxBytesPerDay < 0) {
-            throw new InvalidValue("", "throughput byte limits cannot be negative");
-        }
+        SettingRules.throughputEvery(every);
+        SettingRules.throughputDuration(duration);
+        SettingRules.streams(streams);
+        SettingRules.direction(direction);
+        SettingRules.byteLimits(maxBytesPerTest, maxBytesPerDay);
         slipFraction = slipFraction == null ? 0.1 : slipFraction;
         firstDelayMin = firstDelayMin == null ? every.dividedBy(10) : firstDelayMin;
         firstDelayMax = firstDelayMax == null ? every : firstDelayMax;
