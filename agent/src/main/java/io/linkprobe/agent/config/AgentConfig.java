@@ -6,10 +6,8 @@ import io.linkprobe.common.config.SettingRules;
 import io.linkprobe.common.wire.Names;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The agent's {@code agent.yml}, immutable. Defaults are applied here before validation, so every
@@ -38,8 +36,8 @@ public record AgentConfig(
         SpoolSettings spool,
         List<TargetConfig> targets) {
 
-    public static final int MAX_LABELS = 8;
-    public static final int MAX_TARGETS = 16;
+    public static final int MAX_LABELS = SettingRules.MAX_LABELS;
+    public static final int MAX_TARGETS = SettingRules.MAX_TARGETS;
 
     public AgentConfig {
         if (site == null || site.isBlank()) {
@@ -52,19 +50,7 @@ public record AgentConfig(
         }
         stateDir = stateDir == null ? Path.of("/var/lib/linkprobe") : stateDir;
         labels = labels == null ? Map.of() : Map.copyOf(labels);
-        if (labels.size() > MAX_LABELS) {
-            throw new InvalidValue("labels", "at most " + MAX_LABELS + " labels are allowed, found " + labels.size());
-        }
-        for (Map.Entry<String, String> e : labels.entrySet()) {
-            String problem = Names.labelKeyProblem(e.getKey());
-            if (problem != null) {
-                throw new InvalidValue("labels", problem);
-            }
-            problem = Names.labelValueProblem(e.getValue(), Names.MAX_LABEL_VALUE_LENGTH);
-            if (problem != null) {
-                throw new InvalidValue("labels", "label '" + e.getKey() + "' value " + problem);
-            }
-        }
+        SettingRules.labels("labels", labels);
         expected = expected == null ? new Expected(null, null) : expected;
         window = window == null ? SettingRules.DEFAULT_WINDOW : window;
         SettingRules.window(window);
@@ -73,16 +59,7 @@ public record AgentConfig(
         throughput = throughput == null ? ThroughputSettings.DEFAULTS : throughput;
         spool = spool == null ? new SpoolSettings(null, null) : spool;
         targets = targets == null ? List.of() : List.copyOf(targets);
-        if (targets.size() > MAX_TARGETS) {
-            throw new InvalidValue("targets", "at most " + MAX_TARGETS + " targets are allowed, found " + targets.size());
-        }
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < targets.size(); i++) {
-            TargetConfig t = targets.get(i);
-            if (!names.add(t.name())) {
-                throw new InvalidValue("targets[" + i + "].name", "target name '" + t.name() + "' is used twice; give each target its own name");
-            }
-        }
+        SettingRules.targetNames(targets.stream().map(TargetConfig::name).toList());
     }
 
     /** Refuses {@code value} under {@code key} unless it is a name the collector accepts ({@link Names}). */

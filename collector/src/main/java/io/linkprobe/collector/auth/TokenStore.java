@@ -102,6 +102,11 @@ public final class TokenStore {
         return keys == null ? List.of() : keys.stream().map(byte[]::clone).toList();
     }
 
+    /** The sites that hold at least one token. */
+    public java.util.Set<String> sites() {
+        return keysBySite.keySet();
+    }
+
     public int size() {
         return siteByHash.size();
     }

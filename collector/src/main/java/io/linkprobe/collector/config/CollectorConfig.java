@@ -23,6 +23,7 @@ import java.time.Duration;
  *   port: 9862
  *   tls: {cert_file: collector.crt, key_file: collector.key}   # optional
  * tokens_file: tokens
+ * fleet_file: fleet.yml                                         # optional: what every site measures
  * archive: {path: collector.db, retention: 30d}
  * series_ttl: 1h
  * responder: {enabled: true, stamp_port: 862, throughput_port: 9863, max_concurrent_tests: 1, busy_poll: false}
@@ -32,6 +33,7 @@ import java.time.Duration;
 public record CollectorConfig(
         Http http,
         Path tokensFile,
+        Path fleetFile,
         Archive archive,
         Duration seriesTtl,
         Responder responder,
@@ -61,6 +63,9 @@ public record CollectorConfig(
         Path dir = file.toAbsolutePath().getParent();
         CollectorConfig resolved = config.resolvedAgainst(dir);
         requireFile(file, "tokens_file", resolved.tokensFile());
+        if (resolved.fleetFile() != null) {
+            requireFile(file, "fleet_file", resolved.fleetFile());
+        }
         if (resolved.http().tls() != null) {
             requireFile(file, "http.tls.cert_file", resolved.http().tls().certFile());
             requireFile(file, "http.tls.key_file", resolved.http().tls().keyFile());
@@ -75,33 +80,38 @@ public record CollectorConfig(
 
     /** A config for a collector with all defaults but the tokens file (e.g. for an in-process demo). */
     public static CollectorConfig defaults(Path tokensFile) {
-        return new CollectorConfig(null, tokensFile, null, null, null, null);
+        return new CollectorConfig(null, tokensFile, null, null, null, null, null);
     }
 
     public CollectorConfig withHttp(Http newHttp) {
-        return new CollectorConfig(newHttp, tokensFile, archive, seriesTtl, responder, limits);
+        return new CollectorConfig(newHttp, tokensFile, fleetFile, archive, seriesTtl, responder, limits);
     }
 
     public CollectorConfig withArchive(Archive newArchive) {
-        return new CollectorConfig(http, tokensFile, newArchive, seriesTtl, responder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, newArchive, seriesTtl, responder, limits);
     }
 
     public CollectorConfig withSeriesTtl(Duration ttl) {
-        return new CollectorConfig(http, tokensFile, archive, ttl, responder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, ttl, responder, limits);
     }
 
     public CollectorConfig withResponder(Responder newResponder) {
-        return new CollectorConfig(http, tokensFile, archive, seriesTtl, newResponder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, newResponder, limits);
     }
 
     public CollectorConfig withLimits(Limits newLimits) {
-        return new CollectorConfig(http, tokensFile, archive, seriesTtl, responder, newLimits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, newLimits);
+    }
+
+    public CollectorConfig withFleetFile(Path newFleetFile) {
+        return new CollectorConfig(http, tokensFile, newFleetFile, archive, seriesTtl, responder, limits);
     }
 
     CollectorConfig resolvedAgainst(Path dir) {
         Tls tls = http.tls() == null ? null
                 : new Tls(resolve(dir, http.tls().certFile()), resolve(dir, http.tls().keyFile()));
-        return new CollectorConfig(new Http(http.bind(), http.port(), tls), resolve(dir, tokensFile),
+        return new CollectorConfig(new Http(http.bind(), http.port(), tls, http.reloadEndpoint()), resolve(dir, tokensFile),
+                fleetFile == null ? null : resolve(dir, fleetFile),
                 new Archive(resolve(dir, archive.path()), archive.retention()), seriesTtl, responder, limits);
     }
 
@@ -132,13 +142,23 @@ public record CollectorConfig(
         }
     }
 
-    /** The HTTP listener. Port 0 picks a free port (tests); TLS is on when {@code tls} is given. */
-    public record Http(String bind, Integer port, Tls tls) {
-        public static final Http DEFAULT = new Http(null, null, null);
+    /**
+     * The HTTP listener. Port 0 picks a free port (tests); TLS is on when {@code tls} is given.
+     *
+     * @param reloadEndpoint who may {@code POST /-/reload}: {@code loopback} (default: someone on the
+     *     collector's own host, like {@code systemctl reload}), {@code any}, or {@code off}
+     */
+    public record Http(String bind, Integer port, Tls tls, ReloadEndpoint reloadEndpoint) {
+        public static final Http DEFAULT = new Http(null, null, null, null);
+
+        public Http(String bind, Integer port, Tls tls) {
+            this(bind, port, tls, null);
+        }
 
         public Http {
             bind = bind != null ? bind : "0.0.0.0";
             port = port != null ? port : DefaultPorts.COLLECTOR_HTTP;
+            reloadEndpoint = reloadEndpoint != null ? reloadEndpoint : ReloadEndpoint.LOOPBACK;
             if (bind.isBlank()) {
                 throw new InvalidValue("bind", "'bind' is empty; write an address such as 0.0.0.0 or 127.0.0.1.");
             }
@@ -149,6 +169,9 @@ public record CollectorConfig(
             return new Http("127.0.0.1", port, null);
         }
     }
+
+    /** Who may ask a running collector to re-read its fleet and tokens files over HTTP. */
+    public enum ReloadEndpoint { LOOPBACK, ANY, OFF }
 
     /** PEM certificate chain and PKCS#8 private key for HTTPS. */
     public record Tls(Path certFile, Path keyFile) {
@@ -177,13 +200,24 @@ public record CollectorConfig(
      * {@link io.linkprobe.common.responder.ResponderOptions}).
      *
      * @param busyPoll the reflector polls on a core of its own instead of sleeping (~0.1 ms less RTT)
+     * @param advertiseHost the name or address agents reach it at, as plans name it; null = the host
+     *     each agent itself used to reach the collector (its request's Host header)
      */
     public record Responder(Boolean enabled, Integer stampPort, Integer throughputPort, Integer maxConcurrentTests,
-            String congestionControl, Boolean busyPoll) {
-        public static final Responder DEFAULT = new Responder(null, null, null, null, null, null);
-        public static final Responder DISABLED = new Responder(false, null, null, null, null, null);
+            String congestionControl, Boolean busyPoll, String advertiseHost) {
+        public static final Responder DEFAULT = new Responder(null, null, null, null, null, null, null);
+        public static final Responder DISABLED = new Responder(false, null, null, null, null, null, null);
+
+        public Responder(Boolean enabled, Integer stampPort, Integer throughputPort, Integer maxConcurrentTests,
+                String congestionControl, Boolean busyPoll) {
+            this(enabled, stampPort, throughputPort, maxConcurrentTests, congestionControl, busyPoll, null);
+        }
 
         public Responder {
+            if (advertiseHost != null && advertiseHost.isBlank()) {
+                throw new InvalidValue("advertise_host", "'advertise_host' is empty; write the name agents reach the "
+                        + "responder at, or remove the key to use the host each agent reached the collector at.");
+            }
             enabled = enabled != null ? enabled : Boolean.TRUE;
             stampPort = stampPort != null ? stampPort : DefaultPorts.STAMP;
             throughputPort = throughputPort != null ? throughputPort : DefaultPorts.THROUGHPUT;

@@ -1,6 +1,11 @@
 package io.linkprobe.common.config;
 
 import java.time.Duration;
+import java.util.HashSet;
+import io.linkprobe.common.wire.Names;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The defaults and rules of the measurement settings that both an agent's {@code agent.yml} and
@@ -24,6 +29,9 @@ public final class SettingRules {
     public static final int DEFAULT_STREAMS = 1;
     public static final String DEFAULT_DIRECTION = "both";
     public static final double MAX_EXPECTED_MBPS = 100_000;
+    public static final int MAX_TARGETS = 16;
+    /** Labels a site declares; each becomes a label on its linkprobe_site_info. */
+    public static final int MAX_LABELS = 8;
 
     private SettingRules() {}
 
@@ -85,6 +93,37 @@ public final class SettingRules {
     public static void expectedRates(double downMbps, double upMbps) {
         if (!(downMbps >= 0 && upMbps >= 0 && downMbps <= MAX_EXPECTED_MBPS && upMbps <= MAX_EXPECTED_MBPS)) {
             throw new InvalidValue("", "expected rates must be between 0 and 100000 Mbit/s");
+        }
+    }
+
+    /** A site's labels under {@code key}: at most {@value #MAX_LABELS}, names and values by {@link Names}' rules. */
+    public static void labels(String key, Map<String, String> labels) {
+        if (labels.size() > MAX_LABELS) {
+            throw new InvalidValue(key, "at most " + MAX_LABELS + " labels are allowed, found " + labels.size());
+        }
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            String problem = Names.labelKeyProblem(e.getKey());
+            if (problem != null) {
+                throw new InvalidValue(key, problem);
+            }
+            problem = Names.labelValueProblem(e.getValue(), Names.MAX_LABEL_VALUE_LENGTH);
+            if (problem != null) {
+                throw new InvalidValue(key, "label '" + e.getKey() + "' value " + problem);
+            }
+        }
+    }
+
+    /** The names of one {@code targets:} list, in order: at most {@value #MAX_TARGETS}, each used once. */
+    public static void targetNames(List<String> names) {
+        if (names.size() > MAX_TARGETS) {
+            throw new InvalidValue("targets", "at most " + MAX_TARGETS + " targets are allowed, found " + names.size());
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (!seen.add(names.get(i))) {
+                throw new InvalidValue("targets[" + i + "].name", "target name '" + names.get(i)
+                        + "' is used twice; give each target its own name");
+            }
         }
     }
 

@@ -115,7 +115,9 @@ public record Plan(
      * NTP-synchronised clock, starts exactly in the slot the collector reserved on
      * {@code responder} ({@link #nextStartAtOrAfter}). {@code every_millis} is the period in force,
      * already stretched; {@code stretch} is the factor by which it exceeds the period the fleet
-     * file asked for (1.0 normally, more when the responder pool is over capacity).
+     * file asked for: 1.0 normally; more when the responder pool is over capacity; a little less when
+     * the asked period had to be rounded down to the collector's 5-second slot grid or to share a
+     * cycle with the other sites' periods.
      *
      * @param responder null when {@code enabled} is false
      * @param maxBytesPerTest 0 = derived by the agent from the contracted rate
@@ -142,7 +144,7 @@ public record Plan(
                     "throughput.offset_millis must be at least 0 and less than every_millis");
             require(maxBytesPerTest >= 0 && maxBytesPerDay >= 0, "throughput byte limits cannot be negative");
             require(!enabled || responder != null, "enabled throughput tests need a responder");
-            require(stretch >= 1.0, "throughput.stretch is at least 1.0");
+            require(stretch > 0, "throughput.stretch must be positive");
         }
 
         /** The first slot start at or after {@code nowMillis} (Unix epoch ms). */

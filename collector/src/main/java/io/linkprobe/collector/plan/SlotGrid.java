@@ -1,0 +1,21 @@
+package io.linkprobe.collector.plan;
+
+/**
+ * The time grid slots are placed on. A slot holds the responder for each direction's test
+ * (sequential), plus the idle-latency measurement before it and a margin for connection set-up and
+ * clock error, rounded up to the grid.
+ */
+public final class SlotGrid {
+    public static final long GRID_MILLIS = 5_000;
+    /** The idle RTT measured before each direction's load (the throughput test's reference). */
+    static final long IDLE_LATENCY_MILLIS = 1_500;
+    /** Connection set-up, the hello exchange and the agents' clock error (NTP keeps it well under this). */
+    static final long SETUP_MARGIN_MILLIS = 1_000;
+
+    private SlotGrid() {}
+
+    public static long slotMillis(int directions, long durationMillis) {
+        long raw = directions * (durationMillis + IDLE_LATENCY_MILLIS + SETUP_MARGIN_MILLIS);
+        return (raw + GRID_MILLIS - 1) / GRID_MILLIS * GRID_MILLIS;
+    }
+}
