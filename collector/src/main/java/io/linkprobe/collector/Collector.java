@@ -4,7 +4,6 @@ import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.archive.KnownSite;
-import io.linkprobe.collector.auth.TokensFile;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
@@ -16,6 +15,12 @@ import io.linkprobe.collector.metrics.SelfMetrics;
 import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.EmbeddedResponder;
 import io.linkprobe.collector.responder.ResponderFactory;
+import io.linkprobe.collector.responder.ResponderPart;
+import io.linkprobe.collector.plan.PlanEndpoint;
+import io.linkprobe.collector.plan.Pool;
+import io.linkprobe.collector.plan.SiteFacts;
+import io.linkprobe.collector.reload.LiveConfig;
+import io.linkprobe.collector.reload.ReloadEndpoint;
 import io.linkprobe.collector.sites.SiteHistoryEndpoint;
 import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SitesEndpoint;
@@ -34,6 +39,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -57,8 +63,13 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
-    /** How often the tokens file is checked for changes (a new site is admitted within this). */
-    private static final Duration TOKENS_CHECK_PERIOD = Duration.ofSeconds(5);
+    /** How often the tokens and fleet files are checked for changes (a new site is admitted within this). */
+    private static final Duration FILES_CHECK_PERIOD = Duration.ofSeconds(5);
+    /**
+     * How often plans are rebuilt between reloads, for sites whose pushes changed their labels
+     * (groups) or contracted rates; a rebuild keeps the schedule unless a site's tests changed.
+     */
+    private static final Duration PLAN_REFRESH_PERIOD = Duration.ofMinutes(1);
 
     /**
      * What a caller may replace: the clock (tests) and the embedded responder's factory.
@@ -90,6 +101,7 @@ public final class Collector implements AutoCloseable {
     private Archive archive;
     private HttpServer server;
     private EmbeddedResponder responder;
+    private LiveConfig live;
     private volatile boolean ready;
 
     private Collector(CollectorConfig config, Clock clock) {
@@ -122,8 +134,6 @@ public final class Collector implements AutoCloseable {
         resources.push(registry::close);
         resources.push(new SystemMeters(registry));
         SelfMetrics self = new SelfMetrics(registry);
-        TokensFile tokens = TokensFile.open(config.tokensFile());
-        self.watchTokens(() -> tokens.get().size());
         try {
             archive = JdbcArchive.openSqlite(config.archive().path(), config.archive().retention(), clock,
                     self.archiveWrite());
@@ -135,6 +145,16 @@ public final class Collector implements AutoCloseable {
         sites = new SiteRegistry(config.limits(), config.seriesTtl(), new LinkAggregator(registry, self.sampleDelay()));
         int known = restoreSites();
         self.watch(archive::queuedBatches, sites::size);
+        live = LiveConfig.open(config.tokensFile(), config.fleetFile(), this::embeddedInPool, this::reported,
+                (ok, at, tokensFailed) -> {
+                    self.configReloaded(ok, at);
+                    if (tokensFailed) {
+                        self.tokensReloadFailed();
+                    }
+                }, clock);
+        LiveConfig tokens = live;
+        self.watchTokens(() -> tokens.get().size());
+        self.watchSchedule(() -> tokens.plans().schedule());
 
         EventLoopGroup workers = Transports.group(0, "collector-http");
         resources.push(() -> workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
@@ -145,6 +165,8 @@ public final class Collector implements AutoCloseable {
         Router router = new Router()
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
                         new PushValidator(config.limits()), sites, archive, self, clock))
+                .route(HttpMethod.GET, PlanEndpoint.PATH, new PlanEndpoint(live, self))
+                .route(HttpMethod.POST, ReloadEndpoint.PATH, new ReloadEndpoint(live, config.http().reloadEndpoint(), readers))
                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry, readers))
                 .route(HttpMethod.GET, "/api/v1/sites", new SitesEndpoint(sites, clock, readers))
                 .routePrefix(HttpMethod.GET, SiteHistoryEndpoint.PREFIX,
@@ -168,17 +190,15 @@ public final class Collector implements AutoCloseable {
             throw new CollectorStartException(e.getMessage(), e);
         }
         resources.push(responder);
+        live.refreshPlans();
 
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(daemon("collector-maintenance"));
         resources.push(maintenance::shutdownNow);
         long expiryMillis = Math.max(1_000, Math.min(60_000, config.seriesTtl().toMillis() / 4));
         repeat(maintenance, "series expiry", Duration.ofMillis(expiryMillis), Duration.ofMillis(expiryMillis),
                 this::expireSilentSeries);
-        repeat(maintenance, "tokens file check", TOKENS_CHECK_PERIOD, TOKENS_CHECK_PERIOD, () -> {
-            if (tokens.reloadIfChanged() == TokensFile.Reload.FAILED) {
-                self.tokensReloadFailed();
-            }
-        });
+        repeat(maintenance, "tokens and fleet file check", FILES_CHECK_PERIOD, FILES_CHECK_PERIOD, live::reloadIfChanged);
+        repeat(maintenance, "plan refresh", PLAN_REFRESH_PERIOD, PLAN_REFRESH_PERIOD, live::refreshPlans);
         repeat(maintenance, "archive retention", Duration.ofMinutes(1), RETENTION_PERIOD,
                 () -> enforceRetention().join());
         ready = true;
@@ -228,6 +248,37 @@ public final class Collector implements AutoCloseable {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * Re-reads the tokens and fleet files together and puts them in force if both are valid
+     * (SIGHUP, POST /-/reload and the 5-second check for changed files all come here).
+     */
+    public LiveConfig.Outcome reload(String trigger) {
+        return live.reload(trigger);
+    }
+
+    /** The configuration that reloads change: tokens, fleet file, plans. */
+    public LiveConfig live() {
+        return live;
+    }
+
+    /** The embedded responder as the pool sees it: its bound ports once running, else the configured ones. */
+    private Pool.Embedded embeddedInPool() {
+        CollectorConfig.Responder r = config.responder();
+        EmbeddedResponder running = responder;
+        int stamp = running == null ? r.stampPort() : running.port(ResponderPart.STAMP).orElse(r.stampPort());
+        int throughput = running == null ? r.throughputPort()
+                : running.port(ResponderPart.THROUGHPUT).orElse(r.throughputPort());
+        return new Pool.Embedded(r.enabled(), stamp, throughput, r.maxConcurrentTests(), r.advertiseHost());
+    }
+
+    /** What a site's latest push declared: labels for its groups, contracted rates for its slot. */
+    private Optional<SiteFacts.Reported> reported(String site) {
+        return sites.identity(site).map(id -> {
+            AgentIdentity.Contract c = id.expected() == null ? AgentIdentity.Contract.NONE : id.expected();
+            return new SiteFacts.Reported(id.labels(), c.downBytesPerSecond() * 8 / 1e6, c.upBytesPerSecond() * 8 / 1e6);
+        });
     }
 
     public EmbeddedResponder responder() {

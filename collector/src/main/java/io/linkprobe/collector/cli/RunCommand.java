@@ -5,6 +5,7 @@ import io.linkprobe.collector.Collector;
 import io.linkprobe.collector.CollectorMain;
 import io.linkprobe.collector.CollectorStartException;
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.collector.reload.Hangup;
 import io.linkprobe.common.config.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code run --config collector.yml}: serves until SIGINT/SIGTERM, then stops cleanly. */
+/** {@code run --config collector.yml}: serves until SIGINT/SIGTERM, then stops cleanly; SIGHUP reloads. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the collector.")
 public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "collector.yml")
@@ -32,6 +33,8 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return ExitCodes.FAILURE;
         }
+        // systemctl reload (ExecReload=kill -HUP) re-reads the tokens and fleet files without a restart.
+        Hangup.onSignal(() -> collector.reload("SIGHUP"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.close();

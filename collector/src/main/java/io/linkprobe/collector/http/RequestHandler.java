@@ -98,7 +98,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            CompletionStage<Reply> reply = router.dispatch(Request.of(request, ctx.executor()));
+            CompletionStage<Reply> reply = router.dispatch(Request.of(request, ctx.executor(), ctx.channel().remoteAddress()));
             reply.whenComplete((r, error) -> {
                 Runnable send = () -> {
                     if (error != null) {
@@ -125,9 +125,12 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private void write(ChannelHandlerContext ctx, Reply reply, boolean keepAlive) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                 Unpooled.wrappedBuffer(reply.body()));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
         reply.headers().forEach(response.headers()::set);
-        HttpUtil.setContentLength(response, reply.body().length);
+        // A 304 has no body, and its Content-Length would have to be the 200's: send neither.
+        if (!reply.status().equals(HttpResponseStatus.NOT_MODIFIED)) {
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+            HttpUtil.setContentLength(response, reply.body().length);
+        }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

@@ -12,6 +12,7 @@ import io.linkprobe.collector.archive.ArchiveBatch;
 import io.linkprobe.collector.archive.ArchiveOverloadedException;
 import io.linkprobe.collector.archive.ArchiveWriteException;
 import io.linkprobe.collector.archive.StoreResult;
+import io.linkprobe.collector.auth.BearerAuth;
 import io.linkprobe.collector.auth.TokenStore;
 import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.RefusedException;
@@ -24,12 +25,10 @@ import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.Sample;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,10 +52,9 @@ import org.slf4j.LoggerFactory;
 public final class SamplesEndpoint implements Endpoint {
     public static final String PATH = "/api/v1/samples";
     private static final Logger log = LoggerFactory.getLogger(SamplesEndpoint.class);
-    private static final String BEARER = "Bearer ";
     private static final ObjectReader BATCH = Json.mapper().readerFor(PushBatch.class);
 
-    private final Supplier<TokenStore> tokens;
+    private final BearerAuth auth;
     private final PushValidator validator;
     private final SiteRegistry sites;
     private final Archive archive;
@@ -65,7 +63,7 @@ public final class SamplesEndpoint implements Endpoint {
 
     public SamplesEndpoint(Supplier<TokenStore> tokens, PushValidator validator, SiteRegistry sites, Archive archive,
             SelfMetrics self, Clock clock) {
-        this.tokens = tokens;
+        this.auth = new BearerAuth(tokens);
         this.validator = validator;
         this.sites = sites;
         this.archive = archive;
@@ -77,7 +75,7 @@ public final class SamplesEndpoint implements Endpoint {
     public CompletionStage<Reply> handle(Request request) {
         long now = clock.millis();
         try {
-            String site = authenticate(request);
+            String site = auth.site(request);
             PushBatch batch = parse(request);
             validator.validate(batch, now);
             if (!site.equals(batch.agent().site())) {
@@ -96,11 +94,7 @@ public final class SamplesEndpoint implements Endpoint {
             return commit.handleAsync((result, error) -> afterCommit(batch, result, error, now), request.loop());
         } catch (RefusedException e) {
             self.count(e.reason());
-            Reply reply = Reply.refused(e.reason(), e.getMessage());
-            if (e.reason() == RejectReason.UNAUTHORIZED) {
-                reply = reply.withHeader("WWW-Authenticate", "Bearer realm=\"linkprobe\"");
-            }
-            return CompletableFuture.completedFuture(reply);
+            return CompletableFuture.completedFuture(BearerAuth.refused(e));
         }
     }
 
@@ -142,20 +136,6 @@ public final class SamplesEndpoint implements Endpoint {
         log.warn("archive write of {} seq {} failed: {}", batch.agent().agentId(), batch.sequence(), cause.getMessage());
         return Reply.refused(reason,
                 "the collector's archive could not store the push (see the collector's log); it was not stored, retry later");
-    }
-
-    private String authenticate(Request request) throws RefusedException {
-        String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new RefusedException(RejectReason.UNAUTHORIZED,
-                    "missing 'Authorization: Bearer <token>' header; configure the agent's token_file");
-        }
-        Optional<String> site = tokens.get().siteFor(header.substring(BEARER.length()).trim());
-        if (site.isEmpty()) {
-            throw new RefusedException(RejectReason.UNAUTHORIZED,
-                    "unknown token; issue one with 'linkprobe-collector token new --site SITE' and add its line to the tokens file");
-        }
-        return site.get();
     }
 
     private static PushBatch parse(Request request) throws RefusedException {

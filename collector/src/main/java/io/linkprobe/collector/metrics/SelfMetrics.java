@@ -2,14 +2,18 @@ package io.linkprobe.collector.metrics;
 
 import io.linkprobe.collector.http.RejectReason;
 import io.linkprobe.collector.http.RejectionCounter;
+import io.linkprobe.collector.plan.Schedule;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The collector's own meters. Every rejection reason is registered up front, so that a rate of
@@ -29,6 +33,9 @@ public final class SelfMetrics implements RejectionCounter {
     private BooleanSupplier archiveWritable;
     private LongSupplier archiveLastRecoveryMillis;
     private final Counter tokensReloadFailures;
+    private final AtomicInteger reloadSuccessful = new AtomicInteger();
+    private final AtomicLong reloadSuccessMillis = new AtomicLong();
+    private Supplier<Schedule> schedule;
 
     public SelfMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,6 +47,8 @@ public final class SelfMetrics implements RejectionCounter {
         this.archiveWrite = Meters.timer(registry, LinkprobeMeter.COLLECTOR_ARCHIVE_WRITE);
         this.sampleDelay = Meters.timer(registry, LinkprobeMeter.SAMPLE_DELAY);
         this.tokensReloadFailures = Meters.counter(registry, LinkprobeMeter.COLLECTOR_TOKENS_RELOAD_FAILURES);
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_CONFIG_RELOAD_SUCCESSFUL, reloadSuccessful, AtomicInteger::get);
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_CONFIG_RELOAD_TIMESTAMP, reloadSuccessMillis, m -> m.get() / 1000.0);
     }
 
     @Override
@@ -91,5 +100,20 @@ public final class SelfMetrics implements RejectionCounter {
 
     public void tokensReloadFailed() {
         tokensReloadFailures.increment();
+    }
+
+    /** Records a reload of the tokens and fleet files (the first load at start counts as one). */
+    public void configReloaded(boolean ok, long epochMillis) {
+        reloadSuccessful.set(ok ? 1 : 0);
+        if (ok) {
+            reloadSuccessMillis.set(epochMillis);
+        }
+    }
+
+    /** Publishes the test demand on the responder pool and the stretch of the schedule in force. */
+    public void watchSchedule(Supplier<Schedule> schedule) {
+        this.schedule = schedule;
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_TEST_DEMAND, schedule, s -> s.get().demandRatio());
+        Meters.gauge(registry, LinkprobeMeter.COLLECTOR_TEST_STRETCH, schedule, s -> s.get().stretch());
     }
 }

@@ -46,6 +46,11 @@ public final class Pool {
             pool.add(new PoolMember(r.name(), r.host(), r.stampPort(), r.throughputPort(), r.maxConcurrentTests(),
                     r.maxMbps()));
         }
+        if (pool.isEmpty() && fleet != FleetFile.NONE && fleet.defaults().throughput().complete().enabled()) {
+            throw new ConfigException(source + ": throughput tests are on, but the responder pool is empty; list "
+                    + "responders under 'responders:', keep the embedded responder on, or set "
+                    + "defaults.throughput.enabled: false.");
+        }
         return List.copyOf(pool);
     }
 }

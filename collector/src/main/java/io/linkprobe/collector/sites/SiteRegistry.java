@@ -183,6 +183,17 @@ public final class SiteRegistry {
         return views;
     }
 
+    /** The identity of the site's latest push (its labels and contracted rates), if it has pushed. */
+    public Optional<AgentIdentity> identity(String name) {
+        Site site = sites.get(name);
+        if (site == null) {
+            return Optional.empty();
+        }
+        synchronized (site) {
+            return Optional.ofNullable(site.identity);
+        }
+    }
+
     public Optional<SiteView> view(String name, long nowMillis) {
         Site site = sites.get(name);
         if (site == null) {

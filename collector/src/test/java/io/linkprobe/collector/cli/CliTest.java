@@ -53,6 +53,25 @@ class CliTest {
     }
 
     @Test
+    void checkConfigChecksTheFleetFileItNames() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\n");
+        Path fleet = Files.writeString(dir.resolve("fleet.yml"), "defaults: {targets: [{name: hub, host: 127.0.0.1, stamp_port: 862}]}\nsites: {s1: {}}\n");
+        assertEquals(new Run(0, "ok\n", ""), run("check-config", "--config", config.toString()));
+
+        Files.writeString(fleet, "responders:\n  - {name: hub, host: hub.example.net, max_mbps: 0}\n");
+        Run r = run("check-config", "--config", config.toString());
+        assertEquals(2, r.exit());
+        assertEquals(fleet + ":2:40: responder 'hub': max_mbps must be more than 0 and at most 1000000\n", r.err());
+
+        Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\nresponder: {enabled: false}\n");
+        Files.writeString(fleet, "embedded_responder: {enabled: true}\n");
+        r = run("check-config", "--config", config.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith(fleet + ": embedded_responder.enabled is true, but collector.yml turns"), r.err());
+    }
+
+    @Test
     void tokenNewPrintsATokenTheFileLineAdmits() throws Exception {
         CliRun r = run("token", "new", "--site", "gp-leeds-0042");
 

@@ -85,7 +85,7 @@ class CollectorConfigTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"unknown-key", "no-tokens-file", "bad-duration", "bad-size", "out-of-range", "bad-port",
-            "tls-half", "missing-tokens", "short-retention"})
+            "tls-half", "missing-tokens", "short-retention", "missing-fleet-file", "reload-endpoint"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim()
