@@ -1,6 +1,7 @@
 package io.linkprobe.collector;
 
 import io.linkprobe.collector.cli.CheckConfigCommand;
+import io.linkprobe.collector.cli.PlanCommand;
 import io.linkprobe.collector.cli.RunCommand;
 import io.linkprobe.collector.cli.TokenCommand;
 import io.linkprobe.common.cli.ExitCodes;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "linkprobe-collector", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Central collector of linkprobe: ingests agents' results, archives them, exposes Prometheus metrics.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, TokenCommand.class})
+        subcommands = {RunCommand.class, CheckConfigCommand.class, TokenCommand.class, PlanCommand.class})
 public final class CollectorMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,6 +31,6 @@ public final class CollectorMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "name a command: run, check-config or token (see --help)");
+                "name a command: run, check-config, token or plan (see --help)");
     }
 }

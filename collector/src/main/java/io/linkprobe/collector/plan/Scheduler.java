@@ -95,6 +95,15 @@ public final class Scheduler {
      * unknown rate counts as an average lane of the pool.
      */
     static double demandRatio(List<PoolMember> pool, List<ScheduledTest> tests) {
+        Demand d = demand(pool, tests);
+        return Math.max(d.lanes(), d.bandwidth());
+    }
+
+    /** The test demand on the pool in each dimension, as fractions of what it offers. */
+    public record Demand(double lanes, double bandwidth) {}
+
+    /** {@link #demandRatio}'s two dimensions. */
+    public static Demand demand(List<PoolMember> pool, List<ScheduledTest> tests) {
         double lanes = 0;
         double mbps = 0;
         double widest = 0;
@@ -104,7 +113,7 @@ public final class Scheduler {
             widest = Math.max(widest, r.maxMbps());
         }
         if (lanes == 0) {
-            return Double.POSITIVE_INFINITY;
+            return new Demand(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
         }
         double averageLane = mbps / lanes;
         double laneDemand = 0;
@@ -114,7 +123,7 @@ public final class Scheduler {
             laneDemand += share;
             mbpsDemand += share * (t.mbps() > 0 ? Math.min(t.mbps(), widest) : averageLane);
         }
-        return Math.max(laneDemand / lanes, mbpsDemand / mbps);
+        return new Demand(laneDemand / lanes, mbpsDemand / mbps);
     }
 
     static int baseCells(ScheduledTest t) {
@@ -180,14 +189,22 @@ public final class Scheduler {
             return t.mbps() > 0 ? t.mbps() : Double.MAX_VALUE;
         }
 
-        /** Each test's period in cells, stretched, no shorter than its slot, rounded to share a cycle of at most a week. */
+        /**
+         * Each test's period in cells: as asked, or stretched by at least {@code stretch} keeping the
+         * periods' ratios (so 4h and 8h stretch to p and 2p, not to two unrelated periods); no
+         * shorter than its slot; rounded to share a cycle of at most a week.
+         */
         private static int[] periods(List<ScheduledTest> tests, double stretch) {
             int[] periods = new int[tests.size()];
+            long unit = 0;
+            for (ScheduledTest t : tests) {
+                unit = gcd(unit, baseCells(t));
+            }
+            long stretchedUnit = (long) Math.ceil(unit * stretch - EPSILON);
             long cycle = 1;
             for (int i = 0; i < periods.length; i++) {
                 ScheduledTest t = tests.get(i);
-                int base = baseCells(t);
-                long p = stretch == 1.0 ? base : (long) Math.ceil(base * stretch - EPSILON);
+                long p = stretch == 1.0 ? baseCells(t) : baseCells(t) / unit * stretchedUnit;
                 periods[i] = (int) Math.min(WEEK_CELLS, Math.max(p, lengthCells(t)));
                 if (cycle <= WEEK_CELLS) {
                     cycle = lcm(cycle, periods[i]);
@@ -255,8 +272,15 @@ public final class Scheduler {
                     (double) (period * CELL) / t.everyMillis()));
         }
 
+        /** The stretch reported is the largest any test got (rounding to the grid and the cycle adds to the factor tried). */
         Schedule schedule(double demand) {
-            return new Schedule(slots, demand, stretch, unplaced, cycle * CELL);
+            double worst = 1.0;
+            if (stretch > 1.0) {
+                for (Slot slot : slots.values()) {
+                    worst = Math.max(worst, slot.stretch());
+                }
+            }
+            return new Schedule(slots, demand, worst, unplaced, cycle * CELL);
         }
     }
 
