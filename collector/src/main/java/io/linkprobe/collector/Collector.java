@@ -16,7 +16,13 @@ import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.EmbeddedResponder;
 import io.linkprobe.collector.responder.ResponderFactory;
 import io.linkprobe.collector.responder.ResponderPart;
+import io.linkprobe.collector.metrics.LinkprobeMeter;
+import io.linkprobe.collector.plan.PlanBook;
 import io.linkprobe.collector.plan.PlanEndpoint;
+import io.linkprobe.collector.plan.Schedule;
+import io.linkprobe.collector.web.PoolNote;
+import io.micrometer.core.instrument.Counter;
+import io.linkprobe.common.wire.ThroughputResult;
 import io.linkprobe.collector.plan.Pool;
 import io.linkprobe.collector.plan.SiteFacts;
 import io.linkprobe.collector.reload.LiveConfig;
@@ -174,7 +180,7 @@ public final class Collector implements AutoCloseable {
                 .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready ? archive.writeProblem()
                         : java.util.Optional.of("starting or stopping")))
-                .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers))
+                .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers, this::poolNote))
                 .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers));
         try {
             server = HttpServer.start(config, workers, router, self);
@@ -261,6 +267,15 @@ public final class Collector implements AutoCloseable {
     /** The configuration that reloads change: tokens, fleet file, plans. */
     public LiveConfig live() {
         return live;
+    }
+
+    private PoolNote poolNote() {
+        PlanBook book = live.plans();
+        Schedule s = book.schedule();
+        double busy = registry.find(LinkprobeMeter.THROUGHPUT_TESTS.meterName())
+                .tag(LinkprobeMeter.Tag.RESULT, ThroughputResult.Outcome.BUSY.wireName()).counters().stream().mapToDouble(Counter::count).sum();
+        return new PoolNote(book.siteCount(), book.tests().size(), book.pool().size(), s.demandRatio(), s.stretch(),
+                s.unplaced().size(), busy);
     }
 
     /** The embedded responder as the pool sees it: its bound ports once running, else the configured ones. */

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +47,19 @@ public final class StatusPage implements Endpoint {
     private final ArchivedResults archived;
     private final Clock clock;
     private final Executor readers;
+    private final Supplier<PoolNote> pool;
 
     public StatusPage(SiteRegistry sites, Archive archive, Clock clock, Executor readers) {
+        this(sites, archive, clock, readers, () -> PoolNote.NONE);
+    }
+
+    /** @param pool the responder pool's load, for the line under the summary */
+    public StatusPage(SiteRegistry sites, Archive archive, Clock clock, Executor readers, Supplier<PoolNote> pool) {
         this.sites = sites;
         this.archived = new ArchivedResults(archive);
         this.clock = clock;
         this.readers = readers;
+        this.pool = pool;
     }
 
     @Override
@@ -90,6 +98,7 @@ public final class StatusPage implements Endpoint {
         SiteTable table = new SiteTable(shown, now);
         StringBuilder page = Page.start("linkprobe: sites", 16_384 + rows.size() * 2_600, REFRESH_SECONDS);
         table.summary(page, views.size(), healthCounts, matching.size(), from, rows.size(), pages);
+        pool.get().render(page);
         table.filters(page, regions, links);
         table.rows(page, rows, days);
         table.pager(page, matching.size(), from, rows.size(), pages);
