@@ -47,14 +47,11 @@ public final class TokenStore {
         }
         Map<String, String> sites = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            int hash = line.indexOf('#');
-            String content = (hash >= 0 ? line.substring(0, hash) : line).trim();
-            if (content.isEmpty()) {
+            String[] parts = fields(lines.get(i));
+            if (parts == null) {
                 continue;
             }
             String where = file + ":" + (i + 1) + ": ";
-            String[] parts = content.split("\\s+");
             if (parts.length != 2) {
                 throw new ConfigException(where + "expected '<sha256-hex> <site>'; "
                         + "use the line printed by 'linkprobe-collector token new --site SITE'.");
@@ -75,6 +72,19 @@ public final class TokenStore {
             }
         }
         return new TokenStore(sites);
+    }
+
+    /** The fields of a line, or null for a blank or comment line. */
+    private static String[] fields(String line) {
+        int hash = line.indexOf('#');
+        String content = (hash >= 0 ? line.substring(0, hash) : line).trim();
+        return content.isEmpty() ? null : content.split("\\s+");
+    }
+
+    /** The site a line of a valid tokens file admits, or null for a blank or comment line. */
+    public static String siteOfLine(String line) {
+        String[] parts = fields(line);
+        return parts == null || parts.length < 2 ? null : parts[1];
     }
 
     public static TokenStore of(Map<String, String> siteByToken) {
@@ -100,6 +110,13 @@ public final class TokenStore {
     public List<byte[]> throughputKeys(String site) {
         List<byte[]> keys = keysBySite.get(site);
         return keys == null ? List.of() : keys.stream().map(byte[]::clone).toList();
+    }
+
+    /** How many tokens each site holds (two during a rotation), by site. */
+    public java.util.SortedMap<String, Integer> tokensPerSite() {
+        java.util.SortedMap<String, Integer> counts = new java.util.TreeMap<>();
+        keysBySite.forEach((site, keys) -> counts.put(site, keys.size()));
+        return counts;
     }
 
     /** The sites that hold at least one token. */

@@ -1,78 +1,107 @@
 package io.linkprobe.collector.cli;
 
+import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.collector.auth.TokensFileEdit;
 import io.linkprobe.common.cli.ExitCodes;
-import io.linkprobe.collector.CollectorMain;
-import io.linkprobe.collector.auth.Tokens;
-import io.linkprobe.common.wire.Names;
+import io.linkprobe.common.config.ConfigException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code token new --site S [--tokens-file F]}: issues a bearer token for one site. */
+/**
+ * {@code token new | list | revoke}: enrol sites (one, or thousands from a file), see who holds
+ * tokens, and take a site's tokens away. The tokens file holds only hashes; a running collector
+ * picks every change up within 5 s.
+ */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage agents' bearer tokens.",
-        subcommands = TokenCommand.New.class)
+        subcommands = {TokenNewCommand.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 public final class TokenCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a token command: new");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a token command: new, list or revoke");
     }
 
-    /**
-     * Prints the token on the first line (for the agent's token_file) and the tokens-file line
-     * (its SHA-256 and the site) on the last; with {@code --tokens-file} appends that line too.
-     */
-    @Command(name = "new", mixinStandardHelpOptions = true,
-            description = "Print a new random token for a site and the line for the collector's tokens file.")
-    static final class New implements Callable<Integer> {
-        @Option(names = "--site", required = true, paramLabel = "SITE", description = "the site the token admits")
-        String site;
-
-        @Option(names = "--tokens-file", paramLabel = "FILE",
-                description = "append the line to this tokens file (created, mode 600, if missing)")
+    /** Sites and how many tokens each holds; never a token or a hash. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the sites of a tokens file and how many tokens each holds (2 during a rotation).")
+    static final class ListTokens implements Callable<Integer> {
+        @Option(names = "--tokens-file", required = true, paramLabel = "FILE", description = "the collector's tokens file")
         Path tokensFile;
 
         @Override
         public Integer call() {
-            String problem = Names.nameProblem(site);
-            if (problem != null) {
-                System.err.println("--site " + problem + ".");
+            TokenStore store;
+            try {
+                store = TokenStore.load(tokensFile);
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
                 return ExitCodes.USAGE;
             }
-            String token = Tokens.newToken();
-            String line = Tokens.fileLine(token, site);
-            if (tokensFile != null) {
-                try {
-                    append(tokensFile, line);
-                } catch (IOException e) {
-                    System.err.println("cannot write " + tokensFile + " (" + e.getMessage()
-                            + "); check the path and its permissions, or leave out --tokens-file and add the line yourself.");
-                    return ExitCodes.FAILURE;
-                }
+            Map<String, Integer> counts = store.tokensPerSite();
+            for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                System.out.println(e.getKey() + " " + e.getValue());
             }
-            System.out.println(token);
-            System.out.println(tokensFile != null
-                    ? "# the line below was added to " + tokensFile + " (a running collector admits it within 5 s); give the token above to site " + site + "'s agent (its token_file)"
-                    : "# give the token above to site " + site + "'s agent (its token_file); add the line below to the collector's tokens file (re-read within 5 s, no restart)");
-            System.out.println(line);
+            System.out.println("# " + counts.size() + " sites, " + store.size() + " tokens");
             return ExitCodes.OK;
         }
+    }
 
-        private static void append(Path file, String line) throws IOException {
-            if (!Files.exists(file)) {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    /** Removes every line of one site, atomically (the file is replaced, never half-written). */
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Remove every token of a site from a tokens file; a running collector refuses the site within 5 s.")
+    static final class Revoke implements Callable<Integer> {
+        @Option(names = "--site", required = true, paramLabel = "SITE", description = "the site whose tokens go")
+        String site;
+
+        @Option(names = "--tokens-file", required = true, paramLabel = "FILE", description = "the collector's tokens file")
+        Path tokensFile;
+
+        @Override
+        public Integer call() {
+            List<String> lines;
+            try {
+                // A file the collector would refuse is not rewritten: fix it first.
+                TokenStore.load(tokensFile);
+                lines = Files.readAllLines(tokensFile);
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return ExitCodes.USAGE;
+            } catch (IOException e) {
+                System.err.println("cannot read " + tokensFile + " (" + e.getMessage() + "); check the path and its permissions.");
+                return ExitCodes.FAILURE;
             }
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            String prefix = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
-            Files.writeString(file, prefix + line + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            List<String> kept = new ArrayList<>(lines.size());
+            int removed = 0;
+            for (String line : lines) {
+                if (site.equals(TokenStore.siteOfLine(line))) {
+                    removed++;
+                } else {
+                    kept.add(line);
+                }
+            }
+            if (removed == 0) {
+                System.err.println("site '" + site + "' holds no token in " + tokensFile + "; nothing was changed.");
+                return ExitCodes.FAILURE;
+            }
+            try {
+                TokensFileEdit.replace(tokensFile, kept);
+            } catch (IOException e) {
+                System.err.println("cannot rewrite " + tokensFile + " (" + e.getMessage()
+                        + "); it is unchanged: check the permissions of the file and its directory.");
+                return ExitCodes.FAILURE;
+            }
+            System.out.println("revoked " + removed + (removed == 1 ? " token" : " tokens") + " of site " + site + " in "
+                    + tokensFile + "; a running collector refuses the site within 5 s");
+            return ExitCodes.OK;
         }
     }
 }

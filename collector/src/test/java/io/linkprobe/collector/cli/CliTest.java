@@ -96,6 +96,82 @@ class CliTest {
     }
 
     @Test
+    void tokenNewEnrolsEverySiteOfAFileAndNeverOverwritesATokenFile() throws Exception {
+        StringBuilder list = new StringBuilder("# practices of the south-west\n\n");
+        for (int i = 0; i < 1_000; i++) {
+            list.append(String.format("gp-%04d%n", i));
+        }
+        Path sites = Files.writeString(dir.resolve("sites.txt"), list);
+        Path tokens = dir.resolve("tokens");
+        Path out = dir.resolve("out");
+
+        Run r = run("token", "new", "--sites-file", sites.toString(), "--tokens-file", tokens.toString(),
+                "--out-dir", out.toString());
+
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("enrolled 1000 sites: 1000 lines appended to " + tokens), r.out());
+        TokenStore store = TokenStore.load(tokens);
+        assertEquals(1_000, store.size());
+        for (String site : new String[] {"gp-0000", "gp-0999"}) {
+            Path file = out.resolve(site + ".token");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+            assertEquals(Optional.of(site), store.siteFor(Files.readString(file).trim()));
+        }
+
+        String before = Files.readString(tokens);
+        Run again = run("token", "new", "--sites-file", sites.toString(), "--tokens-file", tokens.toString(),
+                "--out-dir", out.toString());
+        assertEquals(1, again.exit());
+        assertEquals(out.resolve("gp-0000.token") + " already exists (and 999 more); token files are never overwritten: "
+                + "move them away, or leave those sites out of " + sites + " (rotate one site with token new --site).\n",
+                again.err());
+        assertEquals(before, Files.readString(tokens), "nothing enrolled twice");
+    }
+
+    @Test
+    void tokenNewFromAFileRefusesABadOrRepeatedSiteAndWritesNothing() throws Exception {
+        Path tokens = dir.resolve("tokens");
+        Path out = dir.resolve("out");
+        Path bad = Files.writeString(dir.resolve("bad.txt"), "gp-1\ngp 2\n");
+        Path twice = Files.writeString(dir.resolve("twice.txt"), "gp-1\n# again:\ngp-1\n");
+
+        Run r = run("token", "new", "--sites-file", bad.toString(), "--tokens-file", tokens.toString(), "--out-dir", out.toString());
+        assertEquals(2, r.exit());
+        assertEquals(bad + ":2: site id 'gp 2' may hold only letters, digits and . _ - (starting with a letter or digit); "
+                + "nothing was enrolled.\n", r.err());
+        r = run("token", "new", "--sites-file", twice.toString(), "--tokens-file", tokens.toString(), "--out-dir", out.toString());
+        assertEquals(2, r.exit());
+        assertEquals(twice + ":3: site 'gp-1' is already on line 1; list each site once. Nothing was enrolled.\n", r.err());
+        assertEquals(2, run("token", "new", "--sites-file", twice.toString()).exit(), "needs --tokens-file and --out-dir");
+        assertTrue(Files.notExists(tokens) && Files.notExists(out));
+    }
+
+    @Test
+    void tokenListShowsSitesAndCountsAndRevokeRemovesOneSitesLines() throws Exception {
+        Path tokens = Files.writeString(dir.resolve("tokens"), "# region south-west\n"
+                + io.linkprobe.collector.auth.Tokens.fileLine("a-old", "gp-a") + "\n"
+                + io.linkprobe.collector.auth.Tokens.fileLine("b", "gp-b") + "  # the branch\n"
+                + io.linkprobe.collector.auth.Tokens.fileLine("a-new", "gp-a") + "\n");
+        Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+
+        Run list = run("token", "list", "--tokens-file", tokens.toString());
+        assertEquals(new Run(0, "gp-a 2\ngp-b 1\n# 2 sites, 3 tokens\n", ""), list);
+
+        Run revoke = run("token", "revoke", "--site", "gp-a", "--tokens-file", tokens.toString());
+        assertEquals(0, revoke.exit(), revoke.err());
+        assertEquals("revoked 2 tokens of site gp-a in " + tokens + "; a running collector refuses the site within 5 s\n",
+                revoke.out());
+        assertEquals("# region south-west\n" + io.linkprobe.collector.auth.Tokens.fileLine("b", "gp-b") + "  # the branch\n",
+                Files.readString(tokens), "comments and other sites' lines stay as they were");
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokens)));
+        assertEquals(1, Files.list(dir).count(), "no temporary file left behind");
+
+        Run none = run("token", "revoke", "--site", "gp-a", "--tokens-file", tokens.toString());
+        assertEquals(1, none.exit());
+        assertEquals("site 'gp-a' holds no token in " + tokens + "; nothing was changed.\n", none.err());
+    }
+
+    @Test
     void tokenNewRefusesASiteThatCannotBeALabel() {
         CliRun r = run("token", "new", "--site", "gp leeds");
 
