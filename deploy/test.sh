@@ -29,6 +29,8 @@ METRICS=(
   linkprobe_collector_rejected_total linkprobe_collector_archive_write_seconds
   linkprobe_collector_tokens linkprobe_collector_tokens_reload_failures_total
   linkprobe_collector_archive_writable linkprobe_collector_archive_last_recovery_timestamp_seconds
+  linkprobe_collector_config_last_reload_successful linkprobe_collector_config_last_reload_success_timestamp_seconds
+  linkprobe_collector_test_demand_ratio linkprobe_collector_test_stretch_ratio
 )
 # Histograms / timers: Micrometer exposes _bucket, _count, _sum and a _max gauge.
 HISTOGRAMS=(linkprobe_rtt_seconds linkprobe_tcp_connect_seconds linkprobe_sample_delay_seconds
@@ -169,6 +171,7 @@ config_check() {
   mkdir -p "$scratch/etc" "$scratch/var"
   printf '%s\n' lpcheck-token > "$scratch/etc/agent.token"
   printf '%s site-check\n' "$(printf '%s' lpcheck-token | sha256sum | cut -d' ' -f1)" > "$scratch/etc/tokens"
+  cp examples/fleet.yml "$scratch/etc/fleet.yml"
   for cfg in "$@"; do
     sed -e "s#/etc/linkprobe/#$scratch/etc/#g" -e "s#/var/lib/linkprobe/#$scratch/var/#g" -e "s#/var/lib/linkprobe\b#$scratch/var#g" \
       "$cfg" > "$scratch/$(basename "$cfg")"
@@ -180,6 +183,12 @@ config_check() {
 if [[ -f ../collector/target/linkprobe-collector.jar && -f ../agent/target/linkprobe-agent.jar ]]; then
   check "collector check-config accepts the example configs" \
     config_check ../collector/target/linkprobe-collector.jar examples/collector.yml docker/compose/collector.yml
+  # The example collector.yml leaves fleet_file commented out (its hubs are examples): check it named.
+  with_fleet=$(mktemp -d)
+  { cat examples/collector.yml; echo "fleet_file: /etc/linkprobe/fleet.yml"; } > "$with_fleet/collector-with-fleet.yml"
+  check "collector check-config accepts the example fleet file" \
+    config_check ../collector/target/linkprobe-collector.jar "$with_fleet/collector-with-fleet.yml"
+  rm -rf "$with_fleet"
   check "agent check-config accepts the example configs" \
     config_check ../agent/target/linkprobe-agent.jar examples/agent.yml docker/compose/agent.yml
 else

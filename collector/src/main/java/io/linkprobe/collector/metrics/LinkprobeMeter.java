@@ -82,7 +82,7 @@ public enum LinkprobeMeter {
             "Tokens in force from the tokens file (re-read when it changes)"),
     COLLECTOR_TOKENS_RELOAD_FAILURES("linkprobe.collector.tokens.reload.failures", Kind.COUNTER, null,
             "linkprobe_collector_tokens_reload_failures_total",
-            "Checks that found the changed tokens file unreadable or invalid; the tokens loaded before stay in force"),
+            "Reloads refused because the tokens file was unreadable, gone or invalid; the files loaded before stay in force"),
     COLLECTOR_CONFIG_RELOAD_SUCCESSFUL("linkprobe.collector.config.last.reload.successful", Kind.GAUGE, null,
             "linkprobe_collector_config_last_reload_successful",
             "1 if the last reload of the tokens and fleet files succeeded, 0 if it failed (the previous files stay in force)"),
