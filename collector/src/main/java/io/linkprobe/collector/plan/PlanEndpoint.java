@@ -62,7 +62,12 @@ public final class PlanEndpoint implements Endpoint {
                     "the request has no Host header; send the host name you reached the collector at");
         }
         Optional<Plan> plan = live.plans().plan(site, host);
-        if (plan.isEmpty() || (plan.get().targets().isEmpty() && !plan.get().throughput().enabled())) {
+        if (plan.isEmpty()) {
+            // A token put in force a moment ago, its plan not built yet (a reload swaps tokens, then plans).
+            return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "the plan of site '" + site
+                    + "' is being built; retry shortly").withHeader("Retry-After", "5");
+        }
+        if (plan.get().targets().isEmpty() && !plan.get().throughput().enabled()) {
             return Reply.text(HttpResponseStatus.NOT_FOUND, "no plan for site '" + site + "': " + (live.hasFleetFile()
                     ? "the fleet file gives it no targets and the responder pool is empty"
                     : "this collector has no fleet_file and its embedded responder is off")
