@@ -3,6 +3,7 @@ package io.linkprobe.collector.fleet;
 import io.linkprobe.common.wire.Names;
 import io.linkprobe.common.config.InvalidValue;
 import io.linkprobe.common.config.SettingRules;
+import io.linkprobe.common.net.DefaultPorts;
 
 /**
  * A latency target in the fleet file: the same keys, defaults and rules as a target in
@@ -16,7 +17,7 @@ public record FleetTarget(String name, String host, Integer stampPort, Integer t
             throw new InvalidValue("name", "target name " + problem);
         }
         SettingRules.targetHost(name, host);
-        stampPort = stampPort == null ? SettingRules.DEFAULT_STAMP_PORT : stampPort;
+        stampPort = stampPort == null ? DefaultPorts.STAMP : stampPort;
         throughputPort = throughputPort == null ? 0 : throughputPort;
         connectPort = connectPort == null ? 0 : connectPort;
         SettingRules.targetPorts(name, stampPort, throughputPort, connectPort);

@@ -2,7 +2,8 @@ package io.linkprobe.collector.fleet;
 
 import io.linkprobe.common.wire.Names;
 import io.linkprobe.common.config.InvalidValue;
-import io.linkprobe.common.config.SettingRules;
+import io.linkprobe.common.net.DefaultPorts;
+import io.linkprobe.common.throughput.server.ServerOptions;
 
 /**
  * {@code responders[]}: a standalone throughput responder ({@code linkprobe-agent responder}) in
@@ -15,8 +16,6 @@ import io.linkprobe.common.config.SettingRules;
  */
 public record PoolResponder(String name, String host, Integer stampPort, Integer throughputPort,
         Integer maxConcurrentTests, Double maxMbps) {
-    public static final int DEFAULT_THROUGHPUT_PORT = 9863;
-
     public PoolResponder {
         String problem = Names.nameProblem(name);
         if (problem != null) {
@@ -25,9 +24,9 @@ public record PoolResponder(String name, String host, Integer stampPort, Integer
         if (host == null || host.isBlank()) {
             throw new InvalidValue("host", "responder '" + name + "' needs a 'host': the name or address agents reach it at");
         }
-        stampPort = stampPort == null ? SettingRules.DEFAULT_STAMP_PORT : stampPort;
-        throughputPort = throughputPort == null ? DEFAULT_THROUGHPUT_PORT : throughputPort;
-        maxConcurrentTests = maxConcurrentTests == null ? 1 : maxConcurrentTests;
+        stampPort = stampPort == null ? DefaultPorts.STAMP : stampPort;
+        throughputPort = throughputPort == null ? DefaultPorts.THROUGHPUT : throughputPort;
+        maxConcurrentTests = maxConcurrentTests == null ? ServerOptions.DEFAULT_MAX_CONCURRENT_TESTS : maxConcurrentTests;
         range(name, "stamp_port", stampPort, 0, 65535);
         range(name, "throughput_port", throughputPort, 1, 65535);
         range(name, "max_concurrent_tests", maxConcurrentTests, 1, 1000);

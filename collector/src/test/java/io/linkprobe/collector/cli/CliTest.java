@@ -57,10 +57,10 @@ class CliTest {
         Files.writeString(dir.resolve("tokens"), "");
         Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\n");
         Path fleet = Files.writeString(dir.resolve("fleet.yml"), "defaults: {targets: [{name: hub, host: 127.0.0.1, stamp_port: 862}]}\nsites: {s1: {}}\n");
-        assertEquals(new Run(0, "ok\n", ""), run("check-config", "--config", config.toString()));
+        assertEquals(new CliRun(0, "ok\n", ""), run("check-config", "--config", config.toString()));
 
         Files.writeString(fleet, "responders:\n  - {name: hub, host: hub.example.net, max_mbps: 0}\n");
-        Run r = run("check-config", "--config", config.toString());
+        CliRun r = run("check-config", "--config", config.toString());
         assertEquals(2, r.exit());
         assertEquals(fleet + ":2:40: responder 'hub': max_mbps must be more than 0 and at most 1000000\n", r.err());
 
@@ -105,7 +105,7 @@ class CliTest {
         Path tokens = dir.resolve("tokens");
         Path out = dir.resolve("out");
 
-        Run r = run("token", "new", "--sites-file", sites.toString(), "--tokens-file", tokens.toString(),
+        CliRun r = run("token", "new", "--sites-file", sites.toString(), "--tokens-file", tokens.toString(),
                 "--out-dir", out.toString());
 
         assertEquals(0, r.exit(), r.err());
@@ -119,7 +119,7 @@ class CliTest {
         }
 
         String before = Files.readString(tokens);
-        Run again = run("token", "new", "--sites-file", sites.toString(), "--tokens-file", tokens.toString(),
+        CliRun again = run("token", "new", "--sites-file", sites.toString(), "--tokens-file", tokens.toString(),
                 "--out-dir", out.toString());
         assertEquals(1, again.exit());
         assertEquals(out.resolve("gp-0000.token") + " already exists (and 999 more); token files are never overwritten: "
@@ -135,7 +135,7 @@ class CliTest {
         Path bad = Files.writeString(dir.resolve("bad.txt"), "gp-1\ngp 2\n");
         Path twice = Files.writeString(dir.resolve("twice.txt"), "gp-1\n# again:\ngp-1\n");
 
-        Run r = run("token", "new", "--sites-file", bad.toString(), "--tokens-file", tokens.toString(), "--out-dir", out.toString());
+        CliRun r = run("token", "new", "--sites-file", bad.toString(), "--tokens-file", tokens.toString(), "--out-dir", out.toString());
         assertEquals(2, r.exit());
         assertEquals(bad + ":2: site id 'gp 2' may hold only letters, digits and . _ - (starting with a letter or digit); "
                 + "nothing was enrolled.\n", r.err());
@@ -154,10 +154,10 @@ class CliTest {
                 + io.linkprobe.collector.auth.Tokens.fileLine("a-new", "gp-a") + "\n");
         Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
 
-        Run list = run("token", "list", "--tokens-file", tokens.toString());
-        assertEquals(new Run(0, "gp-a 2\ngp-b 1\n# 2 sites, 3 tokens\n", ""), list);
+        CliRun list = run("token", "list", "--tokens-file", tokens.toString());
+        assertEquals(new CliRun(0, "gp-a 2\ngp-b 1\n# 2 sites, 3 tokens\n", ""), list);
 
-        Run revoke = run("token", "revoke", "--site", "gp-a", "--tokens-file", tokens.toString());
+        CliRun revoke = run("token", "revoke", "--site", "gp-a", "--tokens-file", tokens.toString());
         assertEquals(0, revoke.exit(), revoke.err());
         assertEquals("revoked 2 tokens of site gp-a in " + tokens + "; a running collector refuses the site within 5 s\n",
                 revoke.out());
@@ -166,7 +166,7 @@ class CliTest {
         assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokens)));
         assertEquals(1, Files.list(dir).count(), "no temporary file left behind");
 
-        Run none = run("token", "revoke", "--site", "gp-a", "--tokens-file", tokens.toString());
+        CliRun none = run("token", "revoke", "--site", "gp-a", "--tokens-file", tokens.toString());
         assertEquals(1, none.exit());
         assertEquals("site 'gp-a' holds no token in " + tokens + "; nothing was changed.\n", none.err());
     }

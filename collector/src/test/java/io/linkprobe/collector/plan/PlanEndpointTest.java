@@ -43,7 +43,7 @@ class PlanEndpointTest {
     @Test
     void withoutAFleetFileEverySiteMeasuresTowardsTheEmbeddedResponderAtTheHostItReachedTheCollectorAt() throws Exception {
         try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a"), MutableClock.now(),
-                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null)))) {
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null)))) {
             int stamp = c.collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughput = c.collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
 
@@ -66,7 +66,7 @@ class PlanEndpointTest {
     @Test
     void theEtagIsThePlanVersionAndAnUnchangedPlanAnswers304() throws Exception {
         try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a"), MutableClock.now(),
-                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, "hub.example.net")))) {
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null, "hub.example.net")))) {
             HttpResponse<String> first = plan(c, "token-a", null);
             Plan p = read(first);
             String etag = first.headers().firstValue("ETag").orElseThrow();
@@ -94,7 +94,7 @@ class PlanEndpointTest {
                   site-b: {throughput: {every: 12h}}
                 """);
         try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a", "site-b", "token-b"),
-                MutableClock.now(), cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null))
+                MutableClock.now(), cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null))
                         .withFleetFile(fleet))) {
             Plan a = read(plan(c, "token-a", null));
             Plan b = read(plan(c, "token-b", null));
@@ -125,7 +125,7 @@ class PlanEndpointTest {
                   site-a: {labels: {link: fttp}}
                 """);
         try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a"), MutableClock.now(),
-                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null)).withFleetFile(fleet))) {
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null)).withFleetFile(fleet))) {
             Plan before = read(plan(c, "token-a", null));
             assertEquals(4 * 3_600_000L, before.throughput().everyMillis());
             assertEquals(Map.of("link", "fttp"), before.labels());

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.CollectorMain;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.linkprobe.common.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -25,22 +23,8 @@ class PlanSimulateTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {}
-
-    static synchronized Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = CollectorMain.commandLine().execute(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    static CliRun run(String... args) {
+        return CliRun.of(() -> CollectorMain.commandLine().execute(args));
     }
 
     /** Contracts (down/up Mbit/s) and link labels, dealt out to sites in turn. */
@@ -84,7 +68,7 @@ class PlanSimulateTest {
         Files.createDirectories(Path.of("target"));
         Files.copy(file, Path.of("target", "fleet-10k.yml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
-        Run r = run("plan", "simulate", "--fleet", file.toString(), "--days", "7", "--worst", "5");
+        CliRun r = run("plan", "simulate", "--fleet", file.toString(), "--days", "7", "--worst", "5");
         System.out.println("$ linkprobe-collector plan simulate --fleet target/fleet-10k.yml --days 7 --worst 5\n" + r.out());
 
         assertEquals(0, r.exit(), r.out() + r.err());
@@ -110,7 +94,7 @@ class PlanSimulateTest {
                   - {name: hub, host: hub.example.net, max_concurrent_tests: 1, max_mbps: 1000}
                 """));
 
-        Run r = run("plan", "simulate", "--fleet", file.toString(), "--days", "2", "--worst", "3");
+        CliRun r = run("plan", "simulate", "--fleet", file.toString(), "--days", "2", "--worst", "3");
         System.out.println("$ linkprobe-collector plan simulate --fleet fleet-small.yml --days 2 --worst 3\n" + r.out());
 
         assertEquals(1, r.exit(), r.out() + r.err());
@@ -121,7 +105,7 @@ class PlanSimulateTest {
     @Test
     void aBrokenFleetFileIsAConfigError() throws Exception {
         Path file = Files.writeString(dir.resolve("fleet.yml"), "responders: [{name: hub, host: h}]\n");
-        Run r = run("plan", "simulate", "--fleet", file.toString());
+        CliRun r = run("plan", "simulate", "--fleet", file.toString());
         assertEquals(2, r.exit());
         assertEquals(file + ":1:14: responder 'hub' needs 'max_mbps', its bandwidth for tests in Mbit/s "
                 + "(e.g. 1000 for a hub on a 1 Gbit/s port)\n", r.err());

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.Exposition;
-import io.linkprobe.collector.Samples;
+import io.linkprobe.common.testing.Samples;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.common.wire.ThroughputResult;

@@ -46,7 +46,7 @@ class ReloadTest {
     void aBrokenEditKeepsTheConfigurationInForceAndThePostSaysWhy() throws Exception {
         Path fleet = Files.writeString(dir.resolve("fleet.yml"), "defaults: {throughput: {every: 4h}}\n");
         try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a"), MutableClock.now(),
-                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null)).withFleetFile(fleet))) {
+                cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null)).withFleetFile(fleet))) {
             double loaded = Exposition.unlabelled(c.metrics(), "linkprobe_collector_config_last_reload_success_timestamp_seconds");
             assertEquals(1.0, Exposition.unlabelled(c.metrics(), "linkprobe_collector_config_last_reload_successful"));
             String planBefore = c.send(HttpRequest.newBuilder(c.uri("/api/v1/plan"))

@@ -13,7 +13,7 @@ import java.util.Set;
  * so that a setting the collector's fleet file accepts is one every agent accepts in its plan, and
  * the messages read the same in both files.
  *
- * <p>Each check throws {@link InvalidValue} with the key relative to the record that holds the
+ * <p>Ports are {@link io.linkprobe.common.net.DefaultPorts}'. Each check throws {@link InvalidValue} with the key relative to the record that holds the
  * value (e.g. {@code "every"} inside {@code throughput:}), so {@link ConfigLoader} points at its
  * line.
  */
@@ -22,7 +22,6 @@ public final class SettingRules {
     public static final Duration DEFAULT_LATENCY_INTERVAL = Duration.ofMillis(200);
     public static final int DEFAULT_PACKET_SIZE = 44;
     public static final Duration DEFAULT_LATENCY_TIMEOUT = Duration.ofSeconds(3);
-    public static final int DEFAULT_STAMP_PORT = 862;
     public static final boolean DEFAULT_THROUGHPUT_ENABLED = true;
     public static final Duration DEFAULT_THROUGHPUT_EVERY = Duration.ofHours(4);
     public static final Duration DEFAULT_THROUGHPUT_DURATION = Duration.ofSeconds(10);
