@@ -1,6 +1,6 @@
 package io.linkprobe.collector;
 
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.common.testing.Samples;

@@ -8,7 +8,7 @@ import io.linkprobe.agent.runtime.AgentRuntime;
 import io.linkprobe.agent.runtime.AgentState;
 import io.linkprobe.collector.Collector;
 import io.linkprobe.collector.CollectorStartException;
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.ResponderPart;

@@ -1,7 +1,9 @@
 package io.linkprobe.agent.cli;
 
+import io.linkprobe.common.auth.TokensFileKeys;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
+import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.net.DefaultPorts;
 import io.linkprobe.common.net.Transports;
@@ -44,8 +46,15 @@ public final class ResponderCommand implements Callable<Integer> {
     int throughputPort;
 
     @Option(names = "--key-file", paramLabel = "FILE",
-            description = "shared secret that throughput clients must sign with; without it tests are unauthenticated")
+            description = "shared secret that throughput clients must sign with; without it (and without "
+                    + "--tokens-file) tests are unauthenticated")
     Path keyFile;
+
+    @Option(names = "--tokens-file", paramLabel = "FILE",
+            description = "a copy of the collector's tokens file: every site signs its tests with its own token, "
+                    + "as at the collector's embedded responder (for a responder in the collector's pool); re-read "
+                    + "within " + TOKENS_CHECK_SECONDS + " s of a change")
+    Path tokensFile;
 
     @Option(names = "--max-concurrent-tests", defaultValue = "" + ServerOptions.DEFAULT_MAX_CONCURRENT_TESTS,
             paramLabel = "N",
@@ -74,16 +83,28 @@ public final class ResponderCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** How often a {@code --tokens-file} is checked for changes, as the collector checks its own. */
+    static final int TOKENS_CHECK_SECONDS = 5;
+
+    private TokensFileKeys tokens;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, ConfigException {
         ResponderOptions options = options();
         EventLoopGroup group = Transports.group(0, "linkprobe-responder");
+        if (tokens != null) {
+            TokensFileKeys watched = tokens;
+            group.next().scheduleWithFixedDelay(watched::reloadIfChanged, TOKENS_CHECK_SECONDS, TOKENS_CHECK_SECONDS,
+                    TimeUnit.SECONDS);
+        }
         try (Responder responder = start(options, group)) {
             responder.reflector().ifPresent(r ->
                     System.out.println("STAMP reflector listening on udp " + bind + ":" + r.localPort()));
             responder.throughput().ifPresent(s ->
                     System.out.println("throughput responder listening on tcp " + bind + ":" + s.localPort()
-                            + (options.keys() == null ? " (unauthenticated)" : " (HMAC key required)")));
+                            + (options.keys() == null ? " (unauthenticated)" : tokens != null
+                                    ? " (each site's token-derived key, " + tokens.tokens().sites().size() + " sites)"
+                                    : " (HMAC key required)")));
             System.out.flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "linkprobe-shutdown"));
@@ -94,8 +115,11 @@ public final class ResponderCommand implements Callable<Integer> {
         }
     }
 
-    /** The flags as options; a bad flag is a usage error (exit 2), an unusable key file a failure. */
-    private ResponderOptions options() {
+    /**
+     * The flags as options; a bad flag or tokens file is a usage error (exit 2), an unusable key
+     * file a failure.
+     */
+    private ResponderOptions options() throws ConfigException {
         if (stampPort < -1 || stampPort > 65535 || throughputPort < -1 || throughputPort > 65535) {
             throw new ParameterException(spec.commandLine(), "ports must be -1 (off), 0 (any) or 1-65535");
         }
@@ -106,7 +130,15 @@ public final class ResponderCommand implements Callable<Integer> {
         if (stampPort == ResponderOptions.OFF && throughputPort == ResponderOptions.OFF) {
             throw new UserException("both --stamp-port and --throughput-port are off: nothing to serve.");
         }
+        if (keyFile != null && tokensFile != null) {
+            throw new ParameterException(spec.commandLine(), "--key-file and --tokens-file exclude each other: a pool "
+                    + "responder takes the collector's tokens file, a lone hub a shared key");
+        }
         KeyLookup keys = null;
+        if (tokensFile != null) {
+            tokens = TokensFileKeys.open(tokensFile);
+            keys = tokens;
+        }
         if (keyFile != null) {
             try {
                 keys = KeyLookup.sharedKey(ThroughputKeys.derive(ThroughputKeys.readSecret(keyFile)));

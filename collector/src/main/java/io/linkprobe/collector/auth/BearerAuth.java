@@ -4,6 +4,7 @@ import io.linkprobe.collector.http.RefusedException;
 import io.linkprobe.collector.http.RejectReason;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
+import io.linkprobe.common.auth.TokenStore;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.util.Optional;
 import java.util.function.Supplier;

@@ -2,7 +2,7 @@ package io.linkprobe.collector.cli;
 
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.collector.CollectorMain;
-import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.common.auth.TokenStore;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.fleet.FleetFile;
 import io.linkprobe.collector.plan.Pool;

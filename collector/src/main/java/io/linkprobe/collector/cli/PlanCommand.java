@@ -1,6 +1,6 @@
 package io.linkprobe.collector.cli;
 
-import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.common.auth.TokenStore;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.fleet.FleetFile;
 import io.linkprobe.collector.plan.PlanBook;

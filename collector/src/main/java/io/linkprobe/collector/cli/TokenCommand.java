@@ -1,6 +1,6 @@
 package io.linkprobe.collector.cli;
 
-import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.common.auth.TokenStore;
 import io.linkprobe.collector.auth.TokensFileEdit;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;

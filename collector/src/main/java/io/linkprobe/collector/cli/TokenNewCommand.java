@@ -1,6 +1,6 @@
 package io.linkprobe.collector.cli;
 
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.auth.TokensFileEdit;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.wire.Names;

@@ -13,7 +13,7 @@ import io.linkprobe.collector.archive.ArchiveOverloadedException;
 import io.linkprobe.collector.archive.ArchiveWriteException;
 import io.linkprobe.collector.archive.StoreResult;
 import io.linkprobe.collector.auth.BearerAuth;
-import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.common.auth.TokenStore;
 import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.RefusedException;
 import io.linkprobe.collector.http.RejectReason;

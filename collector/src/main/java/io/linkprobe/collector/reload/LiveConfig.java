@@ -1,12 +1,13 @@
 package io.linkprobe.collector.reload;
 
-import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.common.auth.TokenStore;
 import io.linkprobe.collector.fleet.FleetFile;
 import io.linkprobe.collector.plan.PlanBook;
 import io.linkprobe.collector.plan.Pool;
 import io.linkprobe.collector.plan.PoolMember;
 import io.linkprobe.collector.plan.SiteFacts;
 import io.linkprobe.common.config.ConfigException;
+import io.linkprobe.common.config.FileStamp;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.linkprobe.collector.MutableClock;
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.responder.ResponderPart;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.throughput.client.ThroughputClient;

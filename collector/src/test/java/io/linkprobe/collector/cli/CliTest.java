@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.CollectorMain;
-import io.linkprobe.collector.auth.TokenStore;
+import io.linkprobe.common.auth.TokenStore;
 import io.linkprobe.common.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,9 +149,9 @@ class CliTest {
     @Test
     void tokenListShowsSitesAndCountsAndRevokeRemovesOneSitesLines() throws Exception {
         Path tokens = Files.writeString(dir.resolve("tokens"), "# region south-west\n"
-                + io.linkprobe.collector.auth.Tokens.fileLine("a-old", "gp-a") + "\n"
-                + io.linkprobe.collector.auth.Tokens.fileLine("b", "gp-b") + "  # the branch\n"
-                + io.linkprobe.collector.auth.Tokens.fileLine("a-new", "gp-a") + "\n");
+                + io.linkprobe.common.auth.Tokens.fileLine("a-old", "gp-a") + "\n"
+                + io.linkprobe.common.auth.Tokens.fileLine("b", "gp-b") + "  # the branch\n"
+                + io.linkprobe.common.auth.Tokens.fileLine("a-new", "gp-a") + "\n");
         Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
 
         CliRun list = run("token", "list", "--tokens-file", tokens.toString());
@@ -161,7 +161,7 @@ class CliTest {
         assertEquals(0, revoke.exit(), revoke.err());
         assertEquals("revoked 2 tokens of site gp-a in " + tokens + "; a running collector refuses the site within 5 s\n",
                 revoke.out());
-        assertEquals("# region south-west\n" + io.linkprobe.collector.auth.Tokens.fileLine("b", "gp-b") + "  # the branch\n",
+        assertEquals("# region south-west\n" + io.linkprobe.common.auth.Tokens.fileLine("b", "gp-b") + "  # the branch\n",
                 Files.readString(tokens), "comments and other sites' lines stay as they were");
         assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokens)));
         assertEquals(1, Files.list(dir).count(), "no temporary file left behind");

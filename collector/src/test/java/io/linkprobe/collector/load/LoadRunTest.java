@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.Exposition;
 import io.linkprobe.collector.TestCollector;
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.common.net.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;

@@ -1,6 +1,6 @@
 package io.linkprobe.collector.load;
 
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

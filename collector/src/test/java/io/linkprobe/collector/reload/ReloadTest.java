@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.linkprobe.collector.Exposition;
 import io.linkprobe.collector.MutableClock;
 import io.linkprobe.collector.TestCollector;
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;

@@ -9,7 +9,7 @@ import io.linkprobe.collector.Collector;
 import io.linkprobe.collector.CollectorStartException;
 import io.linkprobe.collector.MutableClock;
 import io.linkprobe.collector.TestCollector;
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.common.stamp.SenderOptions;
 import io.linkprobe.common.stamp.StampSender;

@@ -1,4 +1,4 @@
-package io.linkprobe.collector.auth;
+package io.linkprobe.common.auth;
 
 import io.linkprobe.common.throughput.protocol.ThroughputKeys;
 import java.security.SecureRandom;

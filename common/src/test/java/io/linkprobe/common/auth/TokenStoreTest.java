@@ -1,4 +1,4 @@
-package io.linkprobe.collector.auth;
+package io.linkprobe.common.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

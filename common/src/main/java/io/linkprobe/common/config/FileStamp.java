@@ -1,4 +1,4 @@
-package io.linkprobe.collector.reload;
+package io.linkprobe.common.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,10 @@ import java.nio.file.attribute.FileTime;
  * What identifies one version of a file: modification time, size and file identity (an editor that
  * writes a new file and renames it over the old one changes the identity).
  */
-record FileStamp(FileTime modified, long size, Object fileKey) {
-    static final FileStamp NONE = new FileStamp(null, -3, null);
+public record FileStamp(FileTime modified, long size, Object fileKey) {
+    public static final FileStamp NONE = new FileStamp(null, -3, null);
 
-    static FileStamp of(Path path) {
+    public static FileStamp of(Path path) {
         if (path == null) {
             return NONE;
         }

@@ -1,4 +1,4 @@
-package io.linkprobe.collector.auth;
+package io.linkprobe.common.auth;
 
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.wire.Names;
@@ -16,7 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * The tokens file: one {@code <sha256-hex> <site>} per line, {@code #} starts a comment, blank
- * lines are ignored. Several tokens may admit the same site (rotation: add the new one, move the
+ * lines are ignored. Read by the collector (who may push, and the throughput keys of its embedded
+ * responder) and by a standalone responder of the pool ({@code agent responder --tokens-file}),
+ * so one parser serves both. Several tokens may admit the same site (rotation: add the new one, move the
  * agent, remove the old one). Each token admits exactly one site.
  *
  * <p>Looking a token up by its hash in a map leaks, through timing, at most how a hash compares
@@ -43,7 +45,7 @@ public final class TokenStore {
             lines = Files.readAllLines(file);
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read the tokens file (" + e.getMessage()
-                    + "); check the path in 'tokens_file' and its permissions.");
+                    + "); check the path and its permissions.");
         }
         Map<String, String> sites = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
