@@ -29,14 +29,9 @@ import java.util.TreeMap;
  * rather than leaving some sites untested.
  */
 public final class Scheduler {
-    static final long CELL = SlotGrid.GRID_MILLIS;
-    static final int DAY_CELLS = (int) (86_400_000L / CELL);
-    static final int WEEK_CELLS = 7 * DAY_CELLS;
-    private static final int[] DAY_DIVISORS = divisors(DAY_CELLS);
-    private static final int[] WEEK_DIVISORS = divisors(WEEK_CELLS);
     private static final double STRETCH_STEP = 1.1;
     private static final int REFINE_STEPS = 6;
-    private static final double EPSILON = 1e-6;
+    static final double EPSILON = 1e-6;
 
     private Scheduler() {}
 
@@ -119,19 +114,11 @@ public final class Scheduler {
         double laneDemand = 0;
         double mbpsDemand = 0;
         for (ScheduledTest t : tests) {
-            double share = (double) lengthCells(t) / Math.max(baseCells(t), lengthCells(t));
+            double share = (double) Periods.lengthCells(t) / Math.max(Periods.baseCells(t), Periods.lengthCells(t));
             laneDemand += share;
             mbpsDemand += share * (t.mbps() > 0 ? Math.min(t.mbps(), widest) : averageLane);
         }
         return new Demand(laneDemand / lanes, mbpsDemand / mbps);
-    }
-
-    static int baseCells(ScheduledTest t) {
-        return (int) Math.max(1, Math.min(WEEK_CELLS, t.everyMillis() / CELL));
-    }
-
-    static int lengthCells(ScheduledTest t) {
-        return (int) ((t.slotMillis() + CELL - 1) / CELL);
     }
 
     /** One placement of every test with all periods stretched by one factor. */
@@ -139,7 +126,7 @@ public final class Scheduler {
         final int cycle;
         final double stretch;
         final boolean packed;
-        final Load[] loads;
+        final LaneLoad[] loads;
         final Map<ScheduledTest.Key, Slot> slots = new TreeMap<>();
         final List<ScheduledTest> unplaced = new ArrayList<>();
         final boolean atLongestPeriod;
@@ -149,20 +136,20 @@ public final class Scheduler {
             this.stretch = stretch;
             this.packed = packed;
             this.atLongestPeriod = atLongestPeriod;
-            this.loads = new Load[pool.size()];
+            this.loads = new LaneLoad[pool.size()];
             for (int i = 0; i < loads.length; i++) {
-                loads[i] = new Load(pool.get(i), cycle);
+                loads[i] = new LaneLoad(pool.get(i), cycle);
             }
         }
 
         static Attempt run(List<PoolMember> pool, List<ScheduledTest> tests, double stretch, boolean packed,
                 Schedule previous) {
-            int[] periods = periods(tests, stretch);
+            int[] periods = Periods.of(tests, stretch);
             long cycle = 1;
             boolean longest = true;
             for (int p : periods) {
-                cycle = lcm(cycle, p);
-                longest &= p == WEEK_CELLS;
+                cycle = Periods.lcm(cycle, p);
+                longest &= p == Periods.WEEK_CELLS;
             }
             Attempt a = new Attempt(pool, (int) cycle, stretch, packed, longest);
             Map<String, Integer> byName = new HashMap<>();
@@ -176,7 +163,7 @@ public final class Scheduler {
                 }
             }
             rest.sort(Comparator.<Integer>comparingDouble(i -> -weight(tests.get(i)))
-                    .thenComparingInt(i -> -lengthCells(tests.get(i)))
+                    .thenComparingInt(i -> -Periods.lengthCells(tests.get(i)))
                     .thenComparingInt(i -> periods[i])
                     .thenComparing(i -> tests.get(i).key()));
             for (int i : rest) {
@@ -189,47 +176,16 @@ public final class Scheduler {
             return t.mbps() > 0 ? t.mbps() : Double.MAX_VALUE;
         }
 
-        /**
-         * Each test's period in cells: as asked, or stretched by at least {@code stretch} keeping the
-         * periods' ratios (so 4h and 8h stretch to p and 2p, not to two unrelated periods); no
-         * shorter than its slot; rounded to share a cycle of at most a week.
-         */
-        private static int[] periods(List<ScheduledTest> tests, double stretch) {
-            int[] periods = new int[tests.size()];
-            long unit = 0;
-            for (ScheduledTest t : tests) {
-                unit = gcd(unit, baseCells(t));
-            }
-            long stretchedUnit = (long) Math.ceil(unit * stretch - EPSILON);
-            long cycle = 1;
-            for (int i = 0; i < periods.length; i++) {
-                ScheduledTest t = tests.get(i);
-                long p = stretch == 1.0 ? baseCells(t) : baseCells(t) / unit * stretchedUnit;
-                periods[i] = (int) Math.min(WEEK_CELLS, Math.max(p, lengthCells(t)));
-                if (cycle <= WEEK_CELLS) {
-                    cycle = lcm(cycle, periods[i]);
-                }
-            }
-            if (cycle > WEEK_CELLS) {
-                for (int i = 0; i < periods.length; i++) {
-                    int[] divisors = periods[i] <= DAY_CELLS ? DAY_DIVISORS : WEEK_DIVISORS;
-                    int len = lengthCells(tests.get(i));
-                    int down = atMost(divisors, periods[i]);
-                    periods[i] = stretch == 1.0 && down >= len ? down : atLeast(divisors, Math.max(periods[i], len));
-                }
-            }
-            return periods;
-        }
-
         private boolean keep(ScheduledTest t, int period, Slot before, Map<String, Integer> byName) {
-            if (before == null || before.everyMillis() != period * CELL || before.slotMillis() != lengthCells(t) * CELL
-                    || before.offsetMillis() % CELL != 0 || !byName.containsKey(before.responder())) {
+            long cell = Periods.CELL;
+            if (before == null || before.everyMillis() != period * cell || before.slotMillis() != Periods.lengthCells(t) * cell
+                    || before.offsetMillis() % cell != 0 || !byName.containsKey(before.responder())) {
                 return false;
             }
-            int offset = (int) (before.offsetMillis() / CELL);
-            Load load = loads[byName.get(before.responder())];
+            int offset = (int) (before.offsetMillis() / cell);
+            LaneLoad load = loads[byName.get(before.responder())];
             double rate = load.responder.rateOf(t.mbps());
-            if (offset >= period || load.conflict(offset, period, lengthCells(t), rate) >= 0) {
+            if (offset >= period || load.conflict(offset, period, Periods.lengthCells(t), rate) >= 0) {
                 return false;
             }
             take(t, load, offset, period, rate);
@@ -237,7 +193,7 @@ public final class Scheduler {
         }
 
         private void placeNew(ScheduledTest t, int period) {
-            int len = lengthCells(t);
+            int len = Periods.lengthCells(t);
             int spread = spread(t.key());
             Integer[] order = new Integer[loads.length];
             for (int i = 0; i < order.length; i++) {
@@ -246,7 +202,7 @@ public final class Scheduler {
             Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> loads[i].fraction())
                     .thenComparingInt(i -> Math.floorMod(i - spread, loads.length)));
             for (int i : order) {
-                Load load = loads[i];
+                LaneLoad load = loads[i];
                 double rate = load.responder.rateOf(t.mbps());
                 int offset = load.firstFit(start(spread, period, len), period, len, rate);
                 if (offset >= 0) {
@@ -266,10 +222,11 @@ public final class Scheduler {
             return packed ? 0 : Math.floorMod(spread, Math.max(1, period / len)) * len;
         }
 
-        private void take(ScheduledTest t, Load load, int offset, int period, double rate) {
-            load.add(offset, period, lengthCells(t), rate);
-            slots.put(t.key(), new Slot(load.responder.name(), offset * CELL, period * CELL, lengthCells(t) * CELL,
-                    (double) (period * CELL) / t.everyMillis()));
+        private void take(ScheduledTest t, LaneLoad load, int offset, int period, double rate) {
+            load.add(offset, period, Periods.lengthCells(t), rate);
+            long cell = Periods.CELL;
+            slots.put(t.key(), new Slot(load.responder.name(), offset * cell, period * cell, Periods.lengthCells(t) * cell,
+                    (double) (period * cell) / t.everyMillis()));
         }
 
         /** The stretch reported is the largest any test got (rounding to the grid and the cycle adds to the factor tried). */
@@ -280,74 +237,7 @@ public final class Scheduler {
                     worst = Math.max(worst, slot.stretch());
                 }
             }
-            return new Schedule(slots, demand, worst, unplaced, cycle * CELL);
-        }
-    }
-
-    /** One responder's tests over one cycle: how many run and at what summed rate, per cell. */
-    private static final class Load {
-        final PoolMember responder;
-        final int cycle;
-        final int[] running;
-        final double[] mbps;
-        long usedCells;
-
-        Load(PoolMember responder, int cycle) {
-            this.responder = responder;
-            this.cycle = cycle;
-            this.running = new int[cycle];
-            this.mbps = new double[cycle];
-        }
-
-        double fraction() {
-            return (double) usedCells / ((double) cycle * responder.maxConcurrentTests());
-        }
-
-        /** -1 if a test fits at {@code offset}; else the index within the slot of the first full cell. */
-        int conflict(int offset, int period, int len, double rate) {
-            for (int start = offset; start < cycle; start += period) {
-                for (int j = 0; j < len; j++) {
-                    int c = start + j;
-                    if (c >= cycle) {
-                        c -= cycle;
-                    }
-                    if (running[c] >= responder.maxConcurrentTests() || mbps[c] + rate > responder.maxMbps() + EPSILON) {
-                        return j;
-                    }
-                }
-            }
-            return -1;
-        }
-
-        /**
-         * The first offset from {@code from} (wrapping within the period) where the test fits, or -1.
-         * A full cell at index j of the slot is inside every offset up to j later, so those are skipped.
-         */
-        int firstFit(int from, int period, int len, double rate) {
-            int offset = from;
-            for (int tried = 0; tried < period; ) {
-                int j = conflict(offset, period, len, rate);
-                if (j < 0) {
-                    return offset;
-                }
-                offset = (offset + j + 1) % period;
-                tried += j + 1;
-            }
-            return -1;
-        }
-
-        void add(int offset, int period, int len, double rate) {
-            for (int start = offset; start < cycle; start += period) {
-                for (int j = 0; j < len; j++) {
-                    int c = start + j;
-                    if (c >= cycle) {
-                        c -= cycle;
-                    }
-                    running[c]++;
-                    mbps[c] += rate;
-                }
-            }
-            usedCells += (long) (cycle / period) * len;
+            return new Schedule(slots, demand, worst, unplaced, cycle * Periods.CELL);
         }
     }
 
@@ -362,37 +252,4 @@ public final class Scheduler {
         return h & 0x7fffffff;
     }
 
-    /** Both at most a week of cells, so the product cannot overflow. */
-    private static long lcm(long a, long b) {
-        return a / gcd(a, b) * b;
-    }
-
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
-    }
-
-    private static int[] divisors(int n) {
-        List<Integer> out = new ArrayList<>();
-        for (int d = 1; d <= n; d++) {
-            if (n % d == 0) {
-                out.add(d);
-            }
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int atMost(int[] sorted, int value) {
-        int i = Arrays.binarySearch(sorted, value);
-        return i >= 0 ? sorted[i] : sorted[Math.max(0, -i - 2)];
-    }
-
-    private static int atLeast(int[] sorted, int value) {
-        int i = Arrays.binarySearch(sorted, value);
-        return i >= 0 ? sorted[i] : sorted[Math.min(sorted.length - 1, -i - 1)];
-    }
 }
