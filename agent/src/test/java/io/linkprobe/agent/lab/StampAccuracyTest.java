@@ -91,14 +91,26 @@ class StampAccuracyTest {
                 wire = capture.stop(TAIL_COUNT).stamp();
             }
             JsonNode rtts = linkprobe.path("latency").path("rtt_us");
-            assertEquals(wire.size(), rtts.size(), "linkprobe received what the wire shows answered");
-            double[] mine = new double[rtts.size()];
+            // The capture is the yardstick, and a capture on a loaded host can miss packets (tcpdump
+            // drops, counted in its exit line): compare the packets it did see, matched by sequence
+            // number. linkprobe must have received every packet the wire shows answered.
+            assertTrue(rtts.size() >= wire.size(), "linkprobe received " + rtts.size()
+                    + " replies, fewer than the " + wire.size() + " the wire shows answered");
+            assertEquals(TAIL_COUNT, rtts.size(), "linkprobe lost replies on an unshaped pair");
+            assertTrue(wire.size() >= TAIL_COUNT * 0.9, "the capture saw only " + wire.size() + " of "
+                    + TAIL_COUNT + " answered packets: the yardstick itself failed (tcpdump dropped packets)");
+            double[] mine = new double[wire.size()];
             double[] theirs = new double[wire.size()];
             double worst = 0;
-            for (int i = 0; i < mine.length; i++) {
-                mine[i] = rtts.get(i).asDouble() / 1e3;
-                theirs[i] = wire.get(i).rttMillis();
+            for (int i = 0; i < wire.size(); i++) {
+                StampCapture.WirePacket packet = wire.get(i);
+                mine[i] = rtts.get((int) packet.seq()).asDouble() / 1e3;
+                theirs[i] = packet.rttMillis();
                 worst = Math.max(worst, Math.abs(mine[i] - theirs[i]));
+            }
+            if (wire.size() < TAIL_COUNT) {
+                Figures.report("tail [%s, %s]: the capture missed %d of %d packets; compared on the %d it saw",
+                        spec, reflector, TAIL_COUNT - wire.size(), TAIL_COUNT, wire.size());
             }
             List<String> failures = new ArrayList<>();
             for (double q : new double[] {0.99, 1.0}) {

@@ -56,7 +56,7 @@ final class StampCapture implements AutoCloseable {
     /** Captures STAMP on {@code port}, and irtt on its port too when {@code withIrtt}. */
     static StampCapture start(LabNetwork lab, int port, boolean withIrtt) {
         Path pcap = lab.logDir().resolve("site-" + port + ".pcap");
-        List<String> command = new ArrayList<>(List.of("tcpdump", "-i", "eth0", "-s", "200", "-U", "-n", "-w",
+        List<String> command = new ArrayList<>(List.of("tcpdump", "-i", "eth0", "-s", "200", "-B", "8192", "-U", "-n", "-w",
                 pcap.toString(), "udp", "port", Integer.toString(port)));
         if (withIrtt) command.addAll(List.of("or", "udp", "port", Integer.toString(Irtt.PORT)));
         Process p = lab.startInSite(command);
