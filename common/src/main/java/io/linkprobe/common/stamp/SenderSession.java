@@ -54,7 +54,7 @@ final class SenderSession {
         this.reflectorSeq = new long[capacity];
         this.state = new byte[capacity];
         this.timeoutNanos = timeoutNanos;
-        this.window = new WindowAccumulator(startEpochMillis);
+        this.window = new WindowAccumulator(startEpochMillis, timeoutNanos);
     }
 
     /**
@@ -162,14 +162,22 @@ final class SenderSession {
             }
             default -> { }
         }
+        boolean kernel = ReplyTiming.kernelUsable(sentNanos[i], sentEpochNanos[i], receivedNanos, receivedEpochNanos,
+                kernelEpochNanos);
+        long rtt = kernel ? kernelEpochNanos - sentEpochNanos[i] : receivedNanos - sentNanos[i];
+        if (rtt > timeoutNanos || receivedNanos - sentNanos[i] > timeoutNanos) {
+            // Past the timeout, but read before the tick marked it: lost all the same, so that no
+            // RTT in a window is longer than the timeout it declares.
+            state[i] = TIMED_OUT;
+            lateReplies++;
+            advance(receivedNanos);
+            return -1;
+        }
         state[i] = RECEIVED;
         reflectorSeq[i] = p.seq();
         if (p.seq() != p.senderSeq()) {
             ownSequence = true; // a stateless reflector would have copied the sender's number
         }
-        boolean kernel = ReplyTiming.kernelUsable(sentNanos[i], sentEpochNanos[i], receivedNanos, receivedEpochNanos,
-                kernelEpochNanos);
-        long rtt = kernel ? kernelEpochNanos - sentEpochNanos[i] : receivedNanos - sentNanos[i];
         if (kernel) {
             kernelRtts++;
         } else {
@@ -272,7 +280,7 @@ final class SenderSession {
     /** Hands over the current window and starts the next. */
     WindowAccumulator swapWindow(long nowEpochMillis) {
         WindowAccumulator w = window;
-        window = new WindowAccumulator(nowEpochMillis);
+        window = new WindowAccumulator(nowEpochMillis, timeoutNanos);
         return w;
     }
 

@@ -175,6 +175,26 @@ class SenderSessionTest {
         assertEquals(1, d.session.lateReplies());
     }
 
+    /**
+     * A reply read after the timeout but before the tick that would have marked it: still lost, so
+     * that no RTT in a window exceeds the timeout the window declares (the collector refuses one).
+     */
+    @Test
+    void aReplyReadAfterTheTimeoutBeforeTheTickIsLostAndNoRttExceedsTheTimeout() {
+        SessionDriver d = new SessionDriver(TIMEOUT);
+        d.extraBackwardDelayNanos.put(3L, TIMEOUT - d.rttNanos + MS / 2); // due half a tick past the timeout
+        d.sendEvery(10, 10 * MS, GRACE);
+        d.advance(300 * MS, true, GRACE);
+        LatencyWindow w = d.drain();
+        assertEquals(9, w.received());
+        assertEquals(1, w.lostBackward());
+        assertEquals(1, d.session.lateReplies());
+        assertEquals(TIMEOUT / MS, w.timeoutMillis());
+        for (int rtt : w.rttMicros()) {
+            assertTrue(rtt <= TIMEOUT / 1_000, rtt + " µs");
+        }
+    }
+
     @Test
     void duplicatedReplyIsCountedOnceAndAsDuplicate() {
         SessionDriver d = new SessionDriver(TIMEOUT);
