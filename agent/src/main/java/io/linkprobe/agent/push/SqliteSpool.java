@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
+import org.sqlite.SQLiteConfig;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -34,9 +35,13 @@ import org.slf4j.LoggerFactory;
  * are dropped first (then, if one batch alone exceeds the bound, that batch) and counted; the count
  * survives restarts. Late results keep their measurement timestamps: they are in the JSON.
  *
+ * <p>A file SQLite cannot open as a database, or that fails {@code PRAGMA quick_check}, is not
+ * fatal: {@link SpoolRecovery} moves it aside, salvages what it can into a new spool and says so
+ * once. Only a path that cannot hold a spool at all (a directory, no permission) fails to open.
+ *
  * <pre>
  * samples(id INTEGER PRIMARY KEY AUTOINCREMENT, batch_seq INTEGER NULL, json BLOB, bytes INTEGER)
- * meta(key TEXT PRIMARY KEY, value INTEGER)       -- 'dropped_total', 'last_sequence'
+ * meta(key TEXT PRIMARY KEY, value INTEGER)   -- 'dropped_total', 'last_sequence', 'recovered_total'
  * </pre>
  */
 public final class SqliteSpool implements Outbox, AutoCloseable {
@@ -48,6 +53,7 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     private long bytes;
     private long count;
     private long dropped;
+    private long recovered;
     private long lastSequence;
 
     private SqliteSpool(Connection db, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
@@ -64,6 +70,9 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
             try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'dropped_total'")) {
                 dropped = rs.next() ? rs.getLong(1) : 0;
+            }
+            try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'recovered_total'")) {
+                recovered = rs.next() ? rs.getLong(1) : 0;
             }
             // A spool from before the meta row still numbers its open batch: above that too.
             try (ResultSet rs = s.executeQuery("SELECT MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_sequence'), 0), "
@@ -92,20 +101,119 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
 
     static SqliteSpool open(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
             throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (Files.isDirectory(file)) {
+            throw new IOException("the spool " + file + " is a directory, not a file");
+        }
+        String corruption;
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            SqliteSpool spool = new SqliteSpool(DriverManager.getConnection("jdbc:sqlite:" + file), maxBytes,
-                    sequenceFloor, wallClockMillis);
+            SqliteSpool spool = openChecked(file, maxBytes, sequenceFloor, wallClockMillis);
             if (spool.count > 0) {
                 log.info("Spool {} holds {} results ({} bytes) from before; they will be pushed first", file,
                         spool.count, spool.bytes);
             }
             return spool;
+        } catch (CorruptSpoolException e) {
+            corruption = e.getMessage();
         } catch (SQLException e) {
             throw new IOException("cannot open the spool " + file + ": " + e.getMessage(), e);
+        }
+        return SpoolRecovery.recover(file, corruption, maxBytes, sequenceFloor, wallClockMillis);
+    }
+
+    /**
+     * Opens {@code file} if it is a sound SQLite database (or does not exist yet).
+     *
+     * @throws CorruptSpoolException if SQLite cannot read it as a database or its quick check fails
+     * @throws SQLException if it cannot be opened for another reason (permissions, locked)
+     */
+    static SqliteSpool openChecked(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
+            throws SQLException, CorruptSpoolException {
+        if (Files.exists(file)) {
+            check(file);
+        }
+        Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try {
+            return new SqliteSpool(db, maxBytes, sequenceFloor, wallClockMillis);
+        } catch (SQLException e) {
+            closeQuietly(db);
+            if (isCorruption(e)) {
+                throw new CorruptSpoolException(e.getMessage());
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            closeQuietly(db);
+            throw e;
+        }
+    }
+
+    /**
+     * {@code PRAGMA quick_check} on a read-only connection: unlike a writing one, closing it neither
+     * checkpoints a WAL into a damaged file nor deletes the {@code -wal} and {@code -shm} that are to
+     * be moved aside with it. Errors other than corruption are left to the writing open to report.
+     */
+    private static void check(Path file) throws CorruptSpoolException {
+        SQLiteConfig readOnly = new SQLiteConfig();
+        readOnly.setReadOnly(true);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file, readOnly.toProperties());
+             Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+            String first = rs.next() ? rs.getString(1) : "no answer";
+            if (!"ok".equals(first)) {
+                throw new CorruptSpoolException("integrity check failed: " + first.replace('\n', ' '));
+            }
+        } catch (SQLException e) {
+            if (isCorruption(e)) {
+                throw new CorruptSpoolException(e.getMessage());
+            }
+        }
+    }
+
+    /** SQLITE_CORRUPT (11) or SQLITE_NOTADB (26), extended codes included. */
+    static boolean isCorruption(SQLException e) {
+        int primary = e.getErrorCode() & 0xFF;
+        String m = String.valueOf(e.getMessage());
+        return primary == 11 || primary == 26 || m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB");
+    }
+
+    private static void closeQuietly(Connection db) {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            log.debug("closing the spool failed", e);
+        }
+    }
+
+    /**
+     * Takes in what {@link SpoolSalvage} read from a corrupt spool this one replaces: its rows in
+     * their order, each formed batch under its own sequence (so a batch the collector already
+     * stored is acked as a replay), and its totals, with one more recovery counted.
+     */
+    synchronized void restore(SpoolSalvage salvage) {
+        try {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO samples (batch_seq, json, bytes) VALUES (?, ?, ?)")) {
+                for (SpoolSalvage.Row row : salvage.rows) {
+                    ps.setObject(1, row.batchSeq());
+                    ps.setBytes(2, row.json());
+                    ps.setLong(3, row.json().length);
+                    ps.executeUpdate();
+                }
+            }
+            lastSequence = Math.max(lastSequence, Math.max(salvage.lastSequence, salvage.highestBatchSequence()));
+            saveLastSequence();
+            dropped = Math.max(dropped, salvage.droppedTotal);
+            recovered = Math.max(recovered, salvage.recoveredTotal) + 1;
+            saveMeta("recovered_total", recovered);
+            recount();
+            enforceBound();
+            saveMeta("dropped_total", dropped);
+            db.commit();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            throw new IllegalStateException("cannot write the salvaged results to the new spool: " + e.getMessage(), e);
         }
     }
 
@@ -161,11 +269,7 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             dropped += removed;
             recount();
         }
-        try (PreparedStatement ps = db.prepareStatement(
-                "INSERT INTO meta (key, value) VALUES ('dropped_total', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
-            ps.setLong(1, dropped);
-            ps.executeUpdate();
-        }
+        saveMeta("dropped_total", dropped);
     }
 
     @Override
@@ -212,9 +316,14 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     }
 
     private void saveLastSequence() throws SQLException {
+        saveMeta("last_sequence", lastSequence);
+    }
+
+    private void saveMeta(String key, long value) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement(
-                "INSERT INTO meta (key, value) VALUES ('last_sequence', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
-            ps.setLong(1, lastSequence);
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, key);
+            ps.setLong(2, value);
             ps.executeUpdate();
         }
     }
@@ -294,6 +403,11 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     @Override
     public synchronized long droppedTotal() {
         return dropped;
+    }
+
+    /** Times a corrupt spool was moved aside and replaced, as far as the old files told. */
+    public synchronized long recoveredTotal() {
+        return recovered;
     }
 
     @Override
