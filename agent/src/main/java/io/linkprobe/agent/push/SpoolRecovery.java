@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * new spool is created, and whatever {@link SpoolSalvage} can read of the old one is carried over:
  * results not yet in a batch, and formed batches under their own sequences, so that the collector
  * acks a batch it already stored as a replay instead of storing it twice. Logged once, saying what
- * was kept and what was lost; counted ({@code recovered_total}, reported in the agent's health).
+ * was kept and what was lost; counted ({@code recovered_total}, reported in the agent's health:
+ * one more than the old file's count where that can be read, and never fewer than the files moved
+ * aside beside it).
  *
  * <p>Sequences: the new spool numbers batches above the old file's last sequence where that can
  * still be read, above every salvaged batch, and always at or above the wall clock in
@@ -44,7 +46,7 @@ final class SpoolRecovery {
         } catch (SQLException | CorruptSpoolException e) {
             throw new IOException("cannot create a new spool " + file + " in place of the corrupt one: " + e.getMessage(), e);
         }
-        spool.restore(salvage);
+        spool.restore(salvage, movedAsideSoFar(file));
         log.warn("The spool {} was corrupt ({}); it was moved aside to {} and a new spool started, so that "
                 + "measuring goes on. Kept {}. Lost: {}. Recoveries so far: {} (reported to the collector as "
                 + "linkprobe_agent_spool_recovered_total).", file, corruption, aside, kept(salvage), lost(salvage),
@@ -75,6 +77,22 @@ final class SpoolRecovery {
                 }
             }
             return aside;
+        }
+    }
+
+    /**
+     * Spool files moved aside beside {@code file} so far, this one included: a floor for the
+     * recovery count when the old file's own count is in the garbage, so that the collector sees
+     * the count rise (it counts increases of an agent's running total).
+     */
+    private static long movedAsideSoFar(Path file) {
+        String prefix = file.getFileName() + ".corrupt-";
+        try (var files = Files.list(file.toAbsolutePath().getParent())) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(prefix) && !n.endsWith("-wal") && !n.endsWith("-shm"))
+                    .count();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

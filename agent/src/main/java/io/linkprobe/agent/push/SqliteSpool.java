@@ -192,7 +192,7 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
      * their order, each formed batch under its own sequence (so a batch the collector already
      * stored is acked as a replay), and its totals, with one more recovery counted.
      */
-    synchronized void restore(SpoolSalvage salvage) {
+    synchronized void restore(SpoolSalvage salvage, long recoveredFloor) {
         try {
             try (PreparedStatement ps = db.prepareStatement("INSERT INTO samples (batch_seq, json, bytes) VALUES (?, ?, ?)")) {
                 for (SpoolSalvage.Row row : salvage.rows) {
@@ -205,7 +205,7 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             lastSequence = Math.max(lastSequence, Math.max(salvage.lastSequence, salvage.highestBatchSequence()));
             saveLastSequence();
             dropped = Math.max(dropped, salvage.droppedTotal);
-            recovered = Math.max(recovered, salvage.recoveredTotal) + 1;
+            recovered = Math.max(Math.max(recovered, salvage.recoveredTotal) + 1, recoveredFloor);
             saveMeta("recovered_total", recovered);
             recount();
             enforceBound();

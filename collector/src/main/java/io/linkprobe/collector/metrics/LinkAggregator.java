@@ -130,9 +130,18 @@ public final class LinkAggregator {
 
         @Override
         public Void health(AgentHealth h) {
-            long dropped = m.spoolDroppedIncrement(agentId, h.spoolDroppedTotal());
-            m.counter(LinkprobeMeter.AGENT_SPOOL_DROPPED).increment(dropped);
+            total(LinkprobeMeter.AGENT_SPOOL_DROPPED, h.spoolDroppedTotal());
+            if (h.spoolRecoveredTotal() != null) {
+                total(LinkprobeMeter.AGENT_SPOOL_RECOVERED, h.spoolRecoveredTotal());
+            }
+            if (h.implausibleDroppedTotal() != null) {
+                total(LinkprobeMeter.AGENT_IMPLAUSIBLE_DROPPED, h.implausibleDroppedTotal());
+            }
             return null;
+        }
+
+        private void total(LinkprobeMeter meter, long total) {
+            m.counter(meter).increment(m.agentTotalIncrement(meter, agentId, total));
         }
     }
 }

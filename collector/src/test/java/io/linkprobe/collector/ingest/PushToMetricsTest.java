@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.common.testing.Samples;
+import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.ThroughputResult;
@@ -98,6 +99,25 @@ class PushToMetricsTest {
         assertEquals(0, require(m, "linkprobe_tcp_connect_seconds_bucket", "target=\"web\"", "le=\"0.01\""));
         // First total is the baseline, the next push adds its difference.
         assertEquals(3, require(m, "linkprobe_agent_spool_dropped_total", "site=\"t\""));
+    }
+
+    /**
+     * An agent whose spool was found corrupt reports one more recovery; an agent that dropped an
+     * implausible result before spooling reports that too. Running totals, counted by their rise.
+     */
+    @Test
+    void spoolRecoveriesAndImplausibleDropsReportedInHealthAreCounted() throws Exception {
+        long end = c.clock.millis() - 5_000;
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 1,
+                new AgentHealth(end, 60, 0, 0, 0, 0, 0L, 0L))).statusCode());
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 2,
+                new AgentHealth(end + 1_000, 5, 0, 0, 0, 0, 1L, 2L))).statusCode());
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 3,
+                new AgentHealth(end + 2_000, 10, 0, 0, 0, 0, 1L, 2L))).statusCode());
+
+        String m = c.metrics();
+        assertEquals(1, require(m, "linkprobe_agent_spool_recovered_total", "site=\"t\""));
+        assertEquals(2, require(m, "linkprobe_agent_implausible_dropped_total", "site=\"t\""));
     }
 
     /** Loaded minus idle median: on a link that does not bloat, noise makes it slightly negative. */
