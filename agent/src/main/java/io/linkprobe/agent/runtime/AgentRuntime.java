@@ -6,6 +6,7 @@ import io.linkprobe.agent.probe.ProbeResult;
 import io.linkprobe.agent.probe.Prober;
 import io.linkprobe.agent.probe.Probers;
 import io.linkprobe.agent.probe.Schedule;
+import io.linkprobe.agent.push.AgentToken;
 import io.linkprobe.agent.push.Backoff;
 import io.linkprobe.agent.push.Pusher;
 import io.linkprobe.agent.push.SqliteSpool;
@@ -58,7 +59,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     private record Running(Prober prober, TargetConfig target) {}
 
-    private AgentRuntime(AgentConfig config, String token, SSLContext collectorTls, AgentState state, String version,
+    private AgentRuntime(AgentConfig config, AgentToken token, SSLContext collectorTls, AgentState state, String version,
             SqliteSpool spool) {
         this.config = config;
         this.group = Transports.group(1, "linkprobe-io");
@@ -83,7 +84,7 @@ public final class AgentRuntime implements AutoCloseable {
      *
      * @throws IOException if the spool cannot be opened (the message names the file)
      */
-    public static AgentRuntime start(AgentConfig config, String token, SSLContext collectorTls, AgentState state,
+    public static AgentRuntime start(AgentConfig config, AgentToken token, SSLContext collectorTls, AgentState state,
             String version) throws IOException {
         SqliteSpool spool = openSpool(config, state);
         AgentRuntime rt = new AgentRuntime(config, token, collectorTls, state, version, spool);

@@ -70,7 +70,7 @@ class AgentOutputPlausibilityTest {
                   - {name: closed, host: 127.0.0.1, stamp_port: 0, connect_port: %d}
                 """, dir.resolve("state"), closedPort, reflector.localPort(), server.localPort(), server.localPort(),
                 closedPort), AgentConfig.class);
-        AgentRuntime agent = AgentRuntime.start(config, "token", null, AgentState.open(dir.resolve("state"), null), "test");
+        AgentRuntime agent = AgentRuntime.start(config, io.linkprobe.agent.push.AgentToken.fixed("token"), null, AgentState.open(dir.resolve("state"), null), "test");
         try {
             awaitSpooled(spoolFile, "throughput", 2, 60);
             awaitSpooled(spoolFile, "health", 4, 30);
