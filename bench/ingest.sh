@@ -5,6 +5,7 @@
 # runs the load generator (collector/src/test/java/io/linkprobe/collector/load) as a separate JVM:
 #   (a) sustained ingest: N agents pushing fresh 60 s windows (~300 RTTs each) at an offered rate
 #   (b) replay storm: N agents back from an outage push 60 spooled windows each, all at once
+#   (b') the same storm as agents really return: each after a random part of its backoff cap (30 s)
 #   (c) /metrics scrape time and heap after GC with every storm site registered
 # and prints each figure with its target and PASS/FAIL, plus how busy the machine was.
 #
@@ -36,6 +37,8 @@ else
 fi
 # Offered 5 % above the target, so that PASS means at least 5,000 results/s achieved.
 rate=5250 targets=3 storm_windows=60 storm_batch=20
+# The agents' collector.backoff_max: with full jitter, a returning agent's first push falls anywhere in it.
+storm_spread=PT30S
 # Targets (issue 4 item 7).
 t_rate=5000 t_p99_ms=100 t_drain_s=180 t_scrape_s=2 t_heap_mib=1024
 
@@ -122,6 +125,9 @@ fi
 echo "(b) storm: $storm_agents agents x $storm_windows spooled windows, batches of $storm_batch" >&2
 run_phase storm storm --agents "$storm_agents" --targets "$targets" --windows "$storm_windows" \
     --batch "$storm_batch" --deadline PT15M
+echo "(b') storm with full jitter: the same agents, each first pushing at a random time within $storm_spread" >&2
+run_phase jitter storm --agents "$storm_agents" --targets "$targets" --windows "$storm_windows" \
+    --batch "$storm_batch" --spread "$storm_spread" --deadline PT15M
 
 # --- (c) /metrics and heap with every site registered ------------------------------------------
 echo "(c) /metrics scrapes and heap with $storm_agents sites" >&2
@@ -190,6 +196,15 @@ row "    retried 429 / 503" "$(val storm.retried_429) / $(val storm.retried_503)
 row "    drain rate" "$(fmt "$(val storm.results_per_second)") results/s" "" \
     "ack p99 $(fmt "$(awk -v v="$(val storm.ack_p99_ms)" 'BEGIN { print v / 1000 }')" 1) s (queued behind the storm)"
 cpu_line storm
+row "(b') the same storm, full jitter over $(val jitter.spread_seconds) s" \
+    "$(fmt "$(val jitter.drain_seconds)" 1) s to drain" "<= $t_drain_s s" \
+    "$(verdict "$(awk -v d="$(val jitter.drain_seconds)" -v ok="$(val jitter.drained)" 'BEGIN { print ok == 1 ? d : "nan" }')" '<=' "$t_drain_s")"
+row "    results stored / errors" "$(val jitter.results) / $(val jitter.errors)" "$((storm_agents * storm_windows)) / 0" \
+    "$(verdict "$(awk -v r="$(val jitter.results)" -v e="$(val jitter.errors)" -v t="$((storm_agents * storm_windows))" 'BEGIN { print (r == t && e == 0) ? 1 : 0 }')" '==' 1)"
+row "    each agent's spool delivered, p50 / p99 / max" \
+    "$(fmt "$(val jitter.caught_up_p50_seconds)" 1) / $(fmt "$(val jitter.caught_up_p99_seconds)" 1) / $(fmt "$(val jitter.caught_up_max_seconds)" 1) s" "" \
+    "after the collector's return; retried 503 $(val jitter.retried_503), ack p99 $(fmt "$(awk -v v="$(val jitter.ack_p99_ms)" 'BEGIN { print v / 1000 }')" 1) s"
+cpu_line jitter
 row "(c) /metrics scrape, $(val scrape.sites) sites (median of 5)" "$(fmt "$(val scrape.median_seconds)" 2) s" "<= $t_scrape_s s" \
     "$(verdict "$(val scrape.median_seconds)" '<=' "$t_scrape_s")"
 row "    slowest scrape" "$(fmt "$(val scrape.max_seconds)" 2) s" "" \
