@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * samples(id INTEGER PRIMARY KEY AUTOINCREMENT, batch_seq INTEGER NULL, json BLOB, bytes INTEGER)
- * meta(key TEXT PRIMARY KEY, value INTEGER)   -- 'dropped_total', 'last_sequence', 'recovered_total'
+ * meta(key TEXT PRIMARY KEY, value INTEGER)
+ *     -- 'dropped_total', 'last_sequence', 'recovered_total', 'recovered_at' (ms)
  * </pre>
  */
 public final class SqliteSpool implements Outbox, AutoCloseable {
@@ -54,6 +55,7 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     private long count;
     private long dropped;
     private long recovered;
+    private long recoveredAtMillis;
     private long lastSequence;
 
     private SqliteSpool(Connection db, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
@@ -73,6 +75,9 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             }
             try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'recovered_total'")) {
                 recovered = rs.next() ? rs.getLong(1) : 0;
+            }
+            try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'recovered_at'")) {
+                recoveredAtMillis = rs.next() ? rs.getLong(1) : 0;
             }
             // A spool from before the meta row still numbers its open batch: above that too.
             try (ResultSet rs = s.executeQuery("SELECT MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_sequence'), 0), "
@@ -206,7 +211,9 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             saveLastSequence();
             dropped = Math.max(dropped, salvage.droppedTotal);
             recovered = Math.max(Math.max(recovered, salvage.recoveredTotal) + 1, recoveredFloor);
+            recoveredAtMillis = wallClockMillis.getAsLong();
             saveMeta("recovered_total", recovered);
+            saveMeta("recovered_at", recoveredAtMillis);
             recount();
             enforceBound();
             saveMeta("dropped_total", dropped);
@@ -408,6 +415,11 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     /** Times a corrupt spool was moved aside and replaced, as far as the old files told. */
     public synchronized long recoveredTotal() {
         return recovered;
+    }
+
+    /** When the latest of those recoveries happened (wall clock, ms), or null if never. */
+    public synchronized Long recoveredAtMillis() {
+        return recoveredAtMillis == 0 ? null : recoveredAtMillis;
     }
 
     @Override

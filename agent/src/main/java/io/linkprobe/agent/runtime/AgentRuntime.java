@@ -168,7 +168,7 @@ public final class AgentRuntime implements AutoCloseable {
         return new AgentHealth(System.currentTimeMillis(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos),
                 outbox.approximateBytes(), outbox.pendingSamples(), outbox.droppedTotal(), pusher.failuresTotal(),
-                outbox.recoveredTotal(), gate.droppedTotal());
+                outbox.recoveredTotal(), outbox.recoveredAtMillis(), gate.droppedTotal());
     }
 
     private void probeNow(Prober prober, TargetConfig t, Duration timeout) {

@@ -270,6 +270,11 @@ public final class Plausibility {
             if (h.spoolRecoveredTotal() != null) {
                 counts("spool_recovered_total", h.spoolRecoveredTotal());
             }
+            if (h.spoolRecoveredAtMillis() != null
+                    && (h.spoolRecoveredAtMillis() < MIN_EPOCH_MILLIS || h.spoolRecoveredAtMillis() > h.endEpochMillis())) {
+                fail("spool_recovered_at_millis", h.spoolRecoveredAtMillis() + " is not a time between 2020 and the "
+                        + "sample's own end_epoch_millis " + h.endEpochMillis());
+            }
             if (h.implausibleDroppedTotal() != null) {
                 counts("implausible_dropped_total", h.implausibleDroppedTotal());
             }
