@@ -62,11 +62,18 @@ final class SenderSession {
      * the T1 read before the send call by {@code delayNanos}: that packet's send time moves to it, on
      * both clocks, so the time the sender took to get the packet into the kernel (preemption
      * included) stays out of its RTT.
+     *
+     * <p>The delay is measured on the wall clock (T1 to the kernel's time), and T1 and the
+     * monotonic send time are two reads: a sender preempted between them has its monotonic send
+     * time already late, and the whole delay added on would put it after the packet left (a
+     * negative RTT on a fast path, seen at load 18 on 2 cores). The monotonic send time therefore
+     * moves at most to {@code sendReturnedNanos}, read when the send call had returned, which the
+     * packet cannot have left after.
      */
-    void transmittedLast(long delayNanos) {
+    void transmittedLast(long delayNanos, long sendReturnedNanos) {
         int i = slot(nextSeq - 1);
         if (delayNanos > 0 && state[i] == IN_FLIGHT) {
-            sentNanos[i] += delayNanos;
+            sentNanos[i] = Math.max(sentNanos[i], Math.min(sentNanos[i] + delayNanos, sendReturnedNanos));
             sentEpochNanos[i] += delayNanos;
             txStamped++;
         }
