@@ -59,6 +59,16 @@ final class Ledger {
     private Ledger() {}
 
     static Tally count(String scenario, List<Result> archive, List<Agent> agents, long windowMillis) {
+        return count(scenario, archive, List.of(), agents, windowMillis);
+    }
+
+    /**
+     * @param formerlyArchived results an archive held before the test destroyed it: they were
+     *     stored (and acked), so they count as delivered, and as destroyed unless the new archive
+     *     holds them too
+     */
+    static Tally count(String scenario, List<Result> archive, List<Result> formerlyArchived, List<Agent> agents,
+            long windowMillis) {
         long produced = 0;
         long archived = 0;
         long pending = 0;
@@ -80,6 +90,12 @@ final class Ledger {
                 }
             }
             Set<Result.Key> delivered = new HashSet<>(stored.keySet());
+            long lostWithTheArchive = 0;
+            for (Result r : formerlyArchived) {
+                if (r.agentId().equals(a.agentId()) && delivered.add(r.key())) {
+                    lostWithTheArchive++;
+                }
+            }
             Set<Result.Key> stillSpooled = new HashSet<>();
             for (Result r : a.pendingAtEnd()) {
                 if (!delivered.contains(r.key())) {
@@ -104,6 +120,7 @@ final class Ledger {
                 }
             }
             long accounted = delivered.size() + stillSpooled.size() + destroyedHere;
+            destroyedHere += lostWithTheArchive;
             long spoolLost = 0;
             if (expected != accounted) {
                 if (expected > accounted) {
@@ -116,16 +133,18 @@ final class Ledger {
                         + " still spooled, " + destroyedHere + " destroyed by the test)");
             }
             produced += expected;
-            archived += delivered.size();
+            archived += delivered.size() - lostWithTheArchive;
             pending += stillSpooled.size();
             destroyed += destroyedHere;
 
             // Rule 2: chains and health, over everything produced that the test can see.
             List<Result> seen = new ArrayList<>();
             Set<Result.Key> unique = new HashSet<>();
-            for (Result r : archive) {
-                if (r.agentId().equals(a.agentId()) && unique.add(r.key())) {
-                    seen.add(r);
+            for (List<Result> rows : List.of(archive, formerlyArchived)) {
+                for (Result r : rows) {
+                    if (r.agentId().equals(a.agentId()) && unique.add(r.key())) {
+                        seen.add(r);
+                    }
                 }
             }
             for (Result r : a.pendingAtEnd()) {

@@ -116,4 +116,18 @@ class LedgerTest {
         Ledger.Tally worse = count(archive.subList(0, archive.size() - 1), boots(T0, restart), 6, List.of(), old);
         assertEquals(1, worse.lost(), "one more missing: " + worse.problems());
     }
+
+    /** The collector's archive destroyed by the test after 3 windows: those count as destroyed, not lost. */
+    @Test
+    void resultsInAnArchiveTheTestDestroyedAreNotLost() {
+        List<Result> all = boot(T0, 5);
+        Ledger.Tally t = Ledger.count("test", all.subList(6, 10), all.subList(0, 6),
+                List.of(new Ledger.Agent("s1", "a1", boots(T0), List.of(new Ledger.SpoolFile(10, null)), List.of())), W);
+        assertEquals(0, t.lost(), t.problems().toString());
+        assertEquals(6, t.destroyed());
+        assertEquals(4, t.archived());
+        Ledger.Tally missing = Ledger.count("test", all.subList(7, 10), all.subList(0, 6),
+                List.of(new Ledger.Agent("s1", "a1", boots(T0), List.of(new Ledger.SpoolFile(10, null)), List.of())), W);
+        assertEquals(1, missing.lost(), missing.problems().toString());
+    }
 }

@@ -149,6 +149,11 @@ final class Rig implements AutoCloseable {
      * to push it), then the collector; and counts.
      */
     Ledger.Tally finish(Duration drain) throws Exception {
+        return finish(drain, List.of());
+    }
+
+    /** As above, with the results an archive held before the test destroyed it. */
+    Ledger.Tally finish(Duration drain, List<Result> formerlyArchived) throws Exception {
         long until = System.nanoTime() + drain.toNanos();
         for (AgentNode a : agents) {
             while (System.nanoTime() < until && !Result.spooled(a.spool(), a.site, a.agentId).isEmpty()) {
@@ -165,7 +170,7 @@ final class Rig implements AutoCloseable {
             spools.add(new Ledger.SpoolFile(Result.spooledTotal(a.spool()), null));
             books.add(new Ledger.Agent(a.site, a.agentId, a.boots(), spools, Result.spooled(a.spool(), a.site, a.agentId)));
         }
-        return Ledger.count(scenario, Result.archive(collector.archive()), books, AgentNode.WINDOW_MILLIS);
+        return Ledger.count(scenario, Result.archive(collector.archive()), formerlyArchived, books, AgentNode.WINDOW_MILLIS);
     }
 
     /** Prints a line for the report (stdout and target/chaos/summary.txt). */
