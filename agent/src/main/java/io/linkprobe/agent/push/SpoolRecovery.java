@@ -42,7 +42,7 @@ final class SpoolRecovery {
         SpoolSalvage salvage = SpoolSalvage.read(aside);
         SqliteSpool spool;
         try {
-            spool = SqliteSpool.openChecked(file, maxBytes, sequenceFloor, wallClockMillis);
+            spool = SpoolFile.openChecked(file, maxBytes, sequenceFloor, wallClockMillis);
         } catch (SQLException | CorruptSpoolException e) {
             throw new IOException("cannot create a new spool " + file + " in place of the corrupt one: " + e.getMessage(), e);
         }

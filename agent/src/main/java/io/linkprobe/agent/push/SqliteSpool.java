@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
-import org.sqlite.SQLiteConfig;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -36,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * survives restarts. Late results keep their measurement timestamps: they are in the JSON.
  *
  * <p>A file SQLite cannot open as a database, or that fails {@code PRAGMA quick_check}, is not
- * fatal: {@link SpoolRecovery} moves it aside, salvages what it can into a new spool and says so
- * once. Only a path that cannot hold a spool at all (a directory, no permission) fails to open.
+ * fatal ({@link SpoolFile}): {@link SpoolRecovery} moves it aside, salvages what it can into a new
+ * spool and says so once. Only a path that cannot hold a spool at all (a directory, no permission)
+ * fails to open.
  *
  * <pre>
  * samples(id INTEGER PRIMARY KEY AUTOINCREMENT, batch_seq INTEGER NULL, json BLOB, bytes INTEGER)
@@ -106,90 +106,32 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
 
     static SqliteSpool open(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
             throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (Files.isDirectory(file)) {
-            throw new IOException("the spool " + file + " is a directory, not a file");
-        }
-        String corruption;
-        try {
-            SqliteSpool spool = openChecked(file, maxBytes, sequenceFloor, wallClockMillis);
-            if (spool.count > 0) {
-                log.info("Spool {} holds {} results ({} bytes) from before; they will be pushed first", file,
-                        spool.count, spool.bytes);
-            }
-            return spool;
-        } catch (CorruptSpoolException e) {
-            corruption = e.getMessage();
-        } catch (SQLException e) {
-            throw new IOException("cannot open the spool " + file + ": " + e.getMessage(), e);
-        }
-        return SpoolRecovery.recover(file, corruption, maxBytes, sequenceFloor, wallClockMillis);
+        return SpoolFile.open(file, maxBytes, sequenceFloor, wallClockMillis);
     }
 
-    /**
-     * Opens {@code file} if it is a sound SQLite database (or does not exist yet).
-     *
-     * @throws CorruptSpoolException if SQLite cannot read it as a database or its quick check fails
-     * @throws SQLException if it cannot be opened for another reason (permissions, locked)
-     */
-    static SqliteSpool openChecked(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
-            throws SQLException, CorruptSpoolException {
-        if (Files.exists(file)) {
-            check(file);
-        }
+    /** A spool on a new connection to {@code file}, which is sound or new ({@link SpoolFile} checked it). */
+    static SqliteSpool connect(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
+            throws SQLException {
         Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
         try {
             return new SqliteSpool(db, maxBytes, sequenceFloor, wallClockMillis);
-        } catch (SQLException e) {
-            closeQuietly(db);
-            if (isCorruption(e)) {
-                throw new CorruptSpoolException(e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            try {
+                db.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
             }
             throw e;
-        } catch (RuntimeException e) {
-            closeQuietly(db);
-            throw e;
         }
     }
 
-    /**
-     * {@code PRAGMA quick_check} on a read-only connection: unlike a writing one, closing it neither
-     * checkpoints a WAL into a damaged file nor deletes the {@code -wal} and {@code -shm} that are to
-     * be moved aside with it. Errors other than corruption are left to the writing open to report.
-     */
-    private static void check(Path file) throws CorruptSpoolException {
-        SQLiteConfig readOnly = new SQLiteConfig();
-        readOnly.setReadOnly(true);
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file, readOnly.toProperties());
-             Statement s = db.createStatement();
-             ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
-            String first = rs.next() ? rs.getString(1) : "no answer";
-            if (!"ok".equals(first)) {
-                throw new CorruptSpoolException("integrity check failed: " + first.replace('\n', ' '));
-            }
-        } catch (SQLException e) {
-            if (isCorruption(e)) {
-                throw new CorruptSpoolException(e.getMessage());
-            }
-        }
+    /** Results in the spool now, and their bytes of JSON: for the line that says so at start. */
+    synchronized String contents() {
+        return count + " results (" + bytes + " bytes)";
     }
 
-    /** SQLITE_CORRUPT (11) or SQLITE_NOTADB (26), extended codes included. */
-    static boolean isCorruption(SQLException e) {
-        int primary = e.getErrorCode() & 0xFF;
-        String m = String.valueOf(e.getMessage());
-        return primary == 11 || primary == 26 || m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB");
-    }
-
-    private static void closeQuietly(Connection db) {
-        try {
-            db.close();
-        } catch (SQLException e) {
-            log.debug("closing the spool failed", e);
-        }
+    synchronized boolean isEmpty() {
+        return count == 0;
     }
 
     /**
