@@ -9,8 +9,9 @@
 #   (c) /metrics scrape time and heap after GC with every storm site registered
 # and prints each figure with its target and PASS/FAIL, plus how busy the machine was.
 #
-# usage: bench/ingest.sh [--quick] [--heap SIZE] [--keep]
+# usage: bench/ingest.sh [--quick] [--storm-only] [--heap SIZE] [--keep]
 #   --quick   CI mode: 200 agents for 20 s, a 2,000-agent storm (1-2 minutes)
+#   --storm-only  only the two replay storms and (c): the agents' return after an outage
 #   --heap    the collector's -Xmx (default 1g: the heap target is 1 GiB)
 #   --keep    keep the work directory (collector log, GC log, results) and print its path
 # Exit status: 0 when every target passed, 1 when one failed, 2 on usage or setup errors.
@@ -18,10 +19,11 @@ set -euo pipefail
 
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
-mode=full heap=1g keep=0
+mode=full heap=1g keep=0 storm_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
+    --storm-only) storm_only=1 ;;
     --heap) [ $# -ge 2 ] || { usage >&2; exit 2; }; heap=$2; shift ;;
     --keep) keep=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -115,10 +117,12 @@ run_phase() { # run_phase PHASE generator-args...: one generator JVM; it also wa
   put "$phase.load_average" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
+if [ "$storm_only" = 0 ]; then
 echo "(a) sustained: $steady_agents agents, $rate results/s offered, $duration after $warmup warm-up" >&2
 run_phase steady steady --agents "$steady_agents" --targets "$targets" --rate "$rate" \
     --warmup "$warmup" --duration "$duration"
-if [ "$saturate" = 1 ]; then
+fi
+if [ "$saturate" = 1 ] && [ "$storm_only" = 0 ]; then
   echo "(a') saturation: $steady_agents agents pushing back-to-back (closed loop)" >&2
   run_phase saturate steady --agents "$steady_agents" --targets "$targets" --rate 0 --warmup PT10S --duration PT30S
 fi
@@ -172,6 +176,7 @@ cpu_line() { # the machine during a phase: who used the cores, and how long the 
 echo
 echo "linkprobe ingest benchmark ($mode) — $(nproc) cores, collector -Xmx$heap, load average at start $(val run.load_average_at_start)"
 row "figure" "value" "target" ""
+if [ "$storm_only" = 0 ]; then
 row "(a) sustained ingest, $(val steady.agents) agents" "$(fmt "$(val steady.results_per_second)") results/s" ">= $t_rate" \
     "$(verdict "$(val steady.results_per_second)" '>=' "$t_rate") (offered $rate)"
 row "    RTT values ingested" "$(fmt "$(val steady.rtt_values_per_second)") /s" "" ""
@@ -181,7 +186,8 @@ row "    ack latency p99" "$(fmt "$(val steady.ack_p99_ms)" 1) ms" "< $t_p99_ms 
 row "    errors / late pushes" "$(val steady.errors) / $(val steady.late_pushes)" "0 errors" \
     "$(verdict "$(val steady.errors)" '==' 0)"
 cpu_line steady
-if [ "$saturate" = 1 ]; then
+fi
+if [ "$saturate" = 1 ] && [ "$storm_only" = 0 ]; then
   row "(a') saturation, closed loop" "$(fmt "$(val saturate.results_per_second)") results/s" "" \
       "p99 ack $(fmt "$(val saturate.ack_p99_ms)") ms, 503s $(val saturate.retried_503)"
   cpu_line saturate
