@@ -5,11 +5,13 @@
 # runs the load generator (collector/src/test/java/io/linkprobe/collector/load) as a separate JVM:
 #   (a) sustained ingest: N agents pushing fresh 60 s windows (~300 RTTs each) at an offered rate
 #   (b) replay storm: N agents back from an outage push 60 spooled windows each, all at once
+#   (b') the same storm as agents really return: each after a random part of its backoff cap (30 s)
 #   (c) /metrics scrape time and heap after GC with every storm site registered
 # and prints each figure with its target and PASS/FAIL, plus how busy the machine was.
 #
-# usage: bench/ingest.sh [--quick] [--heap SIZE] [--keep]
+# usage: bench/ingest.sh [--quick] [--storm-only] [--heap SIZE] [--keep]
 #   --quick   CI mode: 200 agents for 20 s, a 2,000-agent storm (1-2 minutes)
+#   --storm-only  only the two replay storms and (c): the agents' return after an outage
 #   --heap    the collector's -Xmx (default 1g: the heap target is 1 GiB)
 #   --keep    keep the work directory (collector log, GC log, results) and print its path
 # Exit status: 0 when every target passed, 1 when one failed, 2 on usage or setup errors.
@@ -17,10 +19,11 @@ set -euo pipefail
 
 usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
 
-mode=full heap=1g keep=0
+mode=full heap=1g keep=0 storm_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
+    --storm-only) storm_only=1 ;;
     --heap) [ $# -ge 2 ] || { usage >&2; exit 2; }; heap=$2; shift ;;
     --keep) keep=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -36,6 +39,8 @@ else
 fi
 # Offered 5 % above the target, so that PASS means at least 5,000 results/s achieved.
 rate=5250 targets=3 storm_windows=60 storm_batch=20
+# The agents' collector.backoff_max: with full jitter, a returning agent's first push falls anywhere in it.
+storm_spread=PT30S
 # Targets (issue 4 item 7).
 t_rate=5000 t_p99_ms=100 t_drain_s=180 t_scrape_s=2 t_heap_mib=1024
 
@@ -112,16 +117,21 @@ run_phase() { # run_phase PHASE generator-args...: one generator JVM; it also wa
   put "$phase.load_average" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
+if [ "$storm_only" = 0 ]; then
 echo "(a) sustained: $steady_agents agents, $rate results/s offered, $duration after $warmup warm-up" >&2
 run_phase steady steady --agents "$steady_agents" --targets "$targets" --rate "$rate" \
     --warmup "$warmup" --duration "$duration"
-if [ "$saturate" = 1 ]; then
+fi
+if [ "$saturate" = 1 ] && [ "$storm_only" = 0 ]; then
   echo "(a') saturation: $steady_agents agents pushing back-to-back (closed loop)" >&2
   run_phase saturate steady --agents "$steady_agents" --targets "$targets" --rate 0 --warmup PT10S --duration PT30S
 fi
 echo "(b) storm: $storm_agents agents x $storm_windows spooled windows, batches of $storm_batch" >&2
 run_phase storm storm --agents "$storm_agents" --targets "$targets" --windows "$storm_windows" \
     --batch "$storm_batch" --deadline PT15M
+echo "(b') storm with full jitter: the same agents, each first pushing at a random time within $storm_spread" >&2
+run_phase jitter storm --agents "$storm_agents" --targets "$targets" --windows "$storm_windows" \
+    --batch "$storm_batch" --spread "$storm_spread" --deadline PT15M
 
 # --- (c) /metrics and heap with every site registered ------------------------------------------
 echo "(c) /metrics scrapes and heap with $storm_agents sites" >&2
@@ -166,6 +176,7 @@ cpu_line() { # the machine during a phase: who used the cores, and how long the 
 echo
 echo "linkprobe ingest benchmark ($mode) — $(nproc) cores, collector -Xmx$heap, load average at start $(val run.load_average_at_start)"
 row "figure" "value" "target" ""
+if [ "$storm_only" = 0 ]; then
 row "(a) sustained ingest, $(val steady.agents) agents" "$(fmt "$(val steady.results_per_second)") results/s" ">= $t_rate" \
     "$(verdict "$(val steady.results_per_second)" '>=' "$t_rate") (offered $rate)"
 row "    RTT values ingested" "$(fmt "$(val steady.rtt_values_per_second)") /s" "" ""
@@ -175,7 +186,8 @@ row "    ack latency p99" "$(fmt "$(val steady.ack_p99_ms)" 1) ms" "< $t_p99_ms 
 row "    errors / late pushes" "$(val steady.errors) / $(val steady.late_pushes)" "0 errors" \
     "$(verdict "$(val steady.errors)" '==' 0)"
 cpu_line steady
-if [ "$saturate" = 1 ]; then
+fi
+if [ "$saturate" = 1 ] && [ "$storm_only" = 0 ]; then
   row "(a') saturation, closed loop" "$(fmt "$(val saturate.results_per_second)") results/s" "" \
       "p99 ack $(fmt "$(val saturate.ack_p99_ms)") ms, 503s $(val saturate.retried_503)"
   cpu_line saturate
@@ -190,6 +202,15 @@ row "    retried 429 / 503" "$(val storm.retried_429) / $(val storm.retried_503)
 row "    drain rate" "$(fmt "$(val storm.results_per_second)") results/s" "" \
     "ack p99 $(fmt "$(awk -v v="$(val storm.ack_p99_ms)" 'BEGIN { print v / 1000 }')" 1) s (queued behind the storm)"
 cpu_line storm
+row "(b') the same storm, full jitter over $(val jitter.spread_seconds) s" \
+    "$(fmt "$(val jitter.drain_seconds)" 1) s to drain" "<= $t_drain_s s" \
+    "$(verdict "$(awk -v d="$(val jitter.drain_seconds)" -v ok="$(val jitter.drained)" 'BEGIN { print ok == 1 ? d : "nan" }')" '<=' "$t_drain_s")"
+row "    results stored / errors" "$(val jitter.results) / $(val jitter.errors)" "$((storm_agents * storm_windows)) / 0" \
+    "$(verdict "$(awk -v r="$(val jitter.results)" -v e="$(val jitter.errors)" -v t="$((storm_agents * storm_windows))" 'BEGIN { print (r == t && e == 0) ? 1 : 0 }')" '==' 1)"
+row "    each agent's spool delivered, p50 / p99 / max" \
+    "$(fmt "$(val jitter.caught_up_p50_seconds)" 1) / $(fmt "$(val jitter.caught_up_p99_seconds)" 1) / $(fmt "$(val jitter.caught_up_max_seconds)" 1) s" "" \
+    "after the collector's return; retried 503 $(val jitter.retried_503), ack p99 $(fmt "$(awk -v v="$(val jitter.ack_p99_ms)" 'BEGIN { print v / 1000 }')" 1) s"
+cpu_line jitter
 row "(c) /metrics scrape, $(val scrape.sites) sites (median of 5)" "$(fmt "$(val scrape.median_seconds)" 2) s" "<= $t_scrape_s s" \
     "$(verdict "$(val scrape.median_seconds)" '<=' "$t_scrape_s")"
 row "    slowest scrape" "$(fmt "$(val scrape.max_seconds)" 2) s" "" \

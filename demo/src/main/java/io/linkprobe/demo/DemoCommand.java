@@ -76,7 +76,8 @@ public final class DemoCommand implements Callable<Integer> {
             int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
 
-            agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort), token, null,
+            agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort),
+                    io.linkprobe.agent.push.AgentToken.fixed(token), null,
                     AgentState.open(dir.resolve("agent"), null), ExitCodes.version(DemoCommand.class));
 
             String base = "http://127.0.0.1:" + collector.httpPort();

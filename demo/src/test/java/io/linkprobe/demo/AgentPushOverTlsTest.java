@@ -71,7 +71,8 @@ class AgentPushOverTlsTest {
             throws Exception {
         try (SqliteSpool spool = SqliteSpool.open(dir.resolve(name + ".db"), 1 << 20, 0)) {
             spool.add(Samples.health(System.currentTimeMillis(), 0));
-            Pusher pusher = new Pusher(url, "token-t", Samples.agent("site-t"), spool, Duration.ofSeconds(30),
+            Pusher pusher = new Pusher(url, io.linkprobe.agent.push.AgentToken.fixed("token-t"), Samples.agent("site-t"),
+                    spool, Duration.ofSeconds(30),
                     new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1)), tls);
             pusher.start();
             try {

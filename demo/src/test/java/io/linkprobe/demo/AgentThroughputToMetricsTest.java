@@ -52,7 +52,7 @@ class AgentThroughputToMetricsTest {
                             null, null, null, null, null, null),
                     null, List.of(hub));
 
-            List<Sample> results = new ThroughputProber(group, config, "token-t")
+            List<Sample> results = new ThroughputProber(group, config, () -> "token-t")
                     .probe(hub, Instant.now().plusSeconds(60)).toCompletableFuture().get(60, TimeUnit.SECONDS).samples();
             assertEquals(2, results.size());
             for (Sample s : results) {

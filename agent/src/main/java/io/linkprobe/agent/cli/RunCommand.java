@@ -2,6 +2,7 @@ package io.linkprobe.agent.cli;
 
 import io.linkprobe.agent.AgentMain;
 import io.linkprobe.agent.config.AgentConfig;
+import io.linkprobe.agent.push.AgentToken;
 import io.linkprobe.agent.runtime.AgentRuntime;
 import io.linkprobe.agent.runtime.AgentState;
 import io.linkprobe.common.cli.ExitCodes;
@@ -25,7 +26,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, InterruptedException {
         AgentConfig cfg = ConfigLoader.load(config, AgentConfig.class);
-        String token = AgentSetup.readToken(cfg);
+        AgentToken token = new AgentToken(cfg.collector().tokenFile(), AgentSetup.readToken(cfg));
         SSLContext collectorTls = AgentSetup.collectorTls(cfg);
         AgentState state;
         try {

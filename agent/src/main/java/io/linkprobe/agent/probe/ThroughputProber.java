@@ -13,6 +13,7 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -26,9 +27,10 @@ import java.util.concurrent.CompletionStage;
 public final class ThroughputProber implements Prober {
     private final LinkTest engine;
     private final AgentConfig config;
-    private final String token;
+    /** The site's token, read when each test starts (it may be rotated while the agent runs). */
+    private final Supplier<String> token;
 
-    public ThroughputProber(EventLoopGroup group, AgentConfig config, String token) {
+    public ThroughputProber(EventLoopGroup group, AgentConfig config, Supplier<String> token) {
         this.engine = new LinkTest(group);
         this.config = config;
         this.token = token;
@@ -75,7 +77,7 @@ public final class ThroughputProber implements Prober {
                 .withDirections(Direction.parse(s.direction()))
                 .withStreams(s.streams())
                 .withLimits(s.duration(), bytesPerTest())
-                .withKey(config.site(), token)
+                .withKey(config.site(), token.get())
                 .withCongestionControl(s.congestionControl());
         InetSocketAddress stamp = target.stampPort() > 0 ? new InetSocketAddress(target.host(), target.stampPort()) : null;
         return LinkTest.Request.of(request, stamp != null && stamp.isUnresolved() ? null : stamp,

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
@@ -25,17 +26,23 @@ import org.slf4j.LoggerFactory;
  * <p>What each answer means here: 200 → the batch is stored, forget it. 400 → the collector can
  * never accept it (a bug on one side): log, drop, count; never retry. 413 → halve the batch and
  * send again; a single sample still too large is dropped and counted. 401/403 → the token is wrong
- * or bound to another site: keep the data, log one clear line and wait the full backoff cap before
- * trying again (an operator has to act, and the agent reads its token at start; hammering helps
- * nobody). 429/503 →
- * wait at least Retry-After. Anything else, or no answer → exponential backoff with full jitter.
+ * or bound to another site: keep the data, read the token file again (a rotated token is used at
+ * once, without a restart) and otherwise retry on the same capped, jittered backoff as any failure,
+ * so that a token restored on the collector is used within {@code backoff_max} (an operator acted;
+ * making them wait minutes more helps nobody). 429/503 → wait at least Retry-After. Anything else,
+ * or no answer → exponential backoff with full jitter, capped at {@code backoff_max}.
+ *
+ * <p>After an outage (at least one failed push), the first accepted push starts a catch-up; when
+ * the spool is empty again one line says how long the outage was and what was delivered.
  */
 public final class Pusher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     static final int MAX_BATCH_SAMPLES = 100;
+    /** A refused token is logged when refusals start, then at most this often while they last. */
+    private static final long REFUSAL_LOG_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final URI endpoint;
-    private final String token;
+    private final AgentToken token;
     private final AgentIdentity identity;
     private final Outbox outbox;
     private final HttpClient http;
@@ -44,11 +51,13 @@ public final class Pusher implements AutoCloseable {
     private final Thread thread;
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong refusedSamples = new AtomicLong();
+    private final Outage outage = new Outage();
     private volatile boolean running = true;
     private int batchLimit = MAX_BATCH_SAMPLES;
+    private long lastRefusalLogNanos;
 
     /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
-    public Pusher(URI collectorUrl, String token, AgentIdentity identity, Outbox outbox,
+    public Pusher(URI collectorUrl, AgentToken token, AgentIdentity identity, Outbox outbox,
                   Duration requestTimeout, Backoff backoff, SSLContext tls) {
         this.endpoint = collectorUrl.resolve("/api/v1/samples");
         this.token = token;
@@ -86,6 +95,7 @@ public final class Pusher implements AutoCloseable {
             try {
                 Optional<Outbox.Batch> next = outbox.nextBatch(batchLimit);
                 if (next.isEmpty()) {
+                    outage.caughtUp(System.nanoTime());
                     outbox.awaitSamples(1_000);
                     continue;
                 }
@@ -111,12 +121,12 @@ public final class Pusher implements AutoCloseable {
                     .timeout(requestTimeout)
                     .header("Content-Type", "application/json")
                     .header("Content-Encoding", "gzip")
-                    .header("Authorization", "Bearer " + token)
+                    .header("Authorization", "Bearer " + token.get())
                     .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(encode(batch))))
                     .build();
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            failures.incrementAndGet();
+            failed("no answer");
             Duration wait = backoff.next();
             log.warn("Cannot reach the collector at {} ({}); {} results kept, retrying in {} ms",
                     endpoint, describe(e), outbox.pendingSamples(), wait.toMillis());
@@ -129,6 +139,7 @@ public final class Pusher implements AutoCloseable {
                 PushAck ack = parseAck(response.body());
                 outbox.remove(batch.sequence());
                 backoff.reset();
+                outage.delivered(batch.samples().size(), System.nanoTime());
                 batchLimit = Math.min(MAX_BATCH_SAMPLES, batchLimit * 2);
                 log.debug("Pushed batch {} ({} samples){}", batch.sequence(), batch.samples().size(),
                         ack != null && ack.duplicate() ? " - already stored" : "");
@@ -155,27 +166,43 @@ public final class Pusher implements AutoCloseable {
                 return Duration.ZERO;
             }
             case 401, 403 -> {
-                failures.incrementAndGet();
-                Duration wait = backoff.cap();
-                log.error("The collector refused this agent's token for site '{}' ({}): check collector.token_file "
-                        + "and the collector's tokens file; results are kept, next try in {} s.",
-                        identity.site(), reason, wait.toSeconds());
+                failed(status + " token refused");
+                if (token.reload()) {
+                    return Duration.ZERO; // a rotated token: try it at once
+                }
+                Duration wait = backoff.next();
+                long now = System.nanoTime();
+                if (lastRefusalLogNanos == 0 || now - lastRefusalLogNanos >= REFUSAL_LOG_NANOS) {
+                    lastRefusalLogNanos = now;
+                    log.error("The collector refused this agent's token for site '{}' ({}): check {} and the collector's "
+                            + "tokens file; results are kept, the token file is read again at every retry (next in {} s).",
+                            identity.site(), reason, token.file() == null ? "the token" : "collector.token_file " + token.file(),
+                            wait.toSeconds());
+                } else {
+                    log.debug("Token still refused ({}); next try in {} ms", reason, wait.toMillis());
+                }
                 return wait;
             }
             case 429, 503 -> {
-                failures.incrementAndGet();
+                failed(status + " busy");
                 Duration asked = retryAfter(response).orElse(Duration.ofSeconds(5));
                 Duration wait = backoff.after(asked);
                 log.info("Collector busy ({}): retrying in {} ms", status, wait.toMillis());
                 return wait;
             }
             default -> {
-                failures.incrementAndGet();
+                failed("answer " + status);
                 Duration wait = backoff.next();
                 log.warn("Collector answered {} ({}); retrying in {} ms", status, reason, wait.toMillis());
                 return wait;
             }
         }
+    }
+
+    /** A push that the collector did not accept: counted, and part of an outage. */
+    private void failed(String why) {
+        failures.incrementAndGet();
+        outage.failed(why, System.nanoTime());
     }
 
     private byte[] encode(Outbox.Batch batch) throws IOException {

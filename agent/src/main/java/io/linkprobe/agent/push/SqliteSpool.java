@@ -34,9 +34,15 @@ import org.slf4j.LoggerFactory;
  * are dropped first (then, if one batch alone exceeds the bound, that batch) and counted; the count
  * survives restarts. Late results keep their measurement timestamps: they are in the JSON.
  *
+ * <p>A file SQLite cannot open as a database, or that fails {@code PRAGMA quick_check}, is not
+ * fatal ({@link SpoolFile}): {@link SpoolRecovery} moves it aside, salvages what it can into a new
+ * spool and says so once. Only a path that cannot hold a spool at all (a directory, no permission)
+ * fails to open.
+ *
  * <pre>
  * samples(id INTEGER PRIMARY KEY AUTOINCREMENT, batch_seq INTEGER NULL, json BLOB, bytes INTEGER)
- * meta(key TEXT PRIMARY KEY, value INTEGER)       -- 'dropped_total', 'last_sequence'
+ * meta(key TEXT PRIMARY KEY, value INTEGER)
+ *     -- 'dropped_total', 'last_sequence', 'recovered_total', 'recovered_at' (ms)
  * </pre>
  */
 public final class SqliteSpool implements Outbox, AutoCloseable {
@@ -48,6 +54,8 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     private long bytes;
     private long count;
     private long dropped;
+    private long recovered;
+    private long recoveredAtMillis;
     private long lastSequence;
 
     private SqliteSpool(Connection db, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
@@ -64,6 +72,12 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
             try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'dropped_total'")) {
                 dropped = rs.next() ? rs.getLong(1) : 0;
+            }
+            try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'recovered_total'")) {
+                recovered = rs.next() ? rs.getLong(1) : 0;
+            }
+            try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'recovered_at'")) {
+                recoveredAtMillis = rs.next() ? rs.getLong(1) : 0;
             }
             // A spool from before the meta row still numbers its open batch: above that too.
             try (ResultSet rs = s.executeQuery("SELECT MAX(COALESCE((SELECT value FROM meta WHERE key = 'last_sequence'), 0), "
@@ -92,20 +106,63 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
 
     static SqliteSpool open(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
             throws IOException {
+        return SpoolFile.open(file, maxBytes, sequenceFloor, wallClockMillis);
+    }
+
+    /** A spool on a new connection to {@code file}, which is sound or new ({@link SpoolFile} checked it). */
+    static SqliteSpool connect(Path file, long maxBytes, long sequenceFloor, LongSupplier wallClockMillis)
+            throws SQLException {
+        Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
+            return new SqliteSpool(db, maxBytes, sequenceFloor, wallClockMillis);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                db.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
             }
-            SqliteSpool spool = new SqliteSpool(DriverManager.getConnection("jdbc:sqlite:" + file), maxBytes,
-                    sequenceFloor, wallClockMillis);
-            if (spool.count > 0) {
-                log.info("Spool {} holds {} results ({} bytes) from before; they will be pushed first", file,
-                        spool.count, spool.bytes);
+            throw e;
+        }
+    }
+
+    /** Results in the spool now, and their bytes of JSON: for the line that says so at start. */
+    synchronized String contents() {
+        return count + " results (" + bytes + " bytes)";
+    }
+
+    synchronized boolean isEmpty() {
+        return count == 0;
+    }
+
+    /**
+     * Takes in what {@link SpoolSalvage} read from a corrupt spool this one replaces: its rows in
+     * their order, each formed batch under its own sequence (so a batch the collector already
+     * stored is acked as a replay), and its totals, with one more recovery counted.
+     */
+    synchronized void restore(SpoolSalvage salvage, long recoveredFloor) {
+        try {
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO samples (batch_seq, json, bytes) VALUES (?, ?, ?)")) {
+                for (SpoolSalvage.Row row : salvage.rows) {
+                    ps.setObject(1, row.batchSeq());
+                    ps.setBytes(2, row.json());
+                    ps.setLong(3, row.json().length);
+                    ps.executeUpdate();
+                }
             }
-            return spool;
+            lastSequence = Math.max(lastSequence, Math.max(salvage.lastSequence, salvage.highestBatchSequence()));
+            saveLastSequence();
+            dropped = Math.max(dropped, salvage.droppedTotal);
+            recovered = Math.max(Math.max(recovered, salvage.recoveredTotal) + 1, recoveredFloor);
+            recoveredAtMillis = wallClockMillis.getAsLong();
+            saveMeta("recovered_total", recovered);
+            saveMeta("recovered_at", recoveredAtMillis);
+            recount();
+            enforceBound();
+            saveMeta("dropped_total", dropped);
+            db.commit();
         } catch (SQLException e) {
-            throw new IOException("cannot open the spool " + file + ": " + e.getMessage(), e);
+            rollbackQuietly();
+            throw new IllegalStateException("cannot write the salvaged results to the new spool: " + e.getMessage(), e);
         }
     }
 
@@ -161,11 +218,7 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
             dropped += removed;
             recount();
         }
-        try (PreparedStatement ps = db.prepareStatement(
-                "INSERT INTO meta (key, value) VALUES ('dropped_total', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
-            ps.setLong(1, dropped);
-            ps.executeUpdate();
-        }
+        saveMeta("dropped_total", dropped);
     }
 
     @Override
@@ -212,9 +265,14 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     }
 
     private void saveLastSequence() throws SQLException {
+        saveMeta("last_sequence", lastSequence);
+    }
+
+    private void saveMeta(String key, long value) throws SQLException {
         try (PreparedStatement ps = db.prepareStatement(
-                "INSERT INTO meta (key, value) VALUES ('last_sequence', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
-            ps.setLong(1, lastSequence);
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")) {
+            ps.setString(1, key);
+            ps.setLong(2, value);
             ps.executeUpdate();
         }
     }
@@ -294,6 +352,16 @@ public final class SqliteSpool implements Outbox, AutoCloseable {
     @Override
     public synchronized long droppedTotal() {
         return dropped;
+    }
+
+    /** Times a corrupt spool was moved aside and replaced, as far as the old files told. */
+    public synchronized long recoveredTotal() {
+        return recovered;
+    }
+
+    /** When the latest of those recoveries happened (wall clock, ms), or null if never. */
+    public synchronized Long recoveredAtMillis() {
+        return recoveredAtMillis == 0 ? null : recoveredAtMillis;
     }
 
     @Override

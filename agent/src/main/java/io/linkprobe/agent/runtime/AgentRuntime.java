@@ -6,6 +6,7 @@ import io.linkprobe.agent.probe.ProbeResult;
 import io.linkprobe.agent.probe.Prober;
 import io.linkprobe.agent.probe.Probers;
 import io.linkprobe.agent.probe.Schedule;
+import io.linkprobe.agent.push.AgentToken;
 import io.linkprobe.agent.push.Backoff;
 import io.linkprobe.agent.push.Pusher;
 import io.linkprobe.agent.push.SqliteSpool;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The running agent: every {@link Prober} (looked up by kind in {@link Probers}) run towards every
  * target it measures on the schedule it asks for, and the pusher, all feeding one durable
- * {@link SqliteSpool}. Continuous probers are read at the end of every window, when the agent's
- * health is filed too.
+ * {@link SqliteSpool} through the {@link PlausibilityGate}. Continuous probers are read at the end
+ * of every window, when the agent's health is filed too.
  *
  * <p>Threads: one Netty event loop for every socket (an agent on a gateway needs no more), one
  * scheduler thread for windows and probes, and the pusher's own thread, which may block on HTTP.
@@ -49,6 +50,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final EventLoopGroup group;
     private final ScheduledExecutorService scheduler;
     private final SqliteSpool outbox;
+    private final PlausibilityGate gate;
     private final Pusher pusher;
     private final Map<Sample.Kind, Prober> probers;
     /** The (prober, target) pairs read at every window's end. */
@@ -57,7 +59,7 @@ public final class AgentRuntime implements AutoCloseable {
 
     private record Running(Prober prober, TargetConfig target) {}
 
-    private AgentRuntime(AgentConfig config, String token, SSLContext collectorTls, AgentState state, String version,
+    private AgentRuntime(AgentConfig config, AgentToken token, SSLContext collectorTls, AgentState state, String version,
             SqliteSpool spool) {
         this.config = config;
         this.group = Transports.group(1, "linkprobe-io");
@@ -67,6 +69,7 @@ public final class AgentRuntime implements AutoCloseable {
             return t;
         });
         this.outbox = spool;
+        this.gate = new PlausibilityGate(spool, System::currentTimeMillis, version);
         AgentIdentity identity = new AgentIdentity(config.site(), state.agentId(), UUID.randomUUID().toString(), version,
                 config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
                         config.expected().upBytesPerSecond()));
@@ -81,7 +84,7 @@ public final class AgentRuntime implements AutoCloseable {
      *
      * @throws IOException if the spool cannot be opened (the message names the file)
      */
-    public static AgentRuntime start(AgentConfig config, String token, SSLContext collectorTls, AgentState state,
+    public static AgentRuntime start(AgentConfig config, AgentToken token, SSLContext collectorTls, AgentState state,
             String version) throws IOException {
         SqliteSpool spool = openSpool(config, state);
         AgentRuntime rt = new AgentRuntime(config, token, collectorTls, state, version, spool);
@@ -151,7 +154,7 @@ public final class AgentRuntime implements AutoCloseable {
     private void closeWindow() {
         try {
             continuous.forEach(this::read);
-            outbox.add(health());
+            gate.file(health());
         } catch (RuntimeException e) {
             log.error("Closing the window failed", e);
         }
@@ -164,7 +167,8 @@ public final class AgentRuntime implements AutoCloseable {
     private AgentHealth health() {
         return new AgentHealth(System.currentTimeMillis(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos),
-                outbox.approximateBytes(), outbox.pendingSamples(), outbox.droppedTotal(), pusher.failuresTotal());
+                outbox.approximateBytes(), outbox.pendingSamples(), outbox.droppedTotal(), pusher.failuresTotal(),
+                outbox.recoveredTotal(), outbox.recoveredAtMillis(), gate.droppedTotal());
     }
 
     private void probeNow(Prober prober, TargetConfig t, Duration timeout) {
@@ -185,7 +189,7 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     private void file(ProbeResult result) {
-        result.samples().forEach(outbox::add);
+        result.samples().forEach(gate::file);
     }
 
     /**

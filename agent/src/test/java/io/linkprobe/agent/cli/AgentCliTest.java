@@ -238,4 +238,19 @@ class AgentCliTest {
         assertEquals(2, bad.exit(), bad.err());
         assertTrue(bad.err().contains("maxConcurrentTests must be at least 1"), bad.err());
     }
+
+    /** A corrupt spool is moved aside (SpoolCorruptionTest); a path that cannot hold one is still exit 2. */
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // were the spool opened, run would measure until stopped
+    void aSpoolPathThatIsADirectoryIsExitTwoWithTheFix(@TempDir Path dir) throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "abc123\n");
+        Path spool = Files.createDirectory(dir.resolve("spool.db"));
+        Path cfg = dir.resolve("agent.yml");
+        Files.writeString(cfg, "site: s1\nstate_dir: " + dir.resolve("state") + "\ncollector:\n  url: http://127.0.0.1:9\n"
+                + "  token_file: " + token + "\nspool: {path: " + spool + "}\ntargets: [{name: hub, host: 127.0.0.1}]\n");
+        CliRun r = run("run", "--config", cfg.toString());
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("is a directory") && r.err().contains("set spool.path"), r.err());
+    }
 }

@@ -74,7 +74,7 @@ class AgentConfigTest {
         assertEquals(Duration.ofMinutes(5), c.throughput().busyRetryMax());
         assertEquals(Duration.ofMinutes(2), c.throughput().timeout());
         assertEquals(Duration.ofSeconds(1), c.collector().backoffMin());
-        assertEquals(Duration.ofMinutes(5), c.collector().backoffMax());
+        assertEquals(Duration.ofSeconds(30), c.collector().backoffMax());
     }
 
     /** Each invalid-NAME.yml sits next to invalid-NAME.msg holding the exact message expected. */

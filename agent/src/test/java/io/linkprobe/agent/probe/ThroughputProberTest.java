@@ -27,7 +27,7 @@ class ThroughputProberTest {
                 """, AgentConfig.class);
         EventLoopGroup group = Transports.group(1, "test");
         try {
-            LinkTest.Request request = new ThroughputProber(group, config, "token").request(config.targets().get(0));
+            LinkTest.Request request = new ThroughputProber(group, config, () -> "token").request(config.targets().get(0));
             SenderOptions probes = request.stampOptions();
             assertEquals(Duration.ofMillis(40), probes.meanInterval(), "the loaded rate, not latency.interval");
             assertEquals(ProbeSchedule.PERIODIC, probes.schedule());

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,6 +24,7 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The pusher against a scripted fake collector: each answer class leads to the documented action. */
 class PusherTest {
@@ -55,7 +58,7 @@ class PusherTest {
         AtomicLong seq = new AtomicLong(100);
         outbox = new MemoryOutbox(1_000, seq::incrementAndGet);
         AgentIdentity id = new AgentIdentity("s1", "a1", "b1", "test", java.util.Map.of(), AgentIdentity.Contract.NONE);
-        pusher = new Pusher(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "tok", id, outbox,
+        pusher = new Pusher(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), AgentToken.fixed("tok"), id, outbox,
                 Duration.ofSeconds(5), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(60)), null);
     }
 
@@ -108,13 +111,40 @@ class PusherTest {
         assertEquals(5, rest.samples().size());
     }
 
+    /** A refused token is retried on the jittered, capped backoff, not a fixed wait of the cap. */
     @Test
-    void wrongTokenKeepsTheDataAndWaitsTheCap() throws Exception {
-        statuses.add(401);
+    void wrongTokenKeepsTheDataAndRetriesOnTheCappedJitteredBackoff() throws Exception {
         outbox.add(sample(1));
-        Duration pause = pusher.pushOnce(outbox.nextBatch(100).orElseThrow());
-        assertEquals(Duration.ofSeconds(60), pause);
+        long longest = 0;
+        for (int i = 0; i < 12; i++) {
+            statuses.add(401);
+            Duration pause = pusher.pushOnce(outbox.nextBatch(100).orElseThrow());
+            assertTrue(pause.compareTo(Duration.ofSeconds(60)) <= 0, "never beyond the cap: " + pause);
+            longest = Math.max(longest, pause.toMillis());
+        }
+        assertTrue(longest < 60_000 || statuses.isEmpty(), "jittered");
         assertEquals(1, outbox.pendingSamples());
+        assertEquals(12, pusher.failuresTotal());
+    }
+
+    /** The operator rotated the token in the file: the next push after the 401 uses it, at once. */
+    @Test
+    void aTokenRotatedInItsFileIsReadOnTheRefusalAndUsedAtOnce(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("token");
+        Files.writeString(file, "old\n");
+        pusher.close();
+        AgentIdentity id = new AgentIdentity("s1", "a1", "b1", "test", java.util.Map.of(), AgentIdentity.Contract.NONE);
+        pusher = new Pusher(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), new AgentToken(file, "old"),
+                id, outbox, Duration.ofSeconds(5), new Backoff(Duration.ofMillis(100), Duration.ofSeconds(60)), null);
+        outbox.add(sample(1));
+        statuses.add(401);
+        assertTrue(pusher.pushOnce(outbox.nextBatch(100).orElseThrow()).toMillis() <= 100, "unchanged file: backoff");
+        Files.writeString(file, "new\n");
+        statuses.add(401);
+        assertEquals(Duration.ZERO, pusher.pushOnce(outbox.nextBatch(100).orElseThrow()), "a new token: at once");
+        assertEquals(Duration.ZERO, pusher.pushOnce(outbox.nextBatch(100).orElseThrow()));
+        assertEquals(List.of("Bearer old", "Bearer old", "Bearer new"), authHeaders);
+        assertEquals(0, outbox.pendingSamples());
     }
 
     @Test

@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  */
 public enum RejectReason {
     MALFORMED("malformed", HttpResponseStatus.BAD_REQUEST, 0),
+    /** A sample whose values cannot all be true (Plausibility): refused, never stored or counted. */
+    IMPLAUSIBLE("implausible", HttpResponseStatus.BAD_REQUEST, 0),
     UNSUPPORTED_ENCODING("unsupported_encoding", HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE, 0),
     UNAUTHORIZED("unauthorized", HttpResponseStatus.UNAUTHORIZED, 0),
     WRONG_SITE("wrong_site", HttpResponseStatus.FORBIDDEN, 0),

@@ -9,37 +9,41 @@ import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Names;
+import io.linkprobe.common.wire.Plausibility;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Checks a parsed push before anything is stored: names that become label values, counts that
- * feed counters, times, enumerations. The first problem refuses the whole batch with one line
- * saying where ({@code samples[3].direction}) and what is wrong, because a batch stored in part
- * cannot be replayed safely. Site ids, agent ids, target names and labels follow {@link Names},
- * the rule the agent's config validation applies too, so that a config that passes
- * {@code check-config} is never refused here for a name.
+ * Checks a parsed push before anything is stored. Two kinds of refusal, both 400 and both naming
+ * the field ({@code samples[3].direction}), because a batch stored in part cannot be replayed
+ * safely: the push's <em>form</em> (names that become label values, enumerations, the agent's
+ * identity) is {@code malformed}; a sample whose values cannot all be true ({@code lost_forward}
+ * 10¹² for 24 sent, an RTT of 10³⁰⁸ µs, a time outside the archive's retention) is
+ * {@code implausible}, by {@link Plausibility}, the rules the agent applies before it spools.
+ * Site ids, agent ids, target names and labels follow {@link Names}, the rule the agent's config
+ * validation applies too, so that a config that passes {@code check-config} is never refused here
+ * for a name.
  */
 public final class PushValidator {
     /** A day of 60 s windows for a handful of targets: more in one push is a bug, not a backlog. */
     static final int MAX_SAMPLES_PER_PUSH = 10_000;
-    /** Agents' clocks may run a little fast; a result from further in the future is a broken clock. */
-    static final long MAX_FUTURE_MILLIS = 10 * 60_000;
-    /** 2020-01-01: anything earlier is an unset clock, not an old measurement. */
-    static final long MIN_EPOCH_MILLIS = 1_577_836_800_000L;
     static final Set<String> DIRECTIONS = Set.of("down", "up");
     static final Set<String> RESULTS = Arrays.stream(ThroughputResult.Outcome.values())
             .map(ThroughputResult.Outcome::wireName).collect(Collectors.toUnmodifiableSet());
 
     private final Limits limits;
+    private final Duration retention;
 
-    public PushValidator(Limits limits) {
+    /** @param retention the archive's: a sample older than it would not be kept, so it is refused */
+    public PushValidator(Limits limits, Duration retention) {
         this.limits = limits;
+        this.retention = retention;
     }
 
     public void validate(PushBatch batch, long nowMillis) throws RefusedException {
@@ -72,7 +76,20 @@ public final class PushValidator {
             throw new Malformed(batch.samples().size() + " samples in one push; at most " + MAX_SAMPLES_PER_PUSH);
         }
         for (int i = 0; i < batch.samples().size(); i++) {
-            sample("samples[" + i + "]", batch.samples().get(i), nowMillis);
+            Sample sample = batch.samples().get(i);
+            String where = "samples[" + i + "]";
+            if (sample == null) {
+                throw new Malformed(where + " is null");
+            }
+            sample.accept(new FormChecks(where));
+        }
+        Plausibility.TimeRange range = Plausibility.TimeRange.collector(nowMillis, retention);
+        for (int i = 0; i < batch.samples().size(); i++) {
+            Plausibility.Problem problem = Plausibility.check(batch.samples().get(i), range);
+            if (problem != null) {
+                throw new RefusedException(RejectReason.IMPLAUSIBLE, "implausible push: samples[" + i + "]."
+                        + problem.field() + " " + problem.message());
+            }
         }
     }
 
@@ -94,47 +111,20 @@ public final class PushValidator {
         }
     }
 
-    private void sample(String where, Sample sample, long nowMillis) {
-        if (sample == null) {
-            throw new Malformed(where + " is null");
-        }
-        long end = sample.endEpochMillis();
-        if (end < MIN_EPOCH_MILLIS || end > nowMillis + MAX_FUTURE_MILLIS) {
-            throw new Malformed(where + ".end_epoch_millis " + end + " is not a plausible time; check the agent's clock");
-        }
-        sample.accept(new SampleChecks(where));
-    }
-
     /**
-     * The checks of one sample, one method per kind: a new kind does not compile until it says
-     * what of it must be checked, and a kind's further rules go in its own method.
+     * The form of one sample, one method per kind: names, enumerations and the text that becomes
+     * label values or HTML. Its values are {@link Plausibility}'s.
      */
-    private final class SampleChecks implements Sample.Visitor<Void> {
+    private final class FormChecks implements Sample.Visitor<Void> {
         private final String where;
 
-        SampleChecks(String where) {
+        FormChecks(String where) {
             this.where = where;
         }
 
         @Override
         public Void latency(LatencyWindow w) {
             name(where + ".target", w.target(), limits.maxLabelValueLength());
-            counts(where, "sent", w.sent(), "received", w.received(), "lost_forward", w.lostForward(),
-                    "lost_backward", w.lostBackward(), "duplicates", w.duplicates(), "reordered", w.reordered());
-            finite(where + ".jitter_micros", w.jitterMicros());
-            if (w.rtt() != null) {
-                LatencyWindow.RttSummary r = w.rtt();
-                for (double v : new double[] {r.min(), r.p50(), r.p90(), r.p99(), r.max(), r.mean()}) {
-                    finite(where + ".rtt", v);
-                }
-            }
-            if (w.rttMicros() != null) {
-                for (int v : w.rttMicros()) {
-                    if (v < 0) {
-                        throw new Malformed(where + ".rtt_micros holds a negative value " + v);
-                    }
-                }
-            }
             return null;
         }
 
@@ -147,28 +137,15 @@ public final class PushValidator {
             if (r.result() == null || !RESULTS.contains(r.result())) {
                 throw new Malformed(where + ".result '" + Names.printable(r.result()) + "' is not one of " + RESULTS);
             }
-            counts(where, "bytes", r.bytes(), "streams", r.streams());
-            rate(where + ".steady_bytes_per_second", r.steadyBytesPerSecond());
-            rate(where + ".mean_bytes_per_second", r.meanBytesPerSecond());
             if (r.tcp() != null) {
-                counts(where, "tcp.retransmits", r.tcp().retransmits());
                 String cc = r.tcp().congestionControl();
                 if (cc != null && !CongestionControl.isName(cc)) {
                     throw new Malformed(where + ".tcp.congestion_control '" + Names.printable(cc)
                             + "' is not an algorithm name (1-15 of a-z, 0-9, _)");
                 }
             }
-            if (r.loaded() != null) {
-                finite(where + ".loaded.loaded_rtt_p50_micros", r.loaded().loadedRttP50Micros());
-                // A difference of two medians: on a link that does not bloat, noise makes it
-                // slightly negative, and that is a measurement, not a malformed push.
-                if (!Double.isFinite(r.loaded().bufferbloatMicros())) {
-                    throw new Malformed(where + ".loaded.bufferbloat_micros must be a finite number, not "
-                            + r.loaded().bufferbloatMicros());
-                }
-                if (r.loaded().grade() != null) {
-                    labelValue(where + ".loaded.grade", r.loaded().grade(), 8);
-                }
+            if (r.loaded() != null && r.loaded().grade() != null) {
+                labelValue(where + ".loaded.grade", r.loaded().grade(), 8);
             }
             return null;
         }
@@ -176,15 +153,11 @@ public final class PushValidator {
         @Override
         public Void connect(ConnectResult c) {
             name(where + ".target", c.target(), limits.maxLabelValueLength());
-            if (c.connectMicros() != null) {
-                finite(where + ".connect_micros", c.connectMicros());
-            }
             return null;
         }
 
         @Override
         public Void health(AgentHealth h) {
-            counts(where, "spool_dropped_total", h.spoolDroppedTotal(), "spool_pending", h.spoolPending());
             return null;
         }
     }
@@ -200,15 +173,6 @@ public final class PushValidator {
         String problem = Names.labelValueProblem(value, maxLength);
         if (problem != null) {
             throw new Malformed(where + " " + problem);
-        }
-    }
-
-    private static void counts(String where, Object... namesAndValues) {
-        for (int i = 0; i < namesAndValues.length; i += 2) {
-            long v = ((Number) namesAndValues[i + 1]).longValue();
-            if (v < 0) {
-                throw new Malformed(where + "." + namesAndValues[i] + " is negative (" + v + ")");
-            }
         }
     }
 

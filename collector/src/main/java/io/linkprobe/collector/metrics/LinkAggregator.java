@@ -38,10 +38,17 @@ public final class LinkAggregator {
         return new SiteMeters(site, registry);
     }
 
-    /** Aggregates a newly stored batch, received at {@code ingestMillis}, into the site's meters. */
-    public void apply(SiteMeters m, AgentIdentity agent, Iterable<Sample> samples, long ingestMillis) {
+    /**
+     * Aggregates a newly stored batch, received at {@code ingestMillis}, into the site's meters.
+     *
+     * @param previousPushMillis the site's last push before this one (from the archive after a
+     *     restart), 0 if none: an agent's spool recovery after it is new even if this collector
+     *     has not seen the agent's running total before
+     */
+    public void apply(SiteMeters m, AgentIdentity agent, Iterable<Sample> samples, long ingestMillis,
+            long previousPushMillis) {
         presence(m, agent, ingestMillis);
-        Recorder recorder = new Recorder(m, agent.agentId());
+        Recorder recorder = new Recorder(m, agent.agentId(), previousPushMillis);
         for (Sample sample : samples) {
             sampleDelay.record(Math.max(0, ingestMillis - sample.endEpochMillis()), TimeUnit.MILLISECONDS);
             sample.accept(recorder);
@@ -71,10 +78,12 @@ public final class LinkAggregator {
     private static final class Recorder implements Sample.Visitor<Void> {
         private final SiteMeters m;
         private final String agentId;
+        private final long previousPushMillis;
 
-        Recorder(SiteMeters m, String agentId) {
+        Recorder(SiteMeters m, String agentId, long previousPushMillis) {
             this.m = m;
             this.agentId = agentId;
+            this.previousPushMillis = previousPushMillis;
         }
 
         @Override
@@ -130,9 +139,21 @@ public final class LinkAggregator {
 
         @Override
         public Void health(AgentHealth h) {
-            long dropped = m.spoolDroppedIncrement(agentId, h.spoolDroppedTotal());
-            m.counter(LinkprobeMeter.AGENT_SPOOL_DROPPED).increment(dropped);
+            total(LinkprobeMeter.AGENT_SPOOL_DROPPED, h.spoolDroppedTotal(), false);
+            if (h.spoolRecoveredTotal() != null) {
+                // A recovery after the site's previous push is new, whether or not this collector
+                // (restarted meanwhile) knows the agent's running total yet.
+                boolean since = h.spoolRecoveredAtMillis() != null && h.spoolRecoveredAtMillis() > previousPushMillis;
+                total(LinkprobeMeter.AGENT_SPOOL_RECOVERED, h.spoolRecoveredTotal(), since);
+            }
+            if (h.implausibleDroppedTotal() != null) {
+                total(LinkprobeMeter.AGENT_IMPLAUSIBLE_DROPPED, h.implausibleDroppedTotal(), false);
+            }
             return null;
+        }
+
+        private void total(LinkprobeMeter meter, long total, boolean newSincePreviousPush) {
+            m.counter(meter).increment(m.agentTotalIncrement(meter, agentId, total, newSincePreviousPush));
         }
     }
 }

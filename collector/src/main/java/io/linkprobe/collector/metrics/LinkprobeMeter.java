@@ -56,6 +56,13 @@ public enum LinkprobeMeter {
             "Time from the end of a measurement to its ingest (spooled results arrive late)"),
     AGENT_SPOOL_DROPPED("linkprobe.agent.spool.dropped", Kind.COUNTER, null, "linkprobe_agent_spool_dropped_total",
             "Results an agent dropped because its spool was full", Tag.SITE),
+    AGENT_SPOOL_RECOVERED("linkprobe.agent.spool.recovered", Kind.COUNTER, null, "linkprobe_agent_spool_recovered_total",
+            "Times an agent found its spool corrupt at start, moved it aside and started a new one (results on"
+                    + " unreadable pages are lost; the agent's log says how many)", Tag.SITE),
+    AGENT_IMPLAUSIBLE_DROPPED("linkprobe.agent.implausible.dropped", Kind.COUNTER, null,
+            "linkprobe_agent_implausible_dropped_total",
+            "Results an agent measured but dropped before spooling because they failed the plausibility rules (a bug)",
+            Tag.SITE),
 
     COLLECTOR_INGESTED("linkprobe.collector.ingested", Kind.COUNTER, null, "linkprobe_collector_ingested_total",
             "Results accepted and stored"),

@@ -30,7 +30,10 @@ public final class SiteMeters {
     private Gauge lastPush;
     private Gauge info;
     private List<String> infoTags = List.of();
-    private final Map<String, Long> spoolDroppedByAgent = new HashMap<>();
+    /** The last running total each agent reported, per counter it reports one for. */
+    private final Map<AgentTotal, Long> lastTotals = new HashMap<>();
+
+    private record AgentTotal(LinkprobeMeter meter, String agentId) {}
 
     SiteMeters(String site, MeterRegistry registry) {
         this.site = site;
@@ -70,17 +73,18 @@ public final class SiteMeters {
     }
 
     /**
-     * Turns an agent's running total of dropped results into an increment. The first total seen
-     * (new agent, or after a collector restart) is the baseline, as Prometheus treats a counter's
-     * first sample; a total lower than the last means the agent's spool was recreated, and then the
-     * whole new total is new.
+     * Turns a running total an agent reports (results dropped from its spool, spool recoveries)
+     * into an increment of {@code meter}. The first total seen (new agent, or after a collector
+     * restart) is the baseline, as Prometheus treats a counter's first sample, unless the agent
+     * says the latest event happened since the site's previous push: then it counts one. A total
+     * lower than the last means the agent's spool was recreated, and then the whole new total is new.
      */
-    long spoolDroppedIncrement(String agentId, long total) {
-        Long previous = spoolDroppedByAgent.put(agentId, total);
-        if (previous == null || total < previous) {
-            return previous == null ? 0 : total;
+    long agentTotalIncrement(LinkprobeMeter meter, String agentId, long total, boolean newSincePreviousPush) {
+        Long previous = lastTotals.put(new AgentTotal(meter, agentId), total);
+        if (previous == null) {
+            return newSincePreviousPush ? Math.min(1, total) : 0;
         }
-        return total - previous;
+        return total < previous ? total : total - previous;
     }
 
     public boolean hasSeries() {

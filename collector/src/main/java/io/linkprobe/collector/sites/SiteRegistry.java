@@ -107,8 +107,9 @@ public final class SiteRegistry {
             synchronized (site) {
                 if (!site.forgotten) {
                     site.identity = agent;
+                    long previousPushMillis = site.lastPushMillis;
                     site.lastPushMillis = Math.max(site.lastPushMillis, nowMillis);
-                    aggregator.apply(site.meters, agent, samples, nowMillis);
+                    aggregator.apply(site.meters, agent, samples, nowMillis, previousPushMillis);
                     Site.Recorder figures = site.recorder(nowMillis);
                     for (Sample sample : samples) {
                         sample.accept(figures);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.collector.TestCollector;
 import io.linkprobe.common.testing.Samples;
+import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.ThroughputResult;
@@ -92,12 +93,57 @@ class PushToMetricsTest {
         assertEquals(0.049, require(m, "linkprobe_loaded_rtt_seconds", "direction=\"up\""), 1e-12);
         assertEquals(0.04, require(m, "linkprobe_bufferbloat_seconds", "direction=\"down\""), 1e-12);
         assertEquals(1, require(m, "linkprobe_throughput_tests_total", "direction=\"down\"", "result=\"ok\""));
-        assertEquals(88_000_000, require(m, "linkprobe_probe_bytes_total", "direction=\"down\""));
+        assertEquals(79_200_000, require(m, "linkprobe_probe_bytes_total", "direction=\"down\""), "8 s at the 90 % mean");
         assertEquals(12, require(m, "linkprobe_tcp_retransmits_total", "direction=\"up\""));
         assertEquals(1, require(m, "linkprobe_tcp_connect_seconds_bucket", "target=\"web\"", "le=\"0.02\""));
         assertEquals(0, require(m, "linkprobe_tcp_connect_seconds_bucket", "target=\"web\"", "le=\"0.01\""));
         // First total is the baseline, the next push adds its difference.
         assertEquals(3, require(m, "linkprobe_agent_spool_dropped_total", "site=\"t\""));
+    }
+
+    /**
+     * An agent whose spool was found corrupt reports one more recovery; an agent that dropped an
+     * implausible result before spooling reports that too. Running totals, counted by their rise.
+     */
+    @Test
+    void spoolRecoveriesAndImplausibleDropsReportedInHealthAreCounted() throws Exception {
+        long end = c.clock.millis() - 5_000;
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 1,
+                new AgentHealth(end, 60, 0, 0, 0, 0, 0L, null, 0L))).statusCode());
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 2,
+                new AgentHealth(end + 1_000, 5, 0, 0, 0, 0, 1L, end + 500, 2L))).statusCode());
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 3,
+                new AgentHealth(end + 2_000, 10, 0, 0, 0, 0, 1L, end + 500, 2L))).statusCode());
+
+        String m = c.metrics();
+        assertEquals(1, require(m, "linkprobe_agent_spool_recovered_total", "site=\"t\""));
+        assertEquals(2, require(m, "linkprobe_agent_implausible_dropped_total", "site=\"t\""));
+    }
+
+    /**
+     * The first running total a collector sees is its baseline (after a restart it cannot know what
+     * was counted before), except a recovery the agent says happened after the site's previous
+     * push, restored from the archive: that one is new, and counted.
+     */
+    @Test
+    void aRecoveryAfterTheSitesPreviousPushCountsEvenAsTheFirstTotalSeen() throws Exception {
+        long t0 = c.clock.millis();
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 1, Samples.health(t0 - 1_000, 0))).statusCode());
+        c.clock.advance(java.time.Duration.ofMinutes(1));
+        long t1 = c.clock.millis();
+        // Before the previous push: an old recovery, already reported to someone; a baseline.
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 2,
+                new AgentHealth(t1 - 1_000, 60, 0, 0, 0, 0, 3L, t0 - 30_000, 0L))).statusCode());
+        assertEquals(0, require(c.metrics(), "linkprobe_agent_spool_recovered_total", "site=\"t\""));
+
+        c.close();
+        c = TestCollector.start(dir, Map.of("t", TOKEN), c.clock, x -> x); // a restart: totals forgotten
+        c.clock.advance(java.time.Duration.ofMinutes(1));
+        long t2 = c.clock.millis();
+        assertEquals(200, c.push(TOKEN, Samples.batch("t", 3,
+                new AgentHealth(t2 - 1_000, 10, 0, 0, 0, 0, 4L, t2 - 20_000, 0L))).statusCode());
+        assertEquals(1, require(c.metrics(), "linkprobe_agent_spool_recovered_total", "site=\"t\""),
+                "recovered after the site's last push before the restart");
     }
 
     /** Loaded minus idle median: on a link that does not bloat, noise makes it slightly negative. */

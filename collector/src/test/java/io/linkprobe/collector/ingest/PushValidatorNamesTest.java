@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PushValidatorNamesTest {
     static final long NOW = 1_760_000_000_000L;
-    final PushValidator validator = new PushValidator(Limits.DEFAULT);
+    final PushValidator validator = new PushValidator(Limits.DEFAULT, java.time.Duration.ofDays(30));
 
     @ParameterizedTest(name = "site {0}")
     @MethodSource(NameCases.NAMES)

@@ -10,6 +10,7 @@ import io.linkprobe.collector.TestCollector;
 import io.linkprobe.collector.config.ByteSize;
 import io.linkprobe.common.testing.Samples;
 import io.linkprobe.common.wire.AgentIdentity;
+import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.net.http.HttpResponse;
@@ -75,6 +76,48 @@ class RefusalsTest {
         assertEquals("malformed push: samples[0].tcp.congestion_control '<b>cubic</b>' is not an algorithm name "
                 + "(1-15 of a-z, 0-9, _)\n", badAlgorithm.body());
         assertEquals(3, rejected("malformed"));
+    }
+
+    /**
+     * Issue 7's three pushes that were stored and poisoned counters for good: lost_forward 10¹² for
+     * 24 sent, received = 1000 × sent, an RTT of 1e308. Each is 400 naming the field, counted as
+     * implausible, and nothing of it reaches /metrics; the same site's next good push is stored.
+     */
+    @Test
+    void impossibleValuesGet400ImplausibleAndNeverReachMetrics() throws Exception {
+        long now = c.clock.millis();
+        LatencyWindow good = Samples.window("hub", now - 1_000, new int[] {9_000, 10_000}, 0, 0);
+        LatencyWindow lostALot = copy(good, 24, 24, 1_000_000_000_000L, new int[0], null);
+        LatencyWindow receivedALot = copy(good, 24, 24_000, 0, new int[] {9_000}, good.rtt());
+        LatencyWindow farRtt = copy(good, 24, 24, 0, new int[] {9_000},
+                new LatencyWindow.RttSummary(9_000, 9_000, 9_000, 9_000, 1e308, 9_000));
+
+        HttpResponse<String> lost = c.push(TOKEN_A, Samples.batch("a", 1, lostALot, Samples.health(now, 0)));
+        HttpResponse<String> received = c.push(TOKEN_A, Samples.batch("a", 2, receivedALot));
+        HttpResponse<String> rtt = c.push(TOKEN_A, Samples.batch("a", 3, farRtt));
+
+        assertEquals(400, lost.statusCode());
+        assertEquals("implausible push: samples[0].lost_forward 1000000000000 is more than sent 24\n", lost.body());
+        assertEquals(400, received.statusCode());
+        assertTrue(received.body().startsWith("implausible push: samples[0].received 24000 is more than sent 24"),
+                received.body());
+        assertEquals(400, rtt.statusCode());
+        assertTrue(rtt.body().startsWith("implausible push: samples[0].rtt.max 1.0E308 is beyond"), rtt.body());
+        assertOneLine(rtt);
+        assertEquals(3, rejected("implausible"));
+        String metrics = c.metrics();
+        assertFalse(metrics.contains("site=\"a\""), "nothing of a refused push is aggregated");
+        assertTrue(metrics.lines().filter(l -> l.startsWith("linkprobe_"))
+                .noneMatch(l -> l.contains("E12") || l.contains("E308")), "no impossible value in any linkprobe series");
+
+        assertEquals(200, c.push(TOKEN_A, Samples.batch("a", 4, good)).statusCode());
+        assertEquals(0, require(c.metrics(), "linkprobe_packets_lost_total", "site=\"a\"", "direction=\"up\""));
+    }
+
+    private static LatencyWindow copy(LatencyWindow w, long sent, long received, long lostForward, int[] rtts,
+            LatencyWindow.RttSummary rtt) {
+        return new LatencyWindow(w.target(), w.startEpochMillis(), w.endEpochMillis(), sent, received, lostForward,
+                0, 0, 0, rtt, w.jitterMicros(), null, null, 44 * sent, 44 * received, null, null, rtts);
     }
 
     @Test

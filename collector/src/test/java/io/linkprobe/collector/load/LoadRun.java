@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +35,9 @@ final class LoadRun implements AutoCloseable {
     private final AtomicInteger peakConnections = new AtomicInteger();
     private final AtomicLong lastFinishNanos = new AtomicLong();
     private CountDownLatch finished = new CountDownLatch(0);
+    private volatile long startNanos;
+    /** When each agent had pushed all it had, in ns after {@link #start}. */
+    private final List<Long> finishedAfterNanos = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     LoadRun(URI collector, int threads, Workload workload) {
         this.group = Transports.group(threads, "load");
@@ -47,14 +51,25 @@ final class LoadRun implements AutoCloseable {
      * {@code i * spreadNanos / n} (0: all at once).
      */
     void start(List<Roster.Entry> sites, PushBodies bodies, long spreadNanos) {
+        start(sites, bodies, spreadNanos, null);
+    }
+
+    /**
+     * As above, or, with {@code jitter}, each agent's first push after a random time uniform in
+     * {@code [0, spreadNanos)}: agents whose full-jitter backoff (capped at {@code spreadNanos})
+     * was running when the collector came back.
+     */
+    void start(List<Roster.Entry> sites, PushBodies bodies, long spreadNanos, SplittableRandom jitter) {
         finished = new CountDownLatch(sites.size());
+        startNanos = System.nanoTime();
         long firstSequence = System.currentTimeMillis();
         for (Roster.Entry site : sites) {
             EventLoop loop = group.next();
             byte[] prefix = PushBodies.prefix(bodies.identity(site));
             // Sequences only grow: each run starts at the wall clock in ms, past any earlier run's last.
             SimAgent agent = new SimAgent(this, loop, site, prefix, firstSequence);
-            long offset = sites.size() <= 1 ? 0 : spreadNanos * site.index() / sites.size();
+            long offset = sites.size() <= 1 || spreadNanos == 0 ? 0
+                    : jitter != null ? jitter.nextLong(spreadNanos) : spreadNanos * site.index() / sites.size();
             agent.dueNanos = System.nanoTime() + offset;
             agent.start(offset);
         }
@@ -126,8 +141,24 @@ final class LoadRun implements AutoCloseable {
     }
 
     void agentFinished() {
-        lastFinishNanos.accumulateAndGet(System.nanoTime(), Math::max);
+        long now = System.nanoTime();
+        lastFinishNanos.accumulateAndGet(now, Math::max);
+        finishedAfterNanos.add(now - startNanos);
         finished.countDown();
+    }
+
+    /** Seconds from {@link #start} until the given share of agents had pushed all they had (0..1). */
+    double finishedSeconds(double share) {
+        List<Long> sorted;
+        synchronized (finishedAfterNanos) {
+            sorted = new java.util.ArrayList<>(finishedAfterNanos);
+        }
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        java.util.Collections.sort(sorted);
+        int i = Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(share * sorted.size()) - 1));
+        return sorted.get(i) / 1e9;
     }
 
     long lastFinishNanos() {

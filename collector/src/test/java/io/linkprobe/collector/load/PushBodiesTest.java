@@ -35,7 +35,7 @@ class PushBodiesTest {
         byte[] plain = gunzip(push.gzipped());
         assertEquals(push.plainBytes(), plain.length);
         PushBatch batch = Json.mapper().readValue(plain, PushBatch.class);
-        new PushValidator(Limits.DEFAULT).validate(batch, now);
+        new PushValidator(Limits.DEFAULT, java.time.Duration.ofDays(30)).validate(batch, now);
         assertEquals(new String(Json.mapper().writeValueAsBytes(batch)), new String(plain));
 
         assertEquals("site-00017", batch.agent().site());

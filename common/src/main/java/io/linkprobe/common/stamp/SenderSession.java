@@ -54,7 +54,7 @@ final class SenderSession {
         this.reflectorSeq = new long[capacity];
         this.state = new byte[capacity];
         this.timeoutNanos = timeoutNanos;
-        this.window = new WindowAccumulator(startEpochMillis);
+        this.window = new WindowAccumulator(startEpochMillis, timeoutNanos);
     }
 
     /**
@@ -62,11 +62,18 @@ final class SenderSession {
      * the T1 read before the send call by {@code delayNanos}: that packet's send time moves to it, on
      * both clocks, so the time the sender took to get the packet into the kernel (preemption
      * included) stays out of its RTT.
+     *
+     * <p>The delay is measured on the wall clock (T1 to the kernel's time), and T1 and the
+     * monotonic send time are two reads: a sender preempted between them has its monotonic send
+     * time already late, and the whole delay added on would put it after the packet left (a
+     * negative RTT on a fast path, seen at load 18 on 2 cores). The monotonic send time therefore
+     * moves at most to {@code sendReturnedNanos}, read when the send call had returned, which the
+     * packet cannot have left after.
      */
-    void transmittedLast(long delayNanos) {
+    void transmittedLast(long delayNanos, long sendReturnedNanos) {
         int i = slot(nextSeq - 1);
         if (delayNanos > 0 && state[i] == IN_FLIGHT) {
-            sentNanos[i] += delayNanos;
+            sentNanos[i] = Math.max(sentNanos[i], Math.min(sentNanos[i] + delayNanos, sendReturnedNanos));
             sentEpochNanos[i] += delayNanos;
             txStamped++;
         }
@@ -162,14 +169,22 @@ final class SenderSession {
             }
             default -> { }
         }
+        boolean kernel = ReplyTiming.kernelUsable(sentNanos[i], sentEpochNanos[i], receivedNanos, receivedEpochNanos,
+                kernelEpochNanos);
+        long rtt = kernel ? kernelEpochNanos - sentEpochNanos[i] : receivedNanos - sentNanos[i];
+        if (rtt > timeoutNanos || receivedNanos - sentNanos[i] > timeoutNanos) {
+            // Past the timeout, but read before the tick marked it: lost all the same, so that no
+            // RTT in a window is longer than the timeout it declares.
+            state[i] = TIMED_OUT;
+            lateReplies++;
+            advance(receivedNanos);
+            return -1;
+        }
         state[i] = RECEIVED;
         reflectorSeq[i] = p.seq();
         if (p.seq() != p.senderSeq()) {
             ownSequence = true; // a stateless reflector would have copied the sender's number
         }
-        boolean kernel = ReplyTiming.kernelUsable(sentNanos[i], sentEpochNanos[i], receivedNanos, receivedEpochNanos,
-                kernelEpochNanos);
-        long rtt = kernel ? kernelEpochNanos - sentEpochNanos[i] : receivedNanos - sentNanos[i];
         if (kernel) {
             kernelRtts++;
         } else {
@@ -272,7 +287,7 @@ final class SenderSession {
     /** Hands over the current window and starts the next. */
     WindowAccumulator swapWindow(long nowEpochMillis) {
         WindowAccumulator w = window;
-        window = new WindowAccumulator(nowEpochMillis);
+        window = new WindowAccumulator(nowEpochMillis, timeoutNanos);
         return w;
     }
 

@@ -346,7 +346,7 @@ public final class StampSender implements AutoCloseable {
             // A refused send (-2) is simply an unanswered packet: lost, as it is.
             long tx = socket.sendTimestamped(buf, null, t1Epoch);
             if (tx > 0) {
-                session.transmittedLast(tx - t1Epoch);
+                session.transmittedLast(tx - t1Epoch, System.nanoTime());
             }
         } else {
             channel.writeAndFlush(buf, channel.voidPromise());

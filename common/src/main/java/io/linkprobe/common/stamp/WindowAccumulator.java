@@ -16,6 +16,7 @@ import java.util.Arrays;
  */
 final class WindowAccumulator {
     final long startEpochMillis;
+    private final long timeoutMillis;
     long received;
     long lostForward;
     long lostBackward;
@@ -31,8 +32,9 @@ final class WindowAccumulator {
     private long[] backwardDelays = new long[0];
     private int oneWays;
 
-    WindowAccumulator(long startEpochMillis) {
+    WindowAccumulator(long startEpochMillis, long timeoutNanos) {
         this.startEpochMillis = startEpochMillis;
+        this.timeoutMillis = (timeoutNanos + 999_999) / 1_000_000;
     }
 
     void received(long seq, long rttNanos) {
@@ -93,7 +95,8 @@ final class WindowAccumulator {
                 bytesReceived,
                 LatencyStats.medianMicros(forwardDelays, oneWays),
                 LatencyStats.medianMicros(backwardDelays, oneWays),
-                rttMicros);
+                rttMicros,
+                timeoutMillis);
     }
 
     /** Insertion sort: replies are almost always in order, so this is linear in practice. */

@@ -11,6 +11,8 @@ package io.linkprobe.common.wire;
  *
  * @param rtt null when nothing was received in the window
  * @param forwardDelayMicrosP50 one-way delay, only when the clocks are known to be in sync; else null
+ * @param timeoutMillis the probe timeout the window was measured with: no RTT in it is longer (a
+ *     reply later than this counts as lost). Null from agents that did not send it.
  */
 public record LatencyWindow(
         String target,
@@ -30,7 +32,18 @@ public record LatencyWindow(
         long bytesReceived,
         Double forwardDelayMicrosP50,
         Double backwardDelayMicrosP50,
-        int[] rttMicros) implements Sample {
+        int[] rttMicros,
+        Long timeoutMillis) implements Sample {
+
+    /** A window without its probe timeout (an older agent's, or test data). */
+    public LatencyWindow(String target, long startEpochMillis, long endEpochMillis, long sent, long received,
+            long lostForward, long lostBackward, long duplicates, long reordered, RttSummary rtt, double jitterMicros,
+            Double ipdvP50Micros, Double ipdvP99Micros, long bytesSent, long bytesReceived,
+            Double forwardDelayMicrosP50, Double backwardDelayMicrosP50, int[] rttMicros) {
+        this(target, startEpochMillis, endEpochMillis, sent, received, lostForward, lostBackward, duplicates,
+                reordered, rtt, jitterMicros, ipdvP50Micros, ipdvP99Micros, bytesSent, bytesReceived,
+                forwardDelayMicrosP50, backwardDelayMicrosP50, rttMicros, null);
+    }
 
     public long lost() {
         return lostForward + lostBackward;
@@ -52,7 +65,8 @@ public record LatencyWindow(
                 && bytesSent == w.bytesSent && bytesReceived == w.bytesReceived
                 && java.util.Objects.equals(forwardDelayMicrosP50, w.forwardDelayMicrosP50)
                 && java.util.Objects.equals(backwardDelayMicrosP50, w.backwardDelayMicrosP50)
-                && java.util.Arrays.equals(rttMicros, w.rttMicros);
+                && java.util.Arrays.equals(rttMicros, w.rttMicros)
+                && java.util.Objects.equals(timeoutMillis, w.timeoutMillis);
     }
 
     @Override

@@ -175,6 +175,44 @@ class SenderSessionTest {
         assertEquals(1, d.session.lateReplies());
     }
 
+    /**
+     * A reply read after the timeout but before the tick that would have marked it: still lost, so
+     * that no RTT in a window exceeds the timeout the window declares (the collector refuses one).
+     */
+    @Test
+    void aReplyReadAfterTheTimeoutBeforeTheTickIsLostAndNoRttExceedsTheTimeout() {
+        SessionDriver d = new SessionDriver(TIMEOUT);
+        d.extraBackwardDelayNanos.put(3L, TIMEOUT - d.rttNanos + MS / 2); // due half a tick past the timeout
+        d.sendEvery(10, 10 * MS, GRACE);
+        d.advance(300 * MS, true, GRACE);
+        LatencyWindow w = d.drain();
+        assertEquals(9, w.received());
+        assertEquals(1, w.lostBackward());
+        assertEquals(1, d.session.lateReplies());
+        assertEquals(TIMEOUT / MS, w.timeoutMillis());
+        for (int rtt : w.rttMicros()) {
+            assertTrue(rtt <= TIMEOUT / 1_000, rtt + " µs");
+        }
+    }
+
+    /**
+     * A sender preempted between reading T1 (wall clock) and its monotonic send time: the kernel's
+     * transmit timestamp, 10 ms after T1, must not move the monotonic send time past the moment the
+     * send call returned (the chaos tests saw RTTs of -10 ms at load 18, which the collector refuses).
+     */
+    @Test
+    void aSenderPreemptedBetweenItsTwoClockReadsNeverGetsANegativeRtt() {
+        SenderSession s = new SenderSession(TIMEOUT, 64, 1_700_000_000_000L);
+        long wallT1 = 1_700_000_000_000_000_000L;
+        long sentMono = 5_000 * MS + 10 * MS; // read 10 ms after T1: preempted in between
+        s.sent(sentMono, wallT1, 44);
+        s.transmittedLast(10 * MS + 20_000, sentMono + 50_000); // left 20 us after; the call returned 30 us later
+        long t = NtpTimestamp.fromEpoch(1_700_000_000L, 0);
+        long rtt = s.replied(new ReflectorPacket(0, t, 0x12A4, 1, t, 0, 0, 0x12A4, 0, 44), sentMono + 120_000,
+                wallT1 + 10 * MS + 120_000, -1, null, false, 0x12A4);
+        assertTrue(rtt > 0 && rtt <= 120_000, "rtt " + rtt + " ns");
+    }
+
     @Test
     void duplicatedReplyIsCountedOnceAndAsDuplicate() {
         SessionDriver d = new SessionDriver(TIMEOUT);

@@ -2,11 +2,13 @@ package io.linkprobe.common.stamp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.common.testing.EventLoops;
 import io.linkprobe.common.wire.LatencyWindow;
+import io.linkprobe.common.wire.Plausibility;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -114,6 +116,21 @@ class StampLoopbackTest {
         }
     }
 
+    /** Reply 1 is held until reply 2 passes, a second later: past the 150 ms timeout, so lost, not an RTT. */
+    @Test
+    void aReplyHeldPastTheTimeoutIsLostAndNoRttExceedsTheTimeout() throws Exception {
+        try (UdpRelay relay = new UdpRelay(reflector.localAddress());
+                StampSender sender = StampSender.open(loops.group(), relay.address(),
+                        FAST.withMeanInterval(Duration.ofSeconds(1)).withTimeout(Duration.ofMillis(150)))) {
+            relay.holdBackward.add(1L);
+            LatencyWindow w = run(sender, 3);
+            assertEquals(2, w.received());
+            assertEquals(1, w.lostBackward());
+            assertEquals(150L, w.timeoutMillis());
+            assertTrue(w.rtt().max() <= 150_000, w.toString());
+        }
+    }
+
     @Test
     void garbageIsCountedAndTheReflectorKeepsAnswering() throws Exception {
         try (DatagramSocket raw = new DatagramSocket()) {
@@ -139,12 +156,12 @@ class StampLoopbackTest {
             sender.start();
             assertThrows(IllegalStateException.class, sender::start);
             Thread.sleep(600);
-            LatencyWindow slow = sender.drainWindow("slow");
+            LatencyWindow slow = plausible(sender.drainWindow("slow"));
             sender.setMeanInterval(Duration.ofMillis(5));
             Thread.sleep(600);
-            LatencyWindow fast = sender.drainWindow("fast");
+            LatencyWindow fast = plausible(sender.drainWindow("fast"));
             listening.close();
-            LatencyWindow tail = sender.drainWindow("tail");
+            LatencyWindow tail = plausible(sender.drainWindow("tail"));
             for (LatencyWindow w : List.of(slow, fast)) {
                 assertEquals(w.sent(), w.received() + w.lostForward() + w.lostBackward(), w.toString());
             }
@@ -232,8 +249,19 @@ class StampLoopbackTest {
         assertThrows(IllegalStateException.class, sender::start);
     }
 
+    /**
+     * Runs {@code count} packets and returns their window, after checking that it is plausible:
+     * every window these tests produce (loss both ways, duplicates, reordering, late replies,
+     * restarts, no reflector at all) is real sender output, which the collector must accept.
+     */
     static LatencyWindow run(StampSender sender, int count) throws Exception {
-        return sender.runCount(count, "loop").toCompletableFuture().get(15, TimeUnit.SECONDS);
+        return plausible(sender.runCount(count, "loop").toCompletableFuture().get(15, TimeUnit.SECONDS));
+    }
+
+    static LatencyWindow plausible(LatencyWindow w) {
+        Plausibility.Problem problem = Plausibility.check(w, Plausibility.TimeRange.agent(System.currentTimeMillis()));
+        assertNull(problem, () -> "implausible " + problem + " in " + w);
+        return w;
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -31,13 +31,14 @@ public final class Samples {
                 sorted[sorted.length - 1], java.util.Arrays.stream(sorted).average().orElse(0));
         long received = rttMicros.length;
         return new LatencyWindow(target, endMillis - 60_000, endMillis, received + lostUp + lostDown, received,
-                lostUp, lostDown, 0, 1, rtt, 250.0, null, null, 44 * (received + lostUp + lostDown), 44 * received,
-                null, null, rttMicros);
+                lostUp, lostDown, 0, Math.min(1, received), rtt, 250.0, null, null, 44 * (received + lostUp + lostDown),
+                44 * received, null, null, rttMicros);
     }
 
+    /** An 8 s test whose steady rate (warm-up excluded) is {@code bytesPerSecond}, its mean 90 % of that. */
     public static ThroughputResult throughput(String target, long endMillis, String direction, double bytesPerSecond) {
         return new ThroughputResult(target, endMillis - 10_000, endMillis, direction, "ok", null, 4,
-                (long) (bytesPerSecond * 8), 8.0, bytesPerSecond, bytesPerSecond * 0.9, true, 100, List.of(),
+                (long) (bytesPerSecond * 0.9 * 8), 8.0, bytesPerSecond, bytesPerSecond * 0.9, true, 100, List.of(),
                 new ThroughputResult.TcpInfo(9_000L, 12, 40L, "cubic"),
                 new ThroughputResult.LoadedLatency(9_000, 49_000, 80_000, 40_000, 1224, "C", 80, 80));
     }

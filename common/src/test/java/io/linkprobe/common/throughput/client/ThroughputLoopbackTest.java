@@ -13,6 +13,7 @@ import io.linkprobe.common.throughput.protocol.ServerStatus;
 import io.linkprobe.common.throughput.server.ServedSession;
 import io.linkprobe.common.throughput.server.ServerOptions;
 import io.linkprobe.common.throughput.server.ThroughputServer;
+import io.linkprobe.common.wire.Plausibility;
 import io.linkprobe.common.wire.ThroughputResult;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -51,7 +52,14 @@ class ThroughputLoopbackTest {
 
     private static List<ThroughputResult> run(ThroughputRequest request, ThroughputListener listener)
             throws Exception {
-        return new ThroughputClient(loops.group()).run(request, listener).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        List<ThroughputResult> results =
+                new ThroughputClient(loops.group()).run(request, listener).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        // Real client output, whatever the test: the collector must accept it (Plausibility).
+        for (ThroughputResult r : results) {
+            Plausibility.Problem problem = Plausibility.check(r, Plausibility.TimeRange.agent(System.currentTimeMillis()));
+            assertNull(problem, () -> "implausible " + problem + " in " + r);
+        }
+        return results;
     }
 
     @Test
