@@ -11,7 +11,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.AfterAll;
  * <pre>
  * input := options u8 (bit 0 keys required, bit 1 two tests at once) op*
  * op    := control u8: bits 0-1 connection, bits 2-3 what:
- *          0 bytes arrive | length u16 | bytes
+ *          0 bytes arrive | length u16 | bytes   (on a new connection if the server closed it)
  *          1 the client closes
  *          2 time passes | milliseconds u16
  *          3 the client half-closes (FIN)
@@ -59,40 +59,36 @@ class ThroughputServerFuzzTest {
         ThroughputServer server = new ThroughputServer(opts);
         TrackingAllocator alloc = new TrackingAllocator();
         EmbeddedTcpChannel[] conns = new EmbeddedTcpChannel[CONNECTIONS];
+        List<EmbeddedTcpChannel> all = new ArrayList<>(); // closed ones too: their loops still run timers
         try {
             while (in.hasMore()) {
                 int control = in.u8();
                 int c = control & 3;
-                if (conns[c] == null) {
+                if (conns[c] == null || !conns[c].isOpen()) { // new, or the server closed it: connect (again)
                     conns[c] = connect(server, alloc, c);
+                    all.add(conns[c]);
                 }
                 switch ((control >> 2) & 3) {
                     case 0 -> conns[c].writeInbound(alloc.wrap(in.chunk()));
                     case 1 -> conns[c].close();
-                    case 2 -> advance(conns, in.u16());
+                    case 2 -> advance(all, in.u16());
                     default -> {
                         conns[c].shutdownInput();
                         conns[c].pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
                     }
                 }
-                settle(conns);
+                settle(all);
             }
-            for (EmbeddedTcpChannel ch : conns) {
-                if (ch != null) {
-                    ch.close();
-                }
-            }
-            settle(conns);
-            advance(conns, 60_000); // every timer of a test (attach, duration, drain, linger) is due
-            settle(conns);
+            all.forEach(EmbeddedTcpChannel::close);
+            settle(all);
+            advance(all, 60_000); // every timer of a test (attach, duration, drain, linger) is due
+            settle(all);
             if (server.status().runningTests() != 0) {
                 throw new AssertionError("a test slot is still held after every connection closed: " + server.status());
             }
-            for (EmbeddedTcpChannel ch : conns) {
-                if (ch != null) {
-                    ch.checkException();
-                    ch.finishAndReleaseAll();
-                }
+            for (EmbeddedTcpChannel ch : all) {
+                ch.checkException();
+                ch.finishAndReleaseAll();
             }
             alloc.assertAllReleased();
             if (server.payload().refCnt() != 1) {
@@ -111,22 +107,17 @@ class ThroughputServerFuzzTest {
         return ch;
     }
 
-    private static void advance(EmbeddedTcpChannel[] conns, int millis) {
-        for (EmbeddedTcpChannel ch : conns) {
-            if (ch != null) {
-                ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-            }
+    private static void advance(List<EmbeddedTcpChannel> all, int millis) {
+        for (EmbeddedTcpChannel ch : all) {
+            ch.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Runs every channel's tasks and timers until none is left (one channel's test runs on another's loop). */
-    private static void settle(EmbeddedTcpChannel[] conns) {
+    private static void settle(List<EmbeddedTcpChannel> all) {
         for (int round = 0; round < 100; round++) {
             boolean ran = false;
-            for (EmbeddedTcpChannel ch : conns) {
-                if (ch == null) {
-                    continue;
-                }
+            for (EmbeddedTcpChannel ch : all) {
                 ran |= ch.hasPendingTasks();
                 ch.runPendingTasks();
                 ch.runScheduledPendingTasks();
@@ -139,7 +130,7 @@ class ThroughputServerFuzzTest {
                 return;
             }
         }
-        throw new AssertionError("tasks still pending after 100 rounds: " + Arrays.toString(conns));
+        throw new AssertionError("tasks still pending after 100 rounds: " + all);
     }
 
     @AfterAll
