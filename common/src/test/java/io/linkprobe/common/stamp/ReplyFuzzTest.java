@@ -22,10 +22,13 @@ import org.junit.jupiter.api.AfterAll;
  * every packet has timed out each packet sent has been counted in exactly one window.
  *
  * <pre>
- * input := options u8 (bit 0 authenticated, bit 1 one-way delays wanted, bit 2 a 16-slot ring) op*
+ * input := options u8 (bit 0 authenticated, bit 1 one-way delays wanted, bit 2 a 16-slot ring,
+ *                     bit 3 the socket gives kernel receive times) op*
  * op    := 0 send | count u8                      (count + 1 packets go out now)
- *        | 1 reply | control u8 (bit 0 sign it) | length u16 | bytes
- *        | 2 time passes | milliseconds u16       (then the sender's timer runs)
+ *        | 1 reply | control u8 (bit 0 sign it; bits 1-7 the kernel's time, that many 100 µs
+ *                    before the read) | length u16 | bytes
+ *        | 2 time passes | milliseconds u16 | wall-clock step u8 ((step - 128) ms; 128 none)
+ *                   (then the sender's timer runs)
  *        | 3 the window ends
  * </pre>
  */
@@ -35,6 +38,8 @@ class ReplyFuzzTest {
     private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int ERROR_ESTIMATE = ClockSync.UNSYNCHRONIZED.encode();
+    /** Enough to wrap the small ring many times; more only slows the fuzzer down. */
+    private static final int MAX_PACKETS = 2048;
 
     static {
         LeakReports.install();
@@ -54,13 +59,16 @@ class ReplyFuzzTest {
         ReflectorFuzzTest.register(ch);
         SenderSession session = new SenderSession(TIMEOUT_NANOS, (options & 4) != 0 ? 16 : SenderSession.DEFAULT_CAPACITY, 0);
         Rfc3550Jitter jitter = new Rfc3550Jitter();
+        boolean kernelTimes = (options & 8) != 0;
         long now = 1_000_000_000L;
+        long wallMinusMono = 1_767_225_600_000_000_000L; // the wall clock reads 2026-01-01 at the start
         long counted = 0;
+        int sentTotal = 0;
         while (in.hasMore()) {
             switch (in.u8() & 3) {
                 case 0 -> {
-                    for (int n = in.u8() + 1; n > 0; n--) {
-                        session.sent(now, mode.baseSize);
+                    for (int n = in.u8() + 1; n > 0 && sentTotal < MAX_PACKETS; n--, sentTotal++) {
+                        session.sent(now, now + wallMinusMono, mode.baseSize);
                     }
                 }
                 case 1 -> {
@@ -71,9 +79,11 @@ class ReplyFuzzTest {
                         signer.sign(buf, 0);
                     }
                     ch.writeInbound(new DatagramPacket(buf, SELF, REFLECTOR));
+                    long wall = now + wallMinusMono;
+                    long kernel = kernelTimes ? wall - (control >> 1) * 100_000L : -1;
                     for (StampReply r; (r = ch.readInbound()) != null; ) {
-                        long ntp = r.receivedNtp() == 0 ? 0 : NtpTimestamp.fromEpoch(now / 1_000_000_000L, 0);
-                        long rtt = session.replied(r.packet(), now, ntp, true, ERROR_ESTIMATE);
+                        long rtt = session.replied(r.packet(), now, wall, kernel,
+                                r.wantOneWay() ? used -> ntp(used ? kernel : wall) : null, true, ERROR_ESTIMATE);
                         if (rtt < -1) {
                             throw new AssertionError("negative RTT " + rtt);
                         }
@@ -81,6 +91,7 @@ class ReplyFuzzTest {
                 }
                 case 2 -> {
                     now += in.u16() * 1_000_000L;
+                    wallMinusMono += (in.u8() - 128) * 1_000_000L;
                     session.tick(now, false, GRACE_NANOS);
                 }
                 default -> counted += endWindow(session, jitter, now);
@@ -98,6 +109,10 @@ class ReplyFuzzTest {
         }
         alloc.assertAllReleased();
         LeakReports.assertNone();
+    }
+
+    private static long ntp(long epochNanos) {
+        return NtpTimestamp.fromEpoch(Math.floorDiv(epochNanos, 1_000_000_000L), (int) Math.floorMod(epochNanos, 1_000_000_000L));
     }
 
     /** Builds the window and checks that it adds up; returns its packet count. */
