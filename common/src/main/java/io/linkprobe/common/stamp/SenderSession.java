@@ -25,6 +25,8 @@ final class SenderSession {
     private final long[] slotSeq;
     private final long[] sentNanos;
     private final long[] sentEpochNanos;
+    /** How far {@link #transmittedLast} moved each packet's send time, to undo it if it was wrong. */
+    private final long[] txDelayNanos;
     private final long[] reflectorSeq;
     private final byte[] state;
     private final long timeoutNanos;
@@ -39,6 +41,7 @@ final class SenderSession {
     private boolean ownSequence;
     private long kernelRtts;
     private long txStamped;
+    private long txDelaysUndone;
     private long userRtts;
     private WindowAccumulator window;
 
@@ -51,6 +54,7 @@ final class SenderSession {
         this.slotSeq = new long[capacity];
         this.sentNanos = new long[capacity];
         this.sentEpochNanos = new long[capacity];
+        this.txDelayNanos = new long[capacity];
         this.reflectorSeq = new long[capacity];
         this.state = new byte[capacity];
         this.timeoutNanos = timeoutNanos;
@@ -68,6 +72,7 @@ final class SenderSession {
         if (delayNanos > 0 && state[i] == IN_FLIGHT) {
             sentNanos[i] += delayNanos;
             sentEpochNanos[i] += delayNanos;
+            txDelayNanos[i] = delayNanos;
             txStamped++;
         }
     }
@@ -108,6 +113,7 @@ final class SenderSession {
         slotSeq[i] = nextSeq;
         sentNanos[i] = nowNanos;
         sentEpochNanos[i] = nowEpochNanos;
+        txDelayNanos[i] = 0;
         state[i] = IN_FLIGHT;
         nextSeq++;
         window.bytesSent += bytes;
@@ -170,6 +176,15 @@ final class SenderSession {
         boolean kernel = ReplyTiming.kernelUsable(sentNanos[i], sentEpochNanos[i], receivedNanos, receivedEpochNanos,
                 kernelEpochNanos);
         long rtt = kernel ? kernelEpochNanos - sentEpochNanos[i] : receivedNanos - sentNanos[i];
+        if (rtt < 0) {
+            // The transmit timestamp put the send after the reply's arrival (the wall clock stepped
+            // between T1 and the kernel's stamp, say): it was wrong, so the send time read before
+            // the send call stands. Seen in a soak as a window with a negative RTT, which the
+            // collector refuses, losing the window.
+            rtt = receivedNanos - (sentNanos[i] - txDelayNanos[i]);
+            kernel = false;
+            txDelaysUndone++;
+        }
         if (kernel) {
             kernelRtts++;
         } else {
@@ -281,6 +296,11 @@ final class SenderSession {
     }
 
     /** RTTs taken from the kernel's receive timestamp. */
+    /** Replies whose send time had to go back to T1 because the transmit timestamp was after them. */
+    long txDelaysUndone() {
+        return txDelaysUndone;
+    }
+
     long kernelRtts() {
         return kernelRtts;
     }

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
  *        | 2 time passes | milliseconds u16 | wall-clock step u8 ((step - 128) ms; 128 none)
  *                   (then the sender's timer runs)
  *        | 3 the window ends
+ *        | 4 the kernel stamps the last packet's transmission | delay u16 (in 10 µs after T1;
+ *                   any value: a stepped wall clock makes it wrong)
  * </pre>
  */
 class ReplyFuzzTest {
@@ -65,7 +67,7 @@ class ReplyFuzzTest {
         long counted = 0;
         int sentTotal = 0;
         while (in.hasMore()) {
-            switch (in.u8() & 3) {
+            switch (in.u8() & 7) {
                 case 0 -> {
                     for (int n = in.u8() + 1; n > 0 && sentTotal < MAX_PACKETS; n--, sentTotal++) {
                         session.sent(now, now + wallMinusMono, mode.baseSize);
@@ -94,6 +96,7 @@ class ReplyFuzzTest {
                     wallMinusMono += (in.u8() - 128) * 1_000_000L;
                     session.tick(now, false, GRACE_NANOS);
                 }
+                case 4 -> session.transmittedLast(in.u16() * 10_000L);
                 default -> counted += endWindow(session, jitter, now);
             }
         }
