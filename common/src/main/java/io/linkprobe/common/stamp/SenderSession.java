@@ -69,7 +69,10 @@ final class SenderSession {
      */
     void transmittedLast(long delayNanos) {
         int i = slot(nextSeq - 1);
-        if (delayNanos > 0 && state[i] == IN_FLIGHT) {
+        // A stamp as late as the loss timeout is not this packet's (the wall clock stepped between
+        // T1 and the stamp): taken, it would move the send into the future, and packets time out
+        // in sending order, so no loss would be counted until then (found by fuzzing).
+        if (delayNanos > 0 && delayNanos < timeoutNanos && txDelayNanos[i] == 0 && state[i] == IN_FLIGHT) {
             sentNanos[i] += delayNanos;
             sentEpochNanos[i] += delayNanos;
             txDelayNanos[i] = delayNanos;
@@ -295,12 +298,12 @@ final class SenderSession {
         return ownSequence;
     }
 
-    /** RTTs taken from the kernel's receive timestamp. */
     /** Replies whose send time had to go back to T1 because the transmit timestamp was after them. */
     long txDelaysUndone() {
         return txDelaysUndone;
     }
 
+    /** RTTs taken from the kernel's receive timestamp. */
     long kernelRtts() {
         return kernelRtts;
     }

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.AfterAll;
  *        | 2 time passes | milliseconds u16 | wall-clock step u8 ((step - 128) ms; 128 none)
  *                   (then the sender's timer runs)
  *        | 3 the window ends
- *        | 4 the kernel stamps the last packet's transmission | delay u16 (in 10 µs after T1;
- *                   any value: a stepped wall clock makes it wrong)
+ *        | 4 the kernel stamps the last packet's transmission | delay u16 (ms after T1; any
+ *                   value: a stepped wall clock makes it wrong)
  * </pre>
  */
 class ReplyFuzzTest {
@@ -96,11 +96,13 @@ class ReplyFuzzTest {
                     wallMinusMono += (in.u8() - 128) * 1_000_000L;
                     session.tick(now, false, GRACE_NANOS);
                 }
-                case 4 -> session.transmittedLast(in.u16() * 10_000L);
+                case 4 -> session.transmittedLast(in.u16() * 1_000_000L);
                 default -> counted += endWindow(session, jitter, now);
             }
         }
-        now += TIMEOUT_NANOS + GRACE_NANOS + 1;
+        // Every packet is past its timeout, also one whose send a transmit stamp moved later (by
+        // less than the timeout: the sender takes no later stamp).
+        now += 2 * TIMEOUT_NANOS + GRACE_NANOS + 1;
         session.tick(now, true, GRACE_NANOS);
         counted += endWindow(session, jitter, now);
         if (!session.allDecided() || counted != session.nextSeq()) {
