@@ -1,4 +1,4 @@
-package io.linkprobe.collector.auth;
+package io.linkprobe.common.auth;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.linkprobe.common.config.ConfigException;
