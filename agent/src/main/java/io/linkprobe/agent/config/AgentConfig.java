@@ -60,6 +60,10 @@ public record AgentConfig(
         spool = spool == null ? new SpoolSettings(null, null) : spool;
         targets = targets == null ? List.of() : List.copyOf(targets);
         SettingRules.targetNames(targets.stream().map(TargetConfig::name).toList());
+        if (collector == null) { // found by fuzzing: check-config and run failed with a NullPointerException
+            throw new InvalidValue("collector", "'collector' is required: where the agent pushes its results, "
+                    + "e.g. collector: {url: https://collector.example:9862, token_file: /etc/linkprobe/agent.token}");
+        }
     }
 
     /** Refuses {@code value} under {@code key} unless it is a name the collector accepts ({@link Names}). */

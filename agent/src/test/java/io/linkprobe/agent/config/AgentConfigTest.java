@@ -79,7 +79,7 @@ class AgentConfigTest {
 
     /** Each invalid-NAME.yml sits next to invalid-NAME.msg holding the exact message expected. */
     @ParameterizedTest
-    @ValueSource(strings = {"unknown-key", "no-site", "bad-duration", "duplicate-target", "bad-url", "ca-file-without-https",
+    @ValueSource(strings = {"unknown-key", "no-site", "no-collector", "bad-duration", "duplicate-target", "bad-url", "ca-file-without-https",
         "busy-retry-range", "connect-timeout", "backoff-range", "throughput-timeout"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");

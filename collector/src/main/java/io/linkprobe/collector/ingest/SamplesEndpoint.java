@@ -24,6 +24,7 @@ import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.common.wire.PushAck;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.Sample;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.IOException;
@@ -76,7 +77,7 @@ public final class SamplesEndpoint implements Endpoint {
         long now = clock.millis();
         try {
             String site = auth.site(request);
-            PushBatch batch = parse(request);
+            PushBatch batch = parse(request.body());
             validator.validate(batch, now);
             if (!site.equals(batch.agent().site())) {
                 throw new RefusedException(RejectReason.WRONG_SITE, "this token admits site '" + site
@@ -138,11 +139,12 @@ public final class SamplesEndpoint implements Endpoint {
                 "the collector's archive could not store the push (see the collector's log); it was not stored, retry later");
     }
 
-    private static PushBatch parse(Request request) throws RefusedException {
-        if (request.body().readableBytes() == 0) {
+    /** The body as a push, or the refusal that says why it is not one. */
+    static PushBatch parse(ByteBuf body) throws RefusedException {
+        if (body.readableBytes() == 0) {
             throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is empty; send a JSON PushBatch");
         }
-        try (ByteBufInputStream in = new ByteBufInputStream(request.body().duplicate())) {
+        try (ByteBufInputStream in = new ByteBufInputStream(body.duplicate())) {
             PushBatch batch = BATCH.readValue((java.io.InputStream) in);
             if (batch == null) {
                 throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is JSON null");

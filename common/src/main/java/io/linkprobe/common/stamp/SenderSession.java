@@ -25,6 +25,9 @@ final class SenderSession {
     private final long[] slotSeq;
     private final long[] sentNanos;
     private final long[] sentEpochNanos;
+    /** How far {@link #transmittedLast} moved each packet's send time, to undo it if it was wrong. */
+    private final long[] txDelayNanos;
+    private final long[] txMovedNanos; // how far the transmit timestamp moved the monotonic send time
     private final long[] reflectorSeq;
     private final byte[] state;
     private final long timeoutNanos;
@@ -39,6 +42,7 @@ final class SenderSession {
     private boolean ownSequence;
     private long kernelRtts;
     private long txStamped;
+    private long txDelaysUndone;
     private long userRtts;
     private WindowAccumulator window;
 
@@ -51,6 +55,8 @@ final class SenderSession {
         this.slotSeq = new long[capacity];
         this.sentNanos = new long[capacity];
         this.sentEpochNanos = new long[capacity];
+        this.txDelayNanos = new long[capacity];
+        this.txMovedNanos = new long[capacity];
         this.reflectorSeq = new long[capacity];
         this.state = new byte[capacity];
         this.timeoutNanos = timeoutNanos;
@@ -72,9 +78,15 @@ final class SenderSession {
      */
     void transmittedLast(long delayNanos, long sendReturnedNanos) {
         int i = slot(nextSeq - 1);
-        if (delayNanos > 0 && state[i] == IN_FLIGHT) {
-            sentNanos[i] = Math.max(sentNanos[i], Math.min(sentNanos[i] + delayNanos, sendReturnedNanos));
+        // A stamp as late as the loss timeout is not this packet's (the wall clock stepped between
+        // T1 and the stamp): taken, it would move the send into the future, and packets time out
+        // in sending order, so no loss would be counted until then (found by fuzzing).
+        if (delayNanos > 0 && delayNanos < timeoutNanos && txDelayNanos[i] == 0 && state[i] == IN_FLIGHT) {
+            long moved = Math.max(sentNanos[i], Math.min(sentNanos[i] + delayNanos, sendReturnedNanos));
+            txMovedNanos[i] = moved - sentNanos[i];
+            sentNanos[i] = moved;
             sentEpochNanos[i] += delayNanos;
+            txDelayNanos[i] = delayNanos;
             txStamped++;
         }
     }
@@ -115,6 +127,8 @@ final class SenderSession {
         slotSeq[i] = nextSeq;
         sentNanos[i] = nowNanos;
         sentEpochNanos[i] = nowEpochNanos;
+        txDelayNanos[i] = 0;
+        txMovedNanos[i] = 0;
         state[i] = IN_FLIGHT;
         nextSeq++;
         window.bytesSent += bytes;
@@ -172,6 +186,15 @@ final class SenderSession {
         boolean kernel = ReplyTiming.kernelUsable(sentNanos[i], sentEpochNanos[i], receivedNanos, receivedEpochNanos,
                 kernelEpochNanos);
         long rtt = kernel ? kernelEpochNanos - sentEpochNanos[i] : receivedNanos - sentNanos[i];
+        if (rtt < 0) {
+            // The transmit timestamp put the send after the reply's arrival (the wall clock stepped
+            // between T1 and the kernel's stamp, say): it was wrong, so the send time read before
+            // the send call stands. Seen in a soak as a window with a negative RTT, which the
+            // collector refuses, losing the window.
+            rtt = receivedNanos - (sentNanos[i] - txMovedNanos[i]);
+            kernel = false;
+            txDelaysUndone++;
+        }
         if (rtt > timeoutNanos || receivedNanos - sentNanos[i] > timeoutNanos) {
             // Past the timeout, but read before the tick marked it: lost all the same, so that no
             // RTT in a window is longer than the timeout it declares.
@@ -293,6 +316,11 @@ final class SenderSession {
 
     boolean reflectorCountsOwnSequence() {
         return ownSequence;
+    }
+
+    /** Replies whose send time had to go back to T1 because the transmit timestamp was after them. */
+    long txDelaysUndone() {
+        return txDelaysUndone;
     }
 
     /** RTTs taken from the kernel's receive timestamp. */

@@ -132,6 +132,9 @@ public final class StampPacket {
         int senderError = buf.getUnsignedShort(i + mode.errorEstimate);
         int ssid = length >= mode.ssid + 2 ? buf.getUnsignedShort(i + mode.ssid) : 0;
         if (length < mode.baseSize) {
+            // Grow within maxCapacity (the caller checked it): the capacity can be just the request's
+            // length, and writerIndex alone would throw (found by fuzzing ReflectorHandler).
+            buf.ensureWritable(i + mode.baseSize - buf.writerIndex());
             buf.writerIndex(i + mode.baseSize);
         }
         buf.setZero(i, mode.baseSize); // the request's MBZ bytes are not trusted to be zero

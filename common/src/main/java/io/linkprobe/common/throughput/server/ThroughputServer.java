@@ -46,7 +46,8 @@ public final class ThroughputServer implements AutoCloseable {
     private Channel serverChannel;
     private volatile boolean closing;
 
-    private ThroughputServer(ServerOptions options) {
+    /** Unbound: {@link #start} binds it; tests drive its pipeline on embedded channels. */
+    ThroughputServer(ServerOptions options) {
         this.options = options;
         this.admission = new Admission(options.maxConcurrentTests(), options.queueLimit(),
                 options.maxDuration().toMillis(), System::currentTimeMillis);
