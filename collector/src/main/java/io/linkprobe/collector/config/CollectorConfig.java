@@ -225,12 +225,13 @@ public record CollectorConfig(
                 throw new InvalidValue("retention", "archive.retention and archive.raw_retention are both set;"
                         + " keep raw_retention (retention is its former name).");
             }
+            String rawKey = retention != null ? "retention" : "raw_retention";
             rawRetention = rawRetention != null ? rawRetention : retention != null ? retention
                     : io.linkprobe.collector.archive.ArchiveRetention.DEFAULT_RAW;
             retention = null;
             rollupRetention = rollupRetention != null ? rollupRetention
                     : io.linkprobe.collector.archive.ArchiveRetention.DEFAULT_ROLLUP;
-            requireAtLeast("raw_retention", rawRetention, Duration.ofHours(1));
+            requireAtLeast(rawKey, rawRetention, Duration.ofHours(1));
             if (rollupRetention.compareTo(rawRetention) < 0) {
                 throw new InvalidValue("rollup_retention", "archive.rollup_retention ("
                         + Durations.format(rollupRetention) + ") is shorter than archive.raw_retention ("
