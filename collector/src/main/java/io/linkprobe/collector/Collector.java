@@ -76,6 +76,8 @@ public final class Collector implements AutoCloseable {
      * (groups) or contracted rates; a rebuild keeps the schedule unless a site's tests changed.
      */
     private static final Duration PLAN_REFRESH_PERIOD = Duration.ofMinutes(1);
+    /** How often complete hours are rolled up: an hour's rollup is there within this after it ends. */
+    private static final Duration ROLLUP_PERIOD = Duration.ofMinutes(10);
 
     /**
      * What a caller may replace: the clock (tests) and the embedded responder's factory.
@@ -141,8 +143,10 @@ public final class Collector implements AutoCloseable {
         resources.push(new SystemMeters(registry));
         SelfMetrics self = new SelfMetrics(registry);
         try {
-            archive = JdbcArchive.openSqlite(config.archive().path(), config.archive().retention(), clock,
-                    self.archiveWrite());
+            CollectorConfig.Archive a = config.archive();
+            archive = a.postgres()
+                    ? JdbcArchive.openPostgres(a.url(), password(a), a.tiers(), clock, self.archiveWrite())
+                    : JdbcArchive.openSqlite(a.path(), a.tiers(), clock, self.archiveWrite());
             self.watchArchive(() -> archive.writeProblem().isEmpty(), archive::lastRecoveryMillis);
         } catch (ArchiveException e) {
             throw new CollectorStartException(e.getMessage(), e);
@@ -205,12 +209,19 @@ public final class Collector implements AutoCloseable {
                 this::expireSilentSeries);
         repeat(maintenance, "tokens and fleet file check", FILES_CHECK_PERIOD, FILES_CHECK_PERIOD, live::reloadIfChanged);
         repeat(maintenance, "plan refresh", PLAN_REFRESH_PERIOD, PLAN_REFRESH_PERIOD, live::refreshPlans);
+        repeat(maintenance, "archive rollup", ROLLUP_PERIOD, ROLLUP_PERIOD, () -> {
+            try {
+                archive.rollUp();
+            } catch (ArchiveException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
         repeat(maintenance, "archive retention", Duration.ofMinutes(1), RETENTION_PERIOD,
                 () -> enforceRetention().join());
         ready = true;
         log.info("linkprobe collector listening on {}://{}:{} ({}), archive {}, {} sites known, {} tokens",
                 server.tls() ? "https" : "http", config.http().bind(), server.port(), Transports.name(),
-                config.archive().path(), known, tokens.get().size());
+                config.archive().describe(), known, tokens.get().size());
     }
 
     /**
@@ -226,6 +237,19 @@ public final class Collector implements AutoCloseable {
                 log.error("{} failed ({}); it runs again in {} s", name, e.getMessage(), period.toSeconds(), e);
             }
         }, first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The PostgreSQL password from archive.password_file, or null when none is named. */
+    private static String password(CollectorConfig.Archive a) throws ConfigException {
+        if (a.passwordFile() == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readString(a.passwordFile()).strip();
+        } catch (java.io.IOException e) {
+            throw new ConfigException("archive.password_file " + a.passwordFile() + " cannot be read ("
+                    + e.getMessage() + "); make it readable by the collector's user.");
+        }
     }
 
     /** Lists the sites the archive knows, with their last push, before anything is accepted. */
@@ -313,7 +337,7 @@ public final class Collector implements AutoCloseable {
         return expired;
     }
 
-    /** Deletes archive rows past retention and forgets sites silent for that long (also runs hourly). */
+    /** Rolls up what is pending, drops partitions past retention and forgets sites silent for that long (also runs hourly). */
     public CompletableFuture<Set<String>> enforceRetention() {
         return archive.enforceRetention().whenComplete((forgotten, error) -> {
             if (forgotten != null) {

@@ -47,7 +47,7 @@ public final class TestCollector implements AutoCloseable {
         Files.writeString(tokens, lines);
         CollectorConfig config = CollectorConfig.defaults(tokens)
                 .withHttp(CollectorConfig.Http.loopback(0))
-                .withArchive(new CollectorConfig.Archive(dir.resolve("collector.db"), null))
+                .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("collector.db")))
                 .withResponder(CollectorConfig.Responder.DISABLED)
                 .withLimits(Limits.DEFAULT);
         Collector collector = Collector.start(tweak.apply(config), Collector.Options.defaults().withClock(clock));

@@ -69,7 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine(token, "demo") + "\n");
             CollectorConfig config = CollectorConfig.defaults(tokens)
                     .withHttp(CollectorConfig.Http.loopback(httpPort))
-                    .withArchive(new CollectorConfig.Archive(dir.resolve("archive.db"), null))
+                    .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("archive.db")))
                     // Any free ports: the demo must not need root (862) nor clash with a real responder.
                     .withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null));
             collector = Collector.start(config, Collector.Options.defaults().withResponders(new CommonResponders("127.0.0.1")));

@@ -1,5 +1,7 @@
 package io.linkprobe.collector.archive;
 
+import io.linkprobe.common.wire.Sample;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -7,8 +9,15 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The collector's store of every accepted result and of the idempotency keys that make a replayed
- * push harmless. SQLite by default ({@link JdbcArchive#openSqlite}); the same JDBC layer is the
- * path to PostgreSQL when one machine is not enough.
+ * push harmless, in two {@link Tier tiers}: raw results kept {@code archive.raw_retention}, hourly
+ * rollups per site and target kept {@code archive.rollup_retention}, both partitioned by time so
+ * that retention drops partitions whole. SQLite by default ({@link JdbcArchive#openSqlite}),
+ * PostgreSQL through the same JDBC layer ({@link JdbcArchive#openPostgres}).
+ *
+ * <p>Reading a tier: {@link #history} and {@link #recent} read raw results (for a range within
+ * {@link #rawRetention}); {@link #rollups} reads the hourly tier (any range within
+ * {@link #rollupRetention}; the current hour and the hour before it appear once they are rolled
+ * up, after {@link #rollUp}); {@link #tierFor} says which one covers a range.
  */
 public interface Archive extends AutoCloseable {
 
@@ -22,15 +31,31 @@ public interface Archive extends AutoCloseable {
      */
     CompletableFuture<StoreResult> store(ArchiveBatch batch) throws ArchiveOverloadedException;
 
-    /** Results of {@code site} that ended in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
+    /** Raw results of {@code site} that ended in {@code [fromMillis, toMillis)}, oldest first, at most {@code limit}. */
     List<StoredSample> history(String site, long fromMillis, long toMillis, int limit) throws ArchiveException;
 
     /**
-     * Results of {@code site} of one {@code type} (latency, throughput, connect, health) that ended
-     * in {@code [fromMillis, toMillis)}, newest first, at most {@code limit}: what a page of recent
-     * results needs, without the other types crowding out the newest rows.
+     * Raw results of {@code site} of one {@code kind} that ended in {@code [fromMillis, toMillis)},
+     * newest first, at most {@code limit}: what a page of recent results needs, without the other
+     * kinds crowding out the newest rows.
      */
-    List<StoredSample> recent(String site, String type, long fromMillis, long toMillis, int limit) throws ArchiveException;
+    List<StoredSample> recent(String site, Sample.Kind kind, long fromMillis, long toMillis, int limit)
+            throws ArchiveException;
+
+    /**
+     * The hourly rollups of {@code site}, every target, for the hours that start in
+     * {@code [fromMillis, toMillis)}, by hour then target.
+     */
+    List<HourlyRollup> rollups(String site, long fromMillis, long toMillis) throws ArchiveException;
+
+    /** The tier that holds results from {@code fromMillis} on, as of {@code nowMillis}. */
+    default Tier tierFor(long fromMillis, long nowMillis) {
+        return fromMillis >= nowMillis - rawRetention().toMillis() ? Tier.RAW : Tier.HOURLY;
+    }
+
+    Duration rawRetention();
+
+    Duration rollupRetention();
 
     /** Every site with its last push, for listing sites again after a restart. */
     List<KnownSite> knownSites() throws ArchiveException;
@@ -39,9 +64,17 @@ public interface Archive extends AutoCloseable {
     long ackedSequence(String agentId) throws ArchiveException;
 
     /**
-     * Deletes what is older than the retention, a chunk at a time between pushes.
+     * Rolls up every complete hour that received results since it was last rolled up (also runs
+     * hourly in a running collector). Returns the number of site-hours written.
+     */
+    int rollUp() throws ArchiveException;
+
+    /**
+     * Rolls up what is pending, then drops the raw partitions older than the raw retention and the
+     * hourly ones older than the rollup retention, whole, and forgets sites silent for longer than
+     * the rollup retention.
      *
-     * @return the sites forgotten because their last push is older than the retention
+     * @return the sites forgotten
      */
     CompletableFuture<Set<String>> enforceRetention();
 
@@ -50,13 +83,13 @@ public interface Archive extends AutoCloseable {
 
     /**
      * Empty while the archive's last transaction committed; otherwise, as one line, why it cannot
-     * write now (a full disk, say) and since when. Cleared by the next write that commits: a push,
-     * or a probe the archive makes itself while no push comes.
+     * write now (a full disk, a lost database server, say) and since when. Cleared by the next
+     * write that commits: a push, or a probe the archive makes itself while no push comes.
      */
     Optional<String> writeProblem();
 
     /**
-     * When the archive file was last found corrupt at start, moved aside and replaced (epoch ms,
+     * When an archive file was last found corrupt at start, moved aside and replaced (epoch ms,
      * remembered across restarts), or -1 if never.
      */
     long lastRecoveryMillis();

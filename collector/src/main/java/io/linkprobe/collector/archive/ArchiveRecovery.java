@@ -11,11 +11,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Start-up work after the archive file was found corrupt and moved aside ({@link SqliteFileCheck}),
- * run once the new archive is open: the moved file's sites are restored at once (the collector
- * lists them and their last push before it accepts a push), the event is recorded in
- * {@link Recoveries} and logged, and a {@link Salvage} copies its results and keys in the
- * background. Also resumes a salvage a restart interrupted.
+ * Start-up work after an archive file was found corrupt and moved aside ({@link SqliteFileCheck}),
+ * or an archive of the single-file layout was moved aside to be copied into partitions, run once
+ * the new archive is open: the moved file's sites and agents' acked sequences are restored at once
+ * (the collector lists the sites and their last push before it accepts a push), the event is
+ * recorded in {@link Recoveries} and logged, and a {@link Salvage} copies its results and keys (or
+ * rollups) in the background. Also resumes a salvage a restart interrupted.
  */
 final class ArchiveRecovery {
     private static final Logger log = LoggerFactory.getLogger(ArchiveRecovery.class);
@@ -24,7 +25,13 @@ final class ArchiveRecovery {
 
     /** @return the salvage copying the moved file's results, or empty if SQLite cannot read it at all */
     static Optional<Salvage> recover(GroupCommitWriter writer, Path file, Path moved, String reason, long nowMillis,
-            long cutoffMillis) throws ArchiveException, InterruptedException {
+            ArchiveRetention retention) throws ArchiveException, InterruptedException {
+        return recover(writer, file, moved, reason, nowMillis, retention, true);
+    }
+
+    /** @param corrupt false for a sound archive of the single-file layout moved aside to be copied */
+    static Optional<Salvage> recover(GroupCommitWriter writer, Path file, Path moved, String reason, long nowMillis,
+            ArchiveRetention retention, boolean corrupt) throws ArchiveException, InterruptedException {
         CorruptFileReader old = null;
         String unreadable = null;
         try {
@@ -32,15 +39,24 @@ final class ArchiveRecovery {
         } catch (SQLException e) {
             unreadable = oneLine(e);
         }
+        long cutoffMillis = nowMillis - (old != null && old.kind() == CorruptFileReader.Kind.HOURLY
+                ? retention.rollup() : retention.raw()).toMillis();
         List<KnownSite> sites = new ArrayList<>();
-        String sitesProblem = old == null ? null : old.readSites(cutoffMillis, sites);
+        List<CorruptFileReader.AgentRow> agents = new ArrayList<>();
+        String sitesProblem = old == null ? null : old.readSites(nowMillis - retention.rollup().toMillis(), sites);
+        if (old != null) {
+            old.readAgents(agents);
+        }
         long listed = old == null ? -1 : old.countBatches(cutoffMillis);
-        boolean nothingToCopy = old == null;
+        boolean nothingToCopy = old == null || old.kind() == CorruptFileReader.Kind.MAIN;
         try {
             WriteTask.runAndWait(writer, s -> {
                 Recoveries.insert(s.connection(), moved, nowMillis, reason, cutoffMillis, listed, sites.size(),
                         nothingToCopy);
                 insertSites(s.connection(), sites);
+                for (CorruptFileReader.AgentRow a : agents) {
+                    s.upsertAgent(a.agentId(), a.site(), a.ackedSequence(), a.lastPushMillis());
+                }
             });
         } catch (ArchiveWriteException e) {
             if (old != null) {
@@ -51,7 +67,13 @@ final class ArchiveRecovery {
         }
         String kept;
         String lost;
-        if (old == null) {
+        if (old != null && old.kind() == CorruptFileReader.Kind.MAIN) {
+            kept = sites.size() + " sites with their last push and " + agents.size() + " agents' acked sequences"
+                    + (sitesProblem == null ? "" : " (the sites table could not be read whole: " + sitesProblem + ")")
+                    + "; the results are in the partition files, which are sound";
+            lost = "whatever SQLite cannot read of the moved file's sites and agents: those sites reappear with"
+                    + " their next push";
+        } else if (old == null) {
             kept = "nothing, SQLite cannot read the moved file either (" + unreadable + ")";
             lost = "every archived result and dedup key (the bytes stay in the moved file); sites reappear with"
                     + " their next push, and batches that agents push again are stored again";
@@ -62,18 +84,32 @@ final class ArchiveRecovery {
                     + " batches only, and a line will say how many";
             lost = "whatever SQLite cannot read of the moved file, counted when the copy ends";
         }
-        log.error("archive {} is corrupt ({}): moved aside to {} (with its -wal and -shm) and a new archive"
-                + " created. Kept: {}. Lost: {}.", file, reason, moved, kept, lost);
-        return old == null ? Optional.empty()
-                : Optional.of(Salvage.start(writer, old, cutoffMillis, listed, sites.size(), Salvage.State.START));
+        if (corrupt) {
+            log.error("archive {} is corrupt ({}): moved aside to {} (with its -wal and -shm) and a new archive"
+                    + " created. Kept: {}. Lost: {}.", file, reason, moved, kept, lost);
+        } else {
+            log.warn("archive {} has the single-file layout of linkprobe before archive tiers: moved to {} and a"
+                    + " partitioned archive created. Kept: {}. Once the copy has finished the moved file can be deleted.",
+                    file, moved, kept);
+        }
+        if (old == null) {
+            return Optional.empty();
+        }
+        if (nothingToCopy) {
+            old.close();
+            return Optional.empty();
+        }
+        return Optional.of(Salvage.start(writer, old, cutoffMillis, listed, sites.size(), Salvage.State.START));
     }
 
     /** Resumes every salvage a stop interrupted; one whose file is gone or unreadable is given up. */
-    static List<Salvage> resume(GroupCommitWriter writer, Connection reader) throws InterruptedException {
+    static List<Salvage> resume(GroupCommitWriter writer, ReadConnection reader) throws InterruptedException {
         List<Salvage> running = new ArrayList<>();
         List<Recoveries.Unfinished> unfinished;
         try {
-            unfinished = Recoveries.unfinished(reader);
+            synchronized (reader) {
+                unfinished = Recoveries.unfinished(reader.get());
+            }
         } catch (SQLException e) {
             log.warn("archive: cannot read the recoveries table ({}); an interrupted salvage does not resume", e.toString());
             return running;

@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 /**
- * Reads an archive file found corrupt, read-only, for what SQLite can still return: its sites,
- * how many batches it listed, and its samples in row order grouped into whole batches
- * ({@link #scan}). Used by the writer thread only, once the salvage has started.
+ * Reads an archive file found corrupt (or of the single-file layout before archive tiers),
+ * read-only, for what SQLite can still return. What it holds depends on its {@link Kind}: the
+ * main file its sites and agents; a raw partition its pushes ({@link #scanPushes}); an hourly one
+ * its rollups ({@link #scanRollups}); a single-file archive its sites, agents and samples in row
+ * order grouped into whole batches ({@link #scan}). Used by the writer thread only, once the
+ * salvage has started.
  *
  * <p>The samples of one push are consecutive rows, so a batch is known whole when the scan has
  * passed beyond it. Where the scan hits an unreadable page it loses the batch it was in, and the
@@ -29,7 +32,38 @@ final class CorruptFileReader implements AutoCloseable {
     /** Beyond 2^40 rows a jump finds nothing: the rest of the file is unreadable. */
     private static final int MAX_SKIP_EXPONENT = 40;
 
+    /** What the file was. */
+    enum Kind {
+        /** The single-file layout before archive tiers: batches, samples (JSON), agents, sites. */
+        SINGLE_FILE,
+        /** The main file of the partitioned layout: sites, agents, recoveries; no results. */
+        MAIN,
+        /** A raw partition: pushes with their keys. */
+        RAW,
+        /** An hourly partition: rollups. */
+        HOURLY
+    }
+
     record Key(String agentId, long sequence) {}
+
+    /** One push of a raw partition, whole. */
+    record PushRow(String agentId, long sequence, String site, long receivedMillis, long firstEndMillis,
+            long lastEndMillis, int kinds, int samples, byte[] data) {}
+
+    /** An agent's acked sequence as the old main file had it. */
+    record AgentRow(String agentId, String site, long ackedSequence, long lastPushMillis) {}
+
+    /**
+     * What one scan of rows found: the rows read, where the next scan starts, and what was lost.
+     *
+     * @param lost rows known lost (the one an unreadable page cut)
+     */
+    record Rows<T>(List<T> rows, long nextId, int skipExponent, long lost, long newRegions, boolean finished) {}
+
+    private interface RowMapper<T> {
+        /** The row at the cursor (column 1 is its id); null if it cannot be copied (its names unreadable). */
+        T map(ResultSet rs) throws SQLException;
+    }
 
     record Row(String site, String target, String type, long endMillis, String json) {}
 
@@ -39,6 +73,8 @@ final class CorruptFileReader implements AutoCloseable {
         final String site;
         final List<Row> rows = new ArrayList<>();
         long lastId;
+        /** When the old archive received it, once looked up ({@link #receivedMillis}). */
+        long receivedMillis;
 
         Group(Key key, String site) {
             this.key = key;
@@ -58,15 +94,21 @@ final class CorruptFileReader implements AutoCloseable {
 
     private final Path file;
     private final Connection c;
+    private final Kind kind;
     private PreparedStatement findBatch;
 
-    private CorruptFileReader(Path file, Connection c) {
+    private CorruptFileReader(Path file, Connection c, Kind kind) {
         this.file = file;
         this.c = c;
+        this.kind = kind;
     }
 
     Path file() {
         return file;
+    }
+
+    Kind kind() {
+        return kind;
     }
 
     /**
@@ -79,19 +121,47 @@ final class CorruptFileReader implements AutoCloseable {
         config.setReadOnly(true);
         config.setBusyTimeout(10_000);
         Connection c = config.createConnection("jdbc:sqlite:" + moved);
+        java.util.Set<String> tables = new java.util.HashSet<>();
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA writable_schema = ON");
-            s.executeQuery("SELECT count(*) FROM sqlite_schema").close();
+            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
         } catch (SQLException e) {
             c.close();
             throw e;
         }
-        return new CorruptFileReader(moved, c);
+        Kind kind = tables.contains("samples") && tables.contains("batches") ? Kind.SINGLE_FILE
+                : tables.contains("pushes") ? Kind.RAW : tables.contains("rollups") ? Kind.HOURLY : Kind.MAIN;
+        return new CorruptFileReader(moved, c, kind);
     }
 
-    /** The batches of the old archive within retention, or -1 if SQLite cannot count them. */
+    /** Whether {@code file} is a sound archive of the single-file layout (it has a samples table). */
+    static boolean isSingleFileLayout(Path file) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('samples', 'batches')")) {
+            return rs.next() && rs.getInt(1) == 2;
+        }
+    }
+
+    /**
+     * What there is to copy within retention (batches, pushes or rollups), or -1 if SQLite cannot
+     * count them; 0 for a main file, which holds no results.
+     */
     long countBatches(long cutoffMillis) {
-        try (PreparedStatement q = c.prepareStatement("SELECT count(*) FROM batches WHERE received_ms >= ?")) {
+        String sql = switch (kind) {
+            case SINGLE_FILE -> "SELECT count(*) FROM batches WHERE received_ms >= ?";
+            case RAW -> "SELECT count(*) FROM pushes WHERE received_ms >= ?";
+            case HOURLY -> "SELECT count(*) FROM rollups WHERE hour_ms >= ?";
+            case MAIN -> null;
+        };
+        if (sql == null) {
+            return 0;
+        }
+        try (PreparedStatement q = c.prepareStatement(sql)) {
             q.setLong(1, cutoffMillis);
             try (ResultSet rs = q.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : -1;
@@ -101,8 +171,27 @@ final class CorruptFileReader implements AutoCloseable {
         }
     }
 
+    /** Reads the agents' acked sequences into {@code into}; null, or why not all could be read. */
+    String readAgents(List<AgentRow> into) {
+        if (kind != Kind.MAIN && kind != Kind.SINGLE_FILE) {
+            return null;
+        }
+        try (PreparedStatement q = c.prepareStatement("SELECT agent_id, site, acked_sequence, last_push_ms FROM agents");
+                ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                into.add(new AgentRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)));
+            }
+            return null;
+        } catch (SQLException e) {
+            return String.valueOf(e.getMessage()).replace('\n', ' ');
+        }
+    }
+
     /** Reads the sites pushed within retention into {@code into}; null, or why not all could be read. */
     String readSites(long cutoffMillis, List<KnownSite> into) {
+        if (kind != Kind.MAIN && kind != Kind.SINGLE_FILE) {
+            return null;
+        }
         try (PreparedStatement q = c.prepareStatement(
                 "SELECT site, last_push_ms, identity FROM sites WHERE last_push_ms >= ?")) {
             q.setLong(1, cutoffMillis);
@@ -193,6 +282,72 @@ final class CorruptFileReader implements AutoCloseable {
         return new Scan(whole, lastRead + (1L << skip), skip + 1, true, lost, newRegion ? 1 : 0, false);
     }
 
+
+    /** Up to {@link #CHUNK_ROWS} pushes of a raw partition after row {@code fromId}, each whole. */
+    Rows<PushRow> scanPushes(long fromId, int skipExponent) {
+        return scanRows("SELECT p.id, a.name, p.sequence, s.name, p.received_ms, p.first_end_ms, p.last_end_ms, p.kinds,"
+                + " p.samples, p.data FROM pushes p LEFT JOIN names a ON a.no = p.agent LEFT JOIN names s ON s.no = p.site"
+                + " WHERE p.id > ? ORDER BY p.id", rs -> rs.getString(2) == null || rs.getString(4) == null ? null
+                        : new PushRow(rs.getString(2), rs.getLong(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
+                                rs.getLong(7), rs.getInt(8), rs.getInt(9), rs.getBytes(10)), fromId, skipExponent);
+    }
+
+    /** Up to {@link #CHUNK_ROWS} rollups of an hourly partition after row {@code fromId}. */
+    Rows<HourlyRollup> scanRollups(long fromId, int skipExponent) {
+        return scanRows("SELECT id, " + RollupRows.COLUMNS + " FROM rollups WHERE id > ? ORDER BY id", rs -> {
+            try {
+                return RollupRows.read(rs, 1);
+            } catch (RuntimeException e) {
+                return null; // a sketch or test list that does not decode
+            }
+        }, fromId, skipExponent);
+    }
+
+    /**
+     * Reads rows of a rowid table in row order from after {@code fromId}, as {@link #scan} does
+     * for samples but one row at a time: a row is copied whole or not at all.
+     */
+    private <T> Rows<T> scanRows(String sql, RowMapper<T> mapper, long fromId, int skipExponent) {
+        List<T> rows = new ArrayList<>();
+        long lastRead = fromId;
+        long uncopyable = 0;
+        boolean atEnd = false;
+        SQLException unreadable = null;
+        try (PreparedStatement q = c.prepareStatement(sql)) {
+            q.setLong(1, fromId);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rows.size() < CHUNK_ROWS) {
+                    if (!rs.next()) {
+                        atEnd = true;
+                        break;
+                    }
+                    long id = rs.getLong(1);
+                    if (id <= lastRead) {
+                        throw new SQLException("row " + id + " after row " + lastRead + ": out of order");
+                    }
+                    T row = mapper.map(rs);
+                    lastRead = id;
+                    if (row == null) {
+                        uncopyable++;
+                    } else {
+                        rows.add(row);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            unreadable = e;
+        }
+        if (unreadable == null) {
+            return new Rows<>(rows, lastRead, 0, uncopyable, 0, atEnd);
+        }
+        log.debug("archive salvage: {} unreadable after row {}: {}", file, lastRead, unreadable.toString());
+        boolean newRegion = !rows.isEmpty() || skipExponent == 0;
+        int skip = rows.isEmpty() ? skipExponent : 0;
+        if (skip >= MAX_SKIP_EXPONENT) {
+            return new Rows<>(rows, lastRead, skip, uncopyable + 1, newRegion ? 1 : 0, true);
+        }
+        return new Rows<>(rows, lastRead + (1L << skip), skip + 1, uncopyable + 1, newRegion ? 1 : 0, false);
+    }
 
     /** When the old archive received the batch; if its key row is unreadable, its newest result's end. */
     long receivedMillis(Group g) {

@@ -11,6 +11,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private record Unwritable(ArchiveWriteException.Kind kind, String reason, long sinceMillis, long sinceNanos) {}
 
     private final SqlDialect dialect;
+    private final Partitions partitions;
     private final Clock clock;
     private final long probePeriodNanos;
     private final BlockingQueue<WriteJob> queue;
@@ -61,9 +64,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private WriteStatements statements;
     private long lastAttemptNanos = System.nanoTime();
 
-    GroupCommitWriter(SqlDialect dialect, Clock clock, Duration probePeriod, int maxQueuedJobs, long maxQueuedBytes,
-            Timer transactionTimer) throws SQLException {
+    GroupCommitWriter(SqlDialect dialect, Partitions partitions, Clock clock, Duration probePeriod, int maxQueuedJobs,
+            long maxQueuedBytes, Timer transactionTimer) throws SQLException {
         this.dialect = dialect;
+        this.partitions = partitions;
         this.clock = clock;
         this.probePeriodNanos = probePeriod.toNanos();
         this.queue = new ArrayBlockingQueue<>(maxQueuedJobs);
@@ -120,18 +124,31 @@ final class GroupCommitWriter implements AutoCloseable {
                     }
                     continue;
                 }
+                if (first.outsideTransaction()) {
+                    queuedBytes.addAndGet(-first.bytes());
+                    outside(first);
+                    continue;
+                }
                 jobs.add(first);
                 long bytes = first.bytes();
+                WriteJob layout = null;
                 while (jobs.size() < MAX_JOBS_PER_TRANSACTION && bytes < MAX_BYTES_PER_TRANSACTION) {
                     WriteJob next = queue.poll();
                     if (next == null) {
                         break;
                     }
-                    jobs.add(next);
                     bytes += next.bytes();
+                    if (next.outsideTransaction()) {
+                        layout = next; // after the transaction it was queued behind
+                        break;
+                    }
+                    jobs.add(next);
                 }
                 queuedBytes.addAndGet(-bytes);
                 transaction(jobs);
+                if (layout != null) {
+                    outside(layout);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -164,12 +181,18 @@ final class GroupCommitWriter implements AutoCloseable {
         ArchiveWriteException storageFailure = null;
         int next = 0;
         try {
+            Set<Partition> needed = new TreeSet<>();
+            for (WriteJob job : jobs) {
+                needed.addAll(job.partitions());
+            }
+            statements.prepare(needed);
             for (; next < jobs.size(); next++) {
                 WriteJob job = jobs.get(next);
                 Savepoint savepoint = connection.setSavepoint();
                 try {
                     job.run(statements);
                 } catch (SQLException | RuntimeException e) {
+                    statements.undone();
                     undo(savepoint, e);
                     ArchiveWriteException failure = failure(e);
                     if (failure.kind() == ArchiveWriteException.Kind.FULL) {
@@ -186,6 +209,7 @@ final class GroupCommitWriter implements AutoCloseable {
                 done.add(job);
             }
             connection.commit();
+            statements.committed();
         } catch (SQLException e) {
             ArchiveWriteException failure = failure(e);
             log.debug("archive: transaction of {} jobs lost: {}", jobs.size(), e.toString());
@@ -201,6 +225,27 @@ final class GroupCommitWriter implements AutoCloseable {
             writable();
         }
         done.forEach(WriteJob::committed);
+    }
+
+    /**
+     * Runs a layout change alone, between transactions. A failure is the job's alone: the
+     * connection is reset, since SQLite may have attached or detached part of what it was asked to.
+     */
+    private void outside(WriteJob job) {
+        lastAttemptNanos = System.nanoTime();
+        try {
+            if (connection == null) {
+                reopen();
+            }
+            job.run(statements);
+        } catch (SQLException | RuntimeException e) {
+            ArchiveWriteException failure = failure(e);
+            log.warn("archive: a layout change failed: {}", failure.getMessage());
+            reset();
+            job.failed(failure);
+            return;
+        }
+        job.committed();
     }
 
     /**
@@ -248,7 +293,7 @@ final class GroupCommitWriter implements AutoCloseable {
         Connection c = dialect.connect(true);
         try {
             c.setAutoCommit(false);
-            statements = new WriteStatements(c);
+            statements = new WriteStatements(c, dialect, partitions);
         } catch (SQLException e) {
             try {
                 c.close();

@@ -1,7 +1,7 @@
 package io.linkprobe.collector.archive;
 
+import io.linkprobe.common.wire.Sample;
 import io.micrometer.core.instrument.Timer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,96 +20,121 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Archive} over JDBC: one writer connection behind a {@link GroupCommitWriter}, one reader
- * connection for history queries (serialised: they are rare and SQLite connections are not
- * thread-safe).
+ * {@link Archive} over JDBC: one writer connection behind a {@link GroupCommitWriter}, one
+ * connection for history queries and one for the rollup job (each serialised: a JDBC connection
+ * is used by one thread at a time). The layout is the same on both engines ({@link SqlDialect}):
+ * raw pushes in day partitions by time of receipt, each row a whole push with its key; rollups in
+ * month partitions; sites, agents and the site-hours to roll up in plain tables.
  */
 public final class JdbcArchive implements Archive {
     private static final Logger log = LoggerFactory.getLogger(JdbcArchive.class);
     /** Pushes waiting for a commit. A commit takes a few ms, so this is seconds of backlog at most. */
     static final int MAX_QUEUED_BATCHES = 4_096;
     /**
-     * JSON bytes waiting. Each queued push also holds its parsed samples (about as much again) until
-     * it is aggregated, so this bounds ~2× as much heap. 64 MiB is over a second of writing in a
-     * replay storm; at 256 MiB a 10,000-agent storm filled a 1 GiB heap (G1 to-space exhausted,
-     * full GCs of 0.5–1 s) and drained no faster (bench/ingest.sh).
+     * Bytes waiting. Each queued push also holds its parsed samples until it is aggregated, so
+     * this bounds more heap than it counts. 64 MiB is over a second of writing in a replay storm;
+     * at 256 MiB a 10,000-agent storm filled a 1 GiB heap (bench/ingest.sh).
      */
     static final long MAX_QUEUED_BYTES = 64L * 1024 * 1024;
     /** While the archive cannot write and no push comes, how often a probe write tries again. */
     static final Duration PROBE_PERIOD = Duration.ofSeconds(5);
 
-    private final Duration retention;
+    private final SqlDialect dialect;
+    private final ArchiveRetention retention;
     private final Clock clock;
+    private final Partitions partitions;
     private final GroupCommitWriter writer;
-    private final Connection reader;
+    private final ReadConnection reader;
+    private final RollupJob rollups;
+    private final Object rollupRunning = new Object();
     private final List<Salvage> salvages = new ArrayList<>();
     private volatile long lastRecoveryMillis = -1;
 
-    private JdbcArchive(Duration retention, Clock clock, GroupCommitWriter writer, Connection reader) {
+    private JdbcArchive(SqlDialect dialect, ArchiveRetention retention, Clock clock, Partitions partitions,
+            GroupCommitWriter writer) {
+        this.dialect = dialect;
         this.retention = retention;
         this.clock = clock;
+        this.partitions = partitions;
         this.writer = writer;
-        this.reader = reader;
+        this.reader = new ReadConnection(dialect, partitions);
+        this.rollups = new RollupJob(new ReadConnection(dialect, partitions), writer);
     }
 
-    /** Opens (creating if needed) the SQLite archive at {@code file}. */
-    public static JdbcArchive openSqlite(Path file, Duration retention, Clock clock, Timer transactionTimer)
+    /**
+     * Opens (creating if needed) the SQLite archive at {@code file} and its partitions beside it;
+     * moves aside and salvages files found corrupt ({@link SqliteArchiveStart}).
+     */
+    public static JdbcArchive openSqlite(Path file, ArchiveRetention retention, Clock clock, Timer transactionTimer)
             throws ArchiveException {
-        Path dir = file.toAbsolutePath().getParent();
-        try {
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-        } catch (java.io.IOException e) {
-            String why = e instanceof java.nio.file.FileAlreadyExistsException ? "a file, not a directory, has that name"
-                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null
-                    ? f.getReason() : e.getClass().getSimpleName();
-            throw new ArchiveException("cannot create the archive directory " + dir + " (" + why
-                    + "); create it or change archive.path", e);
+        return SqliteArchiveStart.open(file, retention, clock, transactionTimer);
+    }
+
+    /**
+     * Opens the archive in the PostgreSQL database at {@code url} (creating its tables if needed).
+     *
+     * @param password null when the URL or the server's authentication needs none
+     */
+    public static JdbcArchive openPostgres(String url, String password, ArchiveRetention retention, Clock clock,
+            Timer transactionTimer) throws ArchiveException {
+        return open(new PostgresDialect(url, password), retention, clock, transactionTimer);
+    }
+
+    /** Opens over {@code dialect}: runs its DDL, finds its partitions, starts the writer. */
+    static JdbcArchive open(SqlDialect dialect, ArchiveRetention retention, Clock clock, Timer transactionTimer)
+            throws ArchiveException {
+        if (dialect.maxPartitions() > 0 && retention.maxPartitions() > dialect.maxPartitions()) {
+            throw new ArchiveException("archive.raw_retention " + retention.raw().toDays() + "d and archive.rollup_retention "
+                    + retention.rollup().toDays() + "d need up to " + retention.maxPartitions() + " partition files, more"
+                    + " than SQLite can attach (" + dialect.maxPartitions() + "); shorten them (raw at most ~60d with"
+                    + " rollups of 3 years) or use PostgreSQL (archive.url)", null);
         }
-        Optional<String> corrupt = SqliteFileCheck.corruption(file);
-        Path moved = corrupt.isPresent() ? SqliteFileCheck.moveAside(file, clock.instant()) : null;
-        JdbcArchive archive = open(new SqliteDialect(file), retention, clock, transactionTimer);
+        Set<Partition> existing;
+        try (Connection setup = dialect.connect(true); Statement s = setup.createStatement()) {
+            setup.setAutoCommit(true);
+            for (String ddl : dialect.schema()) {
+                s.execute(ddl);
+            }
+            existing = dialect.partitions(setup);
+        } catch (SQLException e) {
+            throw new ArchiveException("cannot open the archive " + dialect.describe() + " (" + e.getMessage()
+                    + "); " + dialect.openHint(), e);
+        }
+        Partitions partitions = new Partitions(existing);
+        GroupCommitWriter writer;
         try {
-            if (moved != null) {
-                archive.lastRecoveryMillis = clock.millis();
-                ArchiveRecovery.recover(archive.writer, file, moved, corrupt.get(), archive.lastRecoveryMillis,
-                        archive.lastRecoveryMillis - retention.toMillis()).ifPresent(archive.salvages::add);
-            } else {
-                archive.salvages.addAll(ArchiveRecovery.resume(archive.writer, archive.reader));
+            writer = new GroupCommitWriter(dialect, partitions, clock, PROBE_PERIOD, MAX_QUEUED_BATCHES, MAX_QUEUED_BYTES,
+                    transactionTimer);
+        } catch (SQLException e) {
+            throw new ArchiveException("cannot open the archive " + dialect.describe() + " for writing ("
+                    + e.getMessage() + "); " + dialect.openHint(), e);
+        }
+        JdbcArchive archive = new JdbcArchive(dialect, retention, clock, partitions, writer);
+        try {
+            synchronized (archive.reader) {
+                archive.lastRecoveryMillis = Recoveries.lastRecoveryMillis(archive.reader.get());
             }
-        } catch (ArchiveException | InterruptedException e) {
+        } catch (SQLException e) {
             archive.close();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                throw new ArchiveException("interrupted while opening the archive " + file, e);
-            }
-            throw (ArchiveException) e;
+            throw new ArchiveException("cannot read the archive " + dialect.describe() + " (" + e.getMessage() + "); "
+                    + dialect.openHint(), e);
         }
         return archive;
     }
 
-    public static JdbcArchive open(SqlDialect dialect, Duration retention, Clock clock, Timer transactionTimer)
-            throws ArchiveException {
-        Connection readConnection = null;
-        try {
-            try (Connection setup = dialect.connect(true); Statement s = setup.createStatement()) {
-                for (String ddl : dialect.schema()) {
-                    s.execute(ddl);
-                }
-            }
-            readConnection = dialect.connect(false);
-            long lastRecovery = Recoveries.lastRecoveryMillis(readConnection);
-            GroupCommitWriter writer = new GroupCommitWriter(dialect, clock, PROBE_PERIOD, MAX_QUEUED_BATCHES,
-                    MAX_QUEUED_BYTES, transactionTimer);
-            JdbcArchive archive = new JdbcArchive(retention, clock, writer, readConnection);
-            archive.lastRecoveryMillis = lastRecovery;
-            return archive;
-        } catch (SQLException e) {
-            closeQuietly(readConnection);
-            throw new ArchiveException("cannot open the archive " + dialect.describe() + " (" + e.getMessage()
-                    + "); check archive.path, its directory's permissions and free space", e);
+    GroupCommitWriter writer() {
+        return writer;
+    }
+
+    ReadConnection reader() {
+        return reader;
+    }
+
+    void recovered(long millis, List<Salvage> started) {
+        if (millis >= 0) {
+            lastRecoveryMillis = millis;
         }
+        salvages.addAll(started);
     }
 
     @Override
@@ -122,85 +147,130 @@ public final class JdbcArchive implements Archive {
         return job.result;
     }
 
+    private interface Read<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T read(String what, Read<T> body) throws ArchiveException {
+        synchronized (reader) {
+            try {
+                return body.run(reader.get());
+            } catch (SQLException e) {
+                reader.broken();
+                throw new ArchiveException(what + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Override
-    public synchronized List<StoredSample> history(String site, long fromMillis, long toMillis, int limit)
+    public List<StoredSample> history(String site, long fromMillis, long toMillis, int limit) throws ArchiveException {
+        return read("reading the history of " + site, c -> RawReads.history(c, site, fromMillis, toMillis, limit));
+    }
+
+    @Override
+    public List<StoredSample> recent(String site, Sample.Kind kind, long fromMillis, long toMillis, int limit)
             throws ArchiveException {
-        try (PreparedStatement q = reader.prepareStatement("SELECT target, type, end_ms, json FROM samples"
-                + " WHERE site = ? AND end_ms >= ? AND end_ms < ? ORDER BY end_ms LIMIT ?")) {
-            q.setString(1, site);
-            q.setLong(2, fromMillis);
-            q.setLong(3, toMillis);
-            q.setInt(4, limit);
-            return samples(q);
-        } catch (SQLException e) {
-            throw new ArchiveException("reading the history of " + site + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    /** Rows of {@code SELECT target, type, end_ms, json}. */
-    private static List<StoredSample> samples(PreparedStatement q) throws SQLException {
-        List<StoredSample> rows = new ArrayList<>();
-        try (ResultSet rs = q.executeQuery()) {
-            while (rs.next()) {
-                rows.add(new StoredSample(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
-            }
-        }
-        return rows;
+        return read("reading the " + kind.wireName() + " results of " + site,
+                c -> RawReads.recent(c, site, kind, fromMillis, toMillis, limit));
     }
 
     @Override
-    public synchronized List<StoredSample> recent(String site, String type, long fromMillis, long toMillis, int limit)
-            throws ArchiveException {
-        // The (site, end_ms) index walks backwards from toMillis; type is filtered on the way.
-        try (PreparedStatement q = reader.prepareStatement("SELECT target, type, end_ms, json FROM samples"
-                + " WHERE site = ? AND end_ms >= ? AND end_ms < ? AND type = ? ORDER BY end_ms DESC LIMIT ?")) {
-            q.setString(1, site);
-            q.setLong(2, fromMillis);
-            q.setLong(3, toMillis);
-            q.setString(4, type);
-            q.setInt(5, limit);
-            return samples(q);
-        } catch (SQLException e) {
-            throw new ArchiveException("reading the " + type + " results of " + site + " failed: " + e.getMessage(), e);
-        }
+    public List<HourlyRollup> rollups(String site, long fromMillis, long toMillis) throws ArchiveException {
+        return read("reading the hourly rollups of " + site, c -> RawReads.rollups(c, site, fromMillis, toMillis));
     }
 
     @Override
-    public synchronized List<KnownSite> knownSites() throws ArchiveException {
-        try (Statement s = reader.createStatement();
-                ResultSet rs = s.executeQuery("SELECT site, last_push_ms, identity FROM sites")) {
-            List<KnownSite> sites = new ArrayList<>();
-            while (rs.next()) {
-                sites.add(new KnownSite(rs.getString(1), rs.getLong(2), rs.getString(3)));
-            }
-            return sites;
-        } catch (SQLException e) {
-            throw new ArchiveException("reading the sites failed: " + e.getMessage(), e);
-        }
+    public Duration rawRetention() {
+        return retention.raw();
     }
 
     @Override
-    public synchronized long ackedSequence(String agentId) throws ArchiveException {
-        try (PreparedStatement q = reader.prepareStatement("SELECT acked_sequence FROM agents WHERE agent_id = ?")) {
-            q.setString(1, agentId);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : -1;
+    public Duration rollupRetention() {
+        return retention.rollup();
+    }
+
+    @Override
+    public List<KnownSite> knownSites() throws ArchiveException {
+        return read("reading the sites", c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT site, last_push_ms, identity FROM sites")) {
+                List<KnownSite> sites = new ArrayList<>();
+                while (rs.next()) {
+                    sites.add(new KnownSite(rs.getString(1), rs.getLong(2), rs.getString(3)));
+                }
+                return sites;
             }
-        } catch (SQLException e) {
-            throw new ArchiveException("reading agent " + agentId + " failed: " + e.getMessage(), e);
+        });
+    }
+
+    @Override
+    public long ackedSequence(String agentId) throws ArchiveException {
+        return read("reading agent " + agentId, c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT acked_sequence FROM agents WHERE agent_id = ?")) {
+                q.setString(1, agentId);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        return rs.getLong(1);
+                    }
+                }
+            }
+            return RawReads.maxSequence(c, agentId); // the agents table lost with a corrupt main file
+        });
+    }
+
+    @Override
+    public int rollUp() throws ArchiveException {
+        synchronized (rollupRunning) {
+            try {
+                return rollups.run(clock.millis());
+            } catch (SQLException | ArchiveWriteException e) {
+                throw new ArchiveException("rolling up the archive failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ArchiveException("rolling up the archive was interrupted", e);
+            }
         }
     }
 
     @Override
     public CompletableFuture<Set<String>> enforceRetention() {
-        RetentionJob job = new RetentionJob(clock.millis() - retention.toMillis());
+        CompletableFuture<Set<String>> result = new CompletableFuture<>();
+        long now = clock.millis();
+        boolean rolledUp;
         try {
-            writer.put(job);
+            rollUp();
+            rolledUp = true;
+        } catch (ArchiveException e) {
+            // Raw days are kept until what they hold is rolled up: the next run drops them.
+            log.warn("archive retention: {}; raw partitions are kept until the rollup succeeds", e.getMessage());
+            rolledUp = false;
+        }
+        long rawCutoff = now - retention.raw().toMillis();
+        long rollupCutoff = now - retention.rollup().toMillis();
+        List<Partition> drop = new ArrayList<>();
+        for (Partition p : partitions.all()) {
+            if (p.endMillis() <= (p.tier() == Tier.RAW ? rawCutoff : rollupCutoff) && (rolledUp || p.tier() != Tier.RAW)) {
+                drop.add(p);
+            }
+        }
+        DropJob dropJob = new DropJob(drop);
+        try {
+            writer.put(dropJob);
+            writer.put(new ForgetJob(rollupCutoff, result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            job.result.completeExceptionally(e);
+            result.completeExceptionally(e);
         }
-        return job.result;
+        return result.thenApply(forgotten -> {
+            synchronized (reader) {
+                try {
+                    reader.get(); // stop holding the dropped files open now, not at the next query
+                } catch (SQLException e) {
+                    reader.broken();
+                }
+            }
+            return forgotten;
+        });
     }
 
     @Override
@@ -218,24 +288,22 @@ public final class JdbcArchive implements Archive {
         return lastRecoveryMillis;
     }
 
+    /** The partitions that exist now (for tests and the storage benchmark). */
+    public Set<Partition> partitions() {
+        return partitions.all();
+    }
+
+    public SqlDialect dialect() {
+        return dialect;
+    }
+
     @Override
     public void close() {
         salvages.forEach(Salvage::stop);
         writer.close();
         salvages.forEach(Salvage::close);
-        synchronized (this) {
-            closeQuietly(reader);
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException e) {
-                log.debug("closing a connection: {}", e.toString());
-            }
-        }
+        reader.close();
+        rollups.close();
     }
 
     private final class StoreJob implements WriteJob {
@@ -250,6 +318,11 @@ public final class JdbcArchive implements Archive {
         @Override
         public void run(WriteStatements statements) throws SQLException {
             outcome = statements.store(batch);
+        }
+
+        @Override
+        public Set<Partition> partitions() {
+            return Set.of(batch.partition());
         }
 
         @Override
@@ -268,45 +341,66 @@ public final class JdbcArchive implements Archive {
         }
     }
 
-    /** Deletes one chunk per run and queues itself again, so pushes interleave with a long sweep. */
-    private final class RetentionJob implements WriteJob {
-        private final long cutoffMillis;
-        private final CompletableFuture<Set<String>> result;
-        private final Set<String> forgotten;
-        private boolean more;
+    /** Drops partitions whole, between transactions: a file deleted, a table detached and dropped. */
+    private static final class DropJob implements WriteJob {
+        private final List<Partition> drop;
 
-        RetentionJob(long cutoffMillis) {
-            this(cutoffMillis, new CompletableFuture<>(), new HashSet<>());
-        }
-
-        private RetentionJob(long cutoffMillis, CompletableFuture<Set<String>> result, Set<String> forgotten) {
-            this.cutoffMillis = cutoffMillis;
-            this.result = result;
-            this.forgotten = forgotten;
+        DropJob(List<Partition> drop) {
+            this.drop = drop;
         }
 
         @Override
         public void run(WriteStatements statements) throws SQLException {
-            more = statements.deleteChunk(cutoffMillis);
-            if (!more) {
-                forgotten.addAll(statements.forgetSilent(cutoffMillis));
+            for (Partition p : drop) {
+                long start = System.nanoTime();
+                statements.drop(p);
+                log.info("archive retention: dropped partition {} in {} ms", p, (System.nanoTime() - start) / 1_000_000);
             }
         }
 
         @Override
+        public boolean outsideTransaction() {
+            return true;
+        }
+
+        @Override
+        public void committed() {}
+
+        @Override
+        public void failed(ArchiveWriteException cause) {
+            log.warn("archive retention: dropping {} failed: {}", drop, cause.getMessage());
+        }
+
+        @Override
+        public long bytes() {
+            return 0;
+        }
+    }
+
+    /** Forgets sites and agents silent for longer than the rollup retention. */
+    private final class ForgetJob implements WriteJob {
+        private final long cutoffMillis;
+        private final CompletableFuture<Set<String>> result;
+        private final Set<String> forgotten = new HashSet<>();
+
+        ForgetJob(long cutoffMillis, CompletableFuture<Set<String>> result) {
+            this.cutoffMillis = cutoffMillis;
+            this.result = result;
+        }
+
+        @Override
+        public void run(WriteStatements statements) throws SQLException {
+            forgotten.clear();
+            forgotten.addAll(statements.forgetSilent(cutoffMillis));
+        }
+
+        @Override
         public void committed() {
-            if (!more) {
-                if (!forgotten.isEmpty()) {
-                    log.info("archive retention: forgot {} sites silent for longer than {}", forgotten.size(), retention);
-                }
-                result.complete(Set.copyOf(forgotten));
-                return;
+            if (!forgotten.isEmpty()) {
+                log.info("archive retention: forgot {} sites silent for longer than {}", forgotten.size(),
+                        retention.rollup());
             }
-            RetentionJob next = new RetentionJob(cutoffMillis, result, forgotten);
-            if (!writer.offer(next)) {
-                // The queue is full of pushes; they come first. The next scheduled sweep carries on.
-                result.complete(Set.copyOf(forgotten));
-            }
+            result.complete(Set.copyOf(forgotten));
         }
 
         @Override

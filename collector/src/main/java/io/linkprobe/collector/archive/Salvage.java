@@ -1,10 +1,15 @@
 package io.linkprobe.collector.archive;
 
+import io.linkprobe.collector.archive.codec.CodecException;
+import io.linkprobe.collector.archive.codec.PushCodec;
+import io.linkprobe.common.wire.Json;
+import io.linkprobe.common.wire.Sample;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -159,76 +164,136 @@ final class Salvage implements AutoCloseable {
         old.close();
     }
 
-    /** Reads one chunk of the old samples and stores its whole batches; the state moves on only if it commits. */
+    /**
+     * Reads one chunk of the old file and copies what it found; the state moves on only if it
+     * commits. The chunk is read before its transaction begins ({@link #partitions}), because the
+     * partitions it copies into must exist before then.
+     */
     private final class ChunkJob implements WriteJob {
         final CompletableFuture<State> result = new CompletableFuture<>();
         private final State from;
         private State to;
+        private CorruptFileReader.Scan batches;
+        private CorruptFileReader.Rows<CorruptFileReader.PushRow> pushes;
+        private CorruptFileReader.Rows<HourlyRollup> rollups;
+        private Set<Partition> needed;
 
         ChunkJob(State from) {
             this.from = from;
         }
 
         @Override
-        public void run(WriteStatements statements) throws SQLException {
-            Connection c = statements.connection();
-            CorruptFileReader.Scan scan = old.scan(from.nextId(), from.skipExponent(), from.dropFirst());
-            long batches = from.batches();
-            long samples = from.samples();
-            long already = from.alreadyStored();
-            long expired = from.expired();
-            try (PreparedStatement exists = c.prepareStatement(
-                            "SELECT 1 FROM batches WHERE agent_id = ? AND sequence = ?");
-                    PreparedStatement insertBatch = c.prepareStatement(
-                            "INSERT INTO batches (agent_id, sequence, site, received_ms) VALUES (?, ?, ?, ?)");
-                    PreparedStatement insertSample = c.prepareStatement("INSERT INTO samples (site, agent_id, sequence,"
-                            + " target, type, end_ms, json) VALUES (?, ?, ?, ?, ?, ?, ?)");
-                    PreparedStatement upsertAgent = c.prepareStatement("INSERT INTO agents (agent_id, site,"
-                            + " acked_sequence, last_push_ms) VALUES (?, ?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET"
-                            + " acked_sequence = max(acked_sequence, excluded.acked_sequence),"
-                            + " last_push_ms = max(last_push_ms, excluded.last_push_ms)")) {
-                for (CorruptFileReader.Group g : scan.whole()) {
-                    long receivedMillis = old.receivedMillis(g);
-                    if (receivedMillis < cutoffMillis) {
-                        expired++;
-                        continue;
-                    }
-                    exists.setString(1, g.key.agentId());
-                    exists.setLong(2, g.key.sequence());
-                    try (ResultSet rs = exists.executeQuery()) {
-                        if (rs.next()) {
-                            already++;
-                            continue;
+        public Set<Partition> partitions() {
+            if (needed == null) {
+                read();
+            }
+            return needed;
+        }
+
+        private void read() {
+            needed = new TreeSet<>();
+            switch (old.kind()) {
+                case SINGLE_FILE -> {
+                    batches = old.scan(from.nextId(), from.skipExponent(), from.dropFirst());
+                    for (CorruptFileReader.Group g : batches.whole()) {
+                        long received = old.receivedMillis(g);
+                        g.receivedMillis = received;
+                        if (received >= cutoffMillis) {
+                            needed.add(Partition.raw(received));
                         }
                     }
-                    insertBatch.setString(1, g.key.agentId());
-                    insertBatch.setLong(2, g.key.sequence());
-                    insertBatch.setString(3, g.site);
-                    insertBatch.setLong(4, receivedMillis);
-                    insertBatch.executeUpdate();
-                    for (CorruptFileReader.Row r : g.rows) {
-                        insertSample.setString(1, r.site());
-                        insertSample.setString(2, g.key.agentId());
-                        insertSample.setLong(3, g.key.sequence());
-                        insertSample.setString(4, r.target());
-                        insertSample.setString(5, r.type());
-                        insertSample.setLong(6, r.endMillis());
-                        insertSample.setString(7, r.json());
-                        insertSample.addBatch();
+                }
+                case RAW -> {
+                    pushes = old.scanPushes(from.nextId(), from.skipExponent());
+                    pushes.rows().stream().filter(r -> r.receivedMillis() >= cutoffMillis)
+                            .forEach(r -> needed.add(Partition.raw(r.receivedMillis())));
+                }
+                case HOURLY -> {
+                    rollups = old.scanRollups(from.nextId(), from.skipExponent());
+                    rollups.rows().forEach(r -> needed.add(Partition.hourly(r.hourMillis())));
+                }
+                case MAIN -> { }
+            }
+        }
+
+        @Override
+        public void run(WriteStatements statements) throws SQLException {
+            if (needed == null) {
+                read();
+            }
+            Counts n = new Counts(from);
+            switch (old.kind()) {
+                case SINGLE_FILE -> {
+                    for (CorruptFileReader.Group g : batches.whole()) {
+                        copy(statements, n, g);
                     }
-                    insertSample.executeBatch();
-                    upsertAgent.setString(1, g.key.agentId());
-                    upsertAgent.setString(2, g.site);
-                    upsertAgent.setLong(3, g.key.sequence());
-                    upsertAgent.setLong(4, receivedMillis);
-                    upsertAgent.executeUpdate();
-                    batches++;
-                    samples += g.rows.size();
+                    to = n.state(batches.nextId(), batches.skipExponent(), batches.dropFirst(), batches.lost(),
+                            batches.newRegions(), batches.finished());
+                }
+                case RAW -> {
+                    for (CorruptFileReader.PushRow r : pushes.rows()) {
+                        copy(statements, n, r);
+                    }
+                    to = n.state(pushes.nextId(), pushes.skipExponent(), false, pushes.lost(), pushes.newRegions(),
+                            pushes.finished());
+                }
+                case HOURLY -> {
+                    statements.insertRollupsIfAbsent(rollups.rows());
+                    n.batches += rollups.rows().size();
+                    n.samples += rollups.rows().size();
+                    to = n.state(rollups.nextId(), rollups.skipExponent(), false, rollups.lost(), rollups.newRegions(),
+                            rollups.finished());
+                }
+                case MAIN -> to = n.state(from.nextId(), 0, false, 0, 0, true);
+            }
+            Recoveries.update(statements.connection(), moved, to);
+        }
+
+        /** A whole batch of the single-file layout, as one push of the raw tier. */
+        private void copy(WriteStatements s, Counts n, CorruptFileReader.Group g) throws SQLException {
+            if (g.receivedMillis < cutoffMillis) {
+                n.expired++;
+                return;
+            }
+            if (s.storedFor(g.key.agentId(), g.key.sequence()) != null) {
+                n.already++;
+                return;
+            }
+            List<Sample> samples = new ArrayList<>(g.rows.size());
+            for (CorruptFileReader.Row r : g.rows) {
+                try {
+                    samples.add(Json.mapper().readValue(r.json(), Sample.class));
+                } catch (java.io.IOException e) {
+                    n.lost++; // a row whose JSON no longer reads: the batch would be copied in part
+                    return;
                 }
             }
-            to = new State(scan.nextId(), scan.skipExponent(), scan.dropFirst(), batches, samples, already, expired,
-                    from.lostBatches() + scan.lost(), from.unreadableRegions() + scan.newRegions(), scan.finished());
-            Recoveries.update(c, moved, to);
+            s.copy(ArchiveBatch.of(g.site, g.key.agentId(), g.key.sequence(), g.receivedMillis, "", samples));
+            n.batches++;
+            n.samples += samples.size();
+        }
+
+        private void copy(WriteStatements s, Counts n, CorruptFileReader.PushRow r) throws SQLException {
+            if (r.receivedMillis() < cutoffMillis) {
+                n.expired++;
+                return;
+            }
+            if (s.storedFor(r.agentId(), r.sequence()) != null) {
+                n.already++;
+                return;
+            }
+            List<Sample> samples;
+            try {
+                samples = PushCodec.decode(r.data());
+            } catch (CodecException e) {
+                n.lost++;
+                return;
+            }
+            ArchiveBatch b = ArchiveBatch.of(r.site(), r.agentId(), r.sequence(), r.receivedMillis(), "", samples);
+            s.copy(new ArchiveBatch(b.site(), b.agentId(), b.sequence(), b.receivedMillis(), "", r.samples(),
+                    r.firstEndMillis(), r.lastEndMillis(), r.kinds(), b.hours(), r.data()));
+            n.batches++;
+            n.samples += r.samples();
         }
 
         @Override
@@ -247,4 +312,26 @@ final class Salvage implements AutoCloseable {
         }
     }
 
+    /** The counters of a chunk, from where the last chunk left them. */
+    private static final class Counts {
+        long batches;
+        long samples;
+        long already;
+        long expired;
+        long lost;
+        private final State from;
+
+        Counts(State from) {
+            this.from = from;
+            batches = from.batches();
+            samples = from.samples();
+            already = from.alreadyStored();
+            expired = from.expired();
+        }
+
+        State state(long nextId, int skipExponent, boolean dropFirst, long scanLost, long newRegions, boolean finished) {
+            return new State(nextId, skipExponent, dropFirst, batches, samples, already, expired,
+                    from.lostBatches() + scanLost + lost, from.unreadableRegions() + newRegions, finished);
+        }
+    }
 }

@@ -74,7 +74,12 @@ final class SqliteFileCheck {
      * @return the new name of {@code file}
      */
     static Path moveAside(Path file, Instant now) throws ArchiveException {
-        Path moved = file.resolveSibling(file.getFileName() + ".corrupt-" + STAMP.format(now));
+        return moveAside(file, now, "corrupt");
+    }
+
+    /** The same, to {@code <file>.<why>-<UTC time>}. */
+    static Path moveAside(Path file, Instant now, String label) throws ArchiveException {
+        Path moved = file.resolveSibling(file.getFileName() + "." + label + "-" + STAMP.format(now));
         try {
             // The main file last: until it has moved, a restart finds the corrupt file again.
             for (String suffix : new String[] {"-wal", "-shm", ""}) {
@@ -85,7 +90,7 @@ final class SqliteFileCheck {
             }
         } catch (IOException e) {
             String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
-            throw new ArchiveException("the archive " + file + " is corrupt and cannot be moved aside to " + moved
+            throw new ArchiveException("the archive " + file + " must be moved aside (" + label + ") but cannot be moved to " + moved
                     + " (" + why + "); move or delete it by hand, or change archive.path", e);
         }
         return moved;

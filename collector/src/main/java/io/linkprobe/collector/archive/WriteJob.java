@@ -22,4 +22,17 @@ interface WriteJob {
 
     /** Approximate memory held while queued. */
     long bytes();
+
+    /** The partitions the job writes to, created before its transaction begins if they do not exist. */
+    default java.util.Set<Partition> partitions() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * True for a job that changes the layout (drops a partition): it runs alone, between
+     * transactions, with the connection in autocommit mode; its {@link #run} may not be undone.
+     */
+    default boolean outsideTransaction() {
+        return false;
+    }
 }

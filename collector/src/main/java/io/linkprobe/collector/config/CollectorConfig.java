@@ -24,7 +24,8 @@ import java.time.Duration;
  *   tls: {cert_file: collector.crt, key_file: collector.key}   # optional
  * tokens_file: tokens
  * fleet_file: fleet.yml                                         # optional: what every site measures
- * archive: {path: collector.db, retention: 30d}
+ * archive: {path: collector.db, raw_retention: 14d, rollup_retention: 400d}
+ *   # or PostgreSQL: {url: "jdbc:postgresql://db.example.net:5432/linkprobe?user=linkprobe", password_file: pgpass}
  * series_ttl: 1h
  * responder: {enabled: true, stamp_port: 862, throughput_port: 9863, max_concurrent_tests: 1, busy_poll: false}
  * limits: {max_body_bytes: 1MiB, max_header_bytes: 16KiB, read_timeout: 30s, idle_timeout: 120s, ...}
@@ -70,10 +71,16 @@ public record CollectorConfig(
             requireFile(file, "http.tls.cert_file", resolved.http().tls().certFile());
             requireFile(file, "http.tls.key_file", resolved.http().tls().keyFile());
         }
-        Path dbDir = resolved.archive().path().toAbsolutePath().getParent();
-        if (dbDir != null && Files.exists(dbDir) && !Files.isDirectory(dbDir)) {
-            throw new ConfigException(file + ": archive.path " + resolved.archive().path()
-                    + " is inside something that is not a directory; point it at a file in a directory.");
+        if (resolved.archive().postgres()) {
+            if (resolved.archive().passwordFile() != null) {
+                requireFile(file, "archive.password_file", resolved.archive().passwordFile());
+            }
+        } else {
+            Path dbDir = resolved.archive().path().toAbsolutePath().getParent();
+            if (dbDir != null && Files.exists(dbDir) && !Files.isDirectory(dbDir)) {
+                throw new ConfigException(file + ": archive.path " + resolved.archive().path()
+                        + " is inside something that is not a directory; point it at a file in a directory.");
+            }
         }
         return resolved;
     }
@@ -112,7 +119,7 @@ public record CollectorConfig(
                 : new Tls(resolve(dir, http.tls().certFile()), resolve(dir, http.tls().keyFile()));
         return new CollectorConfig(new Http(http.bind(), http.port(), tls, http.reloadEndpoint()), resolve(dir, tokensFile),
                 fleetFile == null ? null : resolve(dir, fleetFile),
-                new Archive(resolve(dir, archive.path()), archive.retention()), seriesTtl, responder, limits);
+                archive.resolvedAgainst(dir), seriesTtl, responder, limits);
     }
 
     private static Path resolve(Path dir, Path p) {
@@ -182,14 +189,98 @@ public record CollectorConfig(
         }
     }
 
-    /** The embedded store of every accepted result. */
-    public record Archive(Path path, Duration retention) {
-        public static final Archive DEFAULT = new Archive(null, null);
+    /**
+     * The store of every accepted result: SQLite at {@code path} (the default, {@code collector.db}
+     * next to the config) or PostgreSQL at {@code url}, with the password, where one is needed,
+     * read from {@code password_file} (never written in this file). Raw results are kept
+     * {@code raw_retention}, hourly rollups {@code rollup_retention}. {@code retention} is the
+     * name {@code raw_retention} had before archive tiers.
+     */
+    public record Archive(Path path, String url, Path passwordFile, Duration rawRetention, Duration rollupRetention,
+            Duration retention) {
+        public static final Archive DEFAULT = new Archive(null, null, null, null, null, null);
 
         public Archive {
-            path = path != null ? path : Path.of("collector.db");
-            retention = retention != null ? retention : Duration.ofDays(30);
-            requireAtLeast("retention", retention, Duration.ofHours(1));
+            if (path != null && url != null) {
+                throw new InvalidValue("url", "archive.path and archive.url are both set; keep archive.path for SQLite"
+                        + " or archive.url for PostgreSQL.");
+            }
+            if (url != null) {
+                if (!url.startsWith("jdbc:postgresql:")) {
+                    throw new InvalidValue("url", "archive.url must be a PostgreSQL JDBC URL such as"
+                            + " jdbc:postgresql://db.example.net:5432/linkprobe?user=linkprobe, not '" + url + "'.");
+                }
+                if (url.toLowerCase(java.util.Locale.ROOT).matches(".*[?&]password=.*")) {
+                    throw new InvalidValue("url", "archive.url holds a password; remove it from the URL and put it in"
+                            + " a file named by archive.password_file (readable by the collector only).");
+                }
+            } else {
+                path = path != null ? path : Path.of("collector.db");
+                if (passwordFile != null) {
+                    throw new InvalidValue("password_file", "archive.password_file is for PostgreSQL (archive.url);"
+                            + " remove it, SQLite at archive.path needs none.");
+                }
+            }
+            if (retention != null && rawRetention != null) {
+                throw new InvalidValue("retention", "archive.retention and archive.raw_retention are both set;"
+                        + " keep raw_retention (retention is its former name).");
+            }
+            String rawKey = retention != null ? "retention" : "raw_retention";
+            rawRetention = rawRetention != null ? rawRetention : retention != null ? retention
+                    : io.linkprobe.collector.archive.ArchiveRetention.DEFAULT_RAW;
+            retention = null;
+            rollupRetention = rollupRetention != null ? rollupRetention
+                    : io.linkprobe.collector.archive.ArchiveRetention.DEFAULT_ROLLUP;
+            requireAtLeast(rawKey, rawRetention, Duration.ofHours(1));
+            if (rollupRetention.compareTo(rawRetention) < 0) {
+                throw new InvalidValue("rollup_retention", "archive.rollup_retention ("
+                        + Durations.format(rollupRetention) + ") is shorter than archive.raw_retention ("
+                        + Durations.format(rawRetention) + "); the rollups must outlive the raw results they summarise.");
+            }
+            if (url == null) {
+                io.linkprobe.collector.archive.ArchiveRetention r =
+                        new io.linkprobe.collector.archive.ArchiveRetention(rawRetention, rollupRetention);
+                if (r.maxPartitions() > io.linkprobe.collector.archive.SqliteDialect.MAX_PARTITIONS) {
+                    throw new InvalidValue("raw_retention", "archive.raw_retention " + Durations.format(rawRetention)
+                            + " with rollup_retention " + Durations.format(rollupRetention) + " needs up to "
+                            + r.maxPartitions() + " partition files, more than SQLite can open at once ("
+                            + io.linkprobe.collector.archive.SqliteDialect.MAX_PARTITIONS + "); shorten them or use"
+                            + " PostgreSQL (archive.url).");
+                }
+            }
+        }
+
+        /** SQLite at {@code path}, default retention. */
+        public static Archive sqlite(Path path) {
+            return new Archive(path, null, null, null, null, null);
+        }
+
+        /** PostgreSQL at {@code url}, default retention. */
+        public static Archive postgres(String url, Path passwordFile) {
+            return new Archive(null, url, passwordFile, null, null, null);
+        }
+
+        public Archive withRetention(Duration raw, Duration rollup) {
+            return new Archive(path, url, passwordFile, raw, rollup, null);
+        }
+
+        public boolean postgres() {
+            return url != null;
+        }
+
+        /** How long each tier keeps its data. */
+        public io.linkprobe.collector.archive.ArchiveRetention tiers() {
+            return new io.linkprobe.collector.archive.ArchiveRetention(rawRetention, rollupRetention);
+        }
+
+        /** Where the archive is, for messages (a PostgreSQL URL without its query). */
+        public String describe() {
+            return url == null ? path.toString() : url.replaceFirst("\\?.*$", "");
+        }
+
+        Archive resolvedAgainst(Path dir) {
+            return new Archive(path == null ? null : resolve(dir, path), url,
+                    passwordFile == null ? null : resolve(dir, passwordFile), rawRetention, rollupRetention, null);
         }
     }
 

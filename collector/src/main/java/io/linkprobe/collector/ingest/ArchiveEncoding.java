@@ -1,35 +1,24 @@
 package io.linkprobe.collector.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.linkprobe.collector.archive.ArchiveBatch;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushBatch;
-import io.linkprobe.common.wire.Sample;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Turns a validated push into archive rows. Each sample is re-serialised from the parsed record
- * (with its {@code type}), not copied from the request, so the archive holds normalised JSON that
- * the wire model reads back, whatever extra fields a newer agent sent.
+ * Turns a validated push into what the archive stores: its samples encoded from the parsed records
+ * (so the archive holds what the wire model reads back, whatever extra fields a newer agent sent),
+ * on the thread that parsed it, so that the archive's single writer only writes.
  */
 final class ArchiveEncoding {
-    private static final ObjectWriter SAMPLE = Json.mapper().writerFor(Sample.class);
-
     private ArchiveEncoding() {}
 
     static ArchiveBatch encode(PushBatch batch, long receivedMillis) {
         try {
-            List<ArchiveBatch.Row> rows = new ArrayList<>(batch.samples().size());
-            for (Sample sample : batch.samples()) {
-                rows.add(new ArchiveBatch.Row(sample.target(), sample.kind().wireName(), sample.endEpochMillis(),
-                        SAMPLE.writeValueAsString(sample)));
-            }
-            return new ArchiveBatch(batch.agent().site(), batch.agent().agentId(), batch.sequence(), receivedMillis,
-                    Json.mapper().writeValueAsString(batch.agent()), rows);
+            return ArchiveBatch.of(batch.agent().site(), batch.agent().agentId(), batch.sequence(), receivedMillis,
+                    Json.mapper().writeValueAsString(batch.agent()), batch.samples());
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed sample must serialise again", e);
+            throw new IllegalStateException("a parsed identity must serialise again", e);
         }
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.StoredSample;
+import io.linkprobe.collector.archive.Tier;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.linkprobe.common.wire.Sample;
 import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.Reply;
 import io.linkprobe.collector.http.Request;
@@ -25,13 +28,19 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
- * {@code GET /api/v1/sites/{site}?from=&to=&limit=}: the site's stored results between two times,
- * oldest first, each as it was pushed. Times are RFC 3339 or Unix seconds, as in Prometheus' API;
- * by default the last 24 h. Reads the archive on a worker, not on the event loop.
+ * {@code GET /api/v1/sites/{site}?from=&to=&limit=&tier=}: the site's stored results between two
+ * times, oldest first, from the archive tier that covers the range, and saying which: {@code raw}
+ * (each result as it was pushed, while {@code from} is within {@code archive.raw_retention}) or
+ * {@code hourly} (one rollup per target and hour; older ranges). {@code tier=raw|hourly} chooses
+ * one. Times are RFC 3339 or Unix seconds, as in Prometheus' API; by default the last 24 h. Reads
+ * the archive on a worker, not on the event loop.
  *
  * <pre>
- * {"site": "...", "from": "...", "to": "...", "summary": {...SiteView...},
+ * {"site": "...", "from": "...", "to": "...", "tier": "raw", "summary": {...SiteView...},
  *  "truncated": false, "samples": [{"type": "latency", ...}, ...]}
+ * {"site": "...", "from": "...", "to": "...", "tier": "hourly", "summary": {...},
+ *  "truncated": false, "rollups": [{"target": "hub", "hour": "...", "latency": {...}, "connect": {...},
+ *  "tests": [...]}, ...]}
  * </pre>
  */
 public final class SiteHistoryEndpoint implements Endpoint {
@@ -39,6 +48,8 @@ public final class SiteHistoryEndpoint implements Endpoint {
     static final Duration DEFAULT_SPAN = Duration.ofHours(24);
     static final int DEFAULT_LIMIT = 10_000;
     static final int MAX_LIMIT = 100_000;
+
+    private static final ObjectWriter SAMPLE = Json.mapper().writerFor(Sample.class);
 
     private final SiteRegistry sites;
     private final Archive archive;
@@ -63,10 +74,12 @@ public final class SiteHistoryEndpoint implements Endpoint {
         long to;
         long from;
         int limit;
+        Tier tier;
         try {
             to = time("to", request.param("to"), now);
             from = time("from", request.param("from"), to - DEFAULT_SPAN.toMillis());
             limit = limit(request.param("limit"));
+            tier = tier(request.param("tier"), archive.tierFor(from, now));
         } catch (IllegalArgumentException e) {
             return done(Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage()));
         }
@@ -75,8 +88,10 @@ public final class SiteHistoryEndpoint implements Endpoint {
         }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                List<StoredSample> rows = archive.history(site, from, to, limit + 1);
-                return Reply.of(HttpResponseStatus.OK, Reply.JSON, body(site, from, to, summary.get(), rows, limit));
+                byte[] body = tier == Tier.RAW
+                        ? body(site, from, to, summary.get(), archive.history(site, from, to, limit + 1), limit)
+                        : RollupJson.body(site, from, to, summary.get(), archive.rollups(site, from, to), limit);
+                return Reply.of(HttpResponseStatus.OK, Reply.JSON, body);
             } catch (ArchiveException e) {
                 return Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, e.getMessage());
             }
@@ -90,13 +105,13 @@ public final class SiteHistoryEndpoint implements Endpoint {
             g.writeStringField("site", site);
             g.writeStringField("from", SiteRegistry.iso(from));
             g.writeStringField("to", SiteRegistry.iso(to));
+            g.writeStringField("tier", Tier.RAW.wireName());
             g.writeFieldName("summary");
             Json.mapper().writeValue(g, summary);
             g.writeBooleanField("truncated", rows.size() > limit);
             g.writeArrayFieldStart("samples");
             for (int i = 0; i < Math.min(limit, rows.size()); i++) {
-                // Stored as the collector serialised it from a validated sample: valid JSON.
-                g.writeRawValue(rows.get(i).json());
+                SAMPLE.writeValue(g, rows.get(i).sample());
             }
             g.writeEndArray();
             g.writeEndObject();
@@ -120,6 +135,18 @@ public final class SiteHistoryEndpoint implements Endpoint {
                         + "2025-01-31T12:00:00Z or Unix seconds, not '" + value + "'");
             }
         }
+    }
+
+    static Tier tier(String value, Tier fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        for (Tier t : Tier.values()) {
+            if (t.wireName().equals(value)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("'tier' must be raw or hourly, not '" + value + "'");
     }
 
     static int limit(String value) {

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * A collector started on an archive file that is garbage, truncated, or has one bad page in the
- * middle: it starts (no crash loop), moves the file aside, says once what it kept and lost, copies
+ * A collector started on an archive whose raw partition file of today (where the pushes of the
+ * last hours are, with their keys) is garbage, truncated, or has one bad page in the middle: it starts (no crash loop), moves the file aside, says once what it kept and lost, copies
  * what SQLite can still read (whole batches with their keys, never one without the other), and a
  * replay of every original batch then leaves each result in the archive exactly once.
  */
@@ -82,6 +82,11 @@ class CorruptArchiveTest {
         return samplesByKey(dir.resolve("collector.db"));
     }
 
+    /** Today's raw partition file: the one a crash while writing can damage. */
+    Path todaysRawFile() {
+        return SqliteDialect.partitionFile(dir.resolve("collector.db"), Partition.raw(clock.millis()));
+    }
+
     PushBatch batch(String site, long seq) {
         List<Sample> samples = new ArrayList<>();
         long base = clock.millis() - 12 * 3_600_000L;
@@ -97,7 +102,7 @@ class CorruptArchiveTest {
         Map<String, List<String>> original = writeHealthyArchive();
         byte[] garbage = new byte[64 * 1024];
         new Random(7).nextBytes(garbage);
-        Files.write(dir.resolve("collector.db"), garbage);
+        Files.write(todaysRawFile(), garbage);
 
         try (TestCollector c = TestCollector.start(dir, tokens(), clock, x -> x)) {
             Path moved = movedFile();
@@ -109,7 +114,7 @@ class CorruptArchiveTest {
             assertTrue(event.getFormattedMessage().contains("is corrupt (") && event.getFormattedMessage().contains(
                     "moved aside to " + moved) && event.getFormattedMessage().contains("Kept: nothing, SQLite cannot"
                     + " read the moved file either"), event.getFormattedMessage());
-            assertEquals(0, c.collector.archive().knownSites().size());
+            assertEquals(SITES.size(), c.collector.archive().knownSites().size(), "sites are in the main file, which is sound");
 
             Replay replay = replayAll(c);
             assertEquals(new Replay(SITES.size() * BATCHES_PER_SITE, 0), replay, "nothing was salvaged: all stored anew");
@@ -120,7 +125,7 @@ class CorruptArchiveTest {
     @Test
     void truncatedArchiveIsMovedAsideAndWhatCanBeReadIsSalvagedWholeBatchesOnly() throws Exception {
         Map<String, List<String>> original = writeHealthyArchive();
-        Path db = dir.resolve("collector.db");
+        Path db = todaysRawFile();
         try (RandomAccessFile f = new RandomAccessFile(db.toFile(), "rw")) {
             f.setLength(f.length() * 6 / 10);
         }
@@ -130,10 +135,10 @@ class CorruptArchiveTest {
     @Test
     void archiveWithABadPageInTheMiddleIsSalvagedAroundIt() throws Exception {
         Map<String, List<String>> original = writeHealthyArchive();
-        Path db = dir.resolve("collector.db");
+        Path db = todaysRawFile();
         long page;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
-                ResultSet rs = c.createStatement().executeQuery("SELECT pageno FROM dbstat WHERE name = 'samples'"
+                ResultSet rs = c.createStatement().executeQuery("SELECT pageno FROM dbstat WHERE name = 'pushes'"
                         + " AND pagetype = 'leaf' ORDER BY pageno")) {
             List<Long> leaves = new ArrayList<>();
             while (rs.next()) {
@@ -174,7 +179,7 @@ class CorruptArchiveTest {
         Files.writeString(dir.resolve("not-a-dir"), "");
         CollectorStartException e = org.junit.jupiter.api.Assertions.assertThrows(CollectorStartException.class,
                 () -> TestCollector.start(dir, tokens(), clock, config -> config.withArchive(
-                        new io.linkprobe.collector.config.CollectorConfig.Archive(dir.resolve("not-a-dir/c.db"), null))));
+                        io.linkprobe.collector.config.CollectorConfig.Archive.sqlite(dir.resolve("not-a-dir/c.db")))));
         assertEquals("cannot create the archive directory " + dir.resolve("not-a-dir") + " (a file, not a directory, has that name);"
                 + " create it or change archive.path", e.getMessage());
     }
@@ -198,7 +203,7 @@ class CorruptArchiveTest {
                 assertEquals(original.get(key.getKey()), key.getValue(), "batch " + key.getKey() + " salvaged whole");
             }
             assertEquals(recovery.get("batches"), (long) salvaged.size());
-            assertEquals(SITES.size(), c.collector.archive().knownSites().size() + recovery.get("missing_sites"));
+            assertEquals(SITES.size(), c.collector.archive().knownSites().size(), "sites are in the main file, which is sound");
 
             replay = replayAll(c);
             assertEquals(salvaged.size(), replay.duplicates(), "a salvaged batch replayed is a duplicate, nothing else is");
@@ -239,8 +244,8 @@ class CorruptArchiveTest {
     }
 
     private Path movedFile() throws Exception {
-        try (Stream<Path> files = Files.list(dir)) {
-            List<Path> moved = files.filter(p -> p.getFileName().toString().matches("collector\\.db\\.corrupt-\\d{8}T\\d{6}Z"))
+        try (Stream<Path> files = Files.list(todaysRawFile().getParent())) {
+            List<Path> moved = files.filter(p -> p.getFileName().toString().matches("raw_\\d{8}\\.db\\.corrupt-\\d{8}T\\d{6}Z"))
                     .toList();
             assertEquals(1, moved.size(), "one moved file: " + moved);
             return moved.get(0);
@@ -290,22 +295,15 @@ class CorruptArchiveTest {
         throw new AssertionError("the salvage did not finish within 60 s: " + last);
     }
 
-    /** agent/sequence → the JSON of its samples in order, read from {@code db}; no sample without its key. */
+    /** agent/sequence → the JSON of its samples in order, read from the archive whose main file is {@code db}. */
     static Map<String, List<String>> samplesByKey(Path db) throws Exception {
         Map<String, List<String>> keys = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db)) {
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT agent_id, sequence FROM batches")) {
-                while (rs.next()) {
-                    keys.put(rs.getString(1) + "/" + rs.getLong(2), new ArrayList<>());
-                }
+        for (ArchiveDump.Push p : ArchiveDump.sqlite(db)) {
+            List<String> json = new ArrayList<>();
+            for (Sample sample : p.samples()) {
+                json.add(Json.mapper().writeValueAsString(sample));
             }
-            try (ResultSet rs = c.createStatement().executeQuery("SELECT agent_id, sequence, json FROM samples ORDER BY id")) {
-                while (rs.next()) {
-                    List<String> rows = keys.get(rs.getString(1) + "/" + rs.getLong(2));
-                    assertTrue(rows != null, "a sample without its key: " + rs.getString(1) + "/" + rs.getLong(2));
-                    rows.add(rs.getString(3));
-                }
-            }
+            assertEquals(null, keys.put(p.key(), json), "one row per key: " + p.key());
         }
         return keys;
     }

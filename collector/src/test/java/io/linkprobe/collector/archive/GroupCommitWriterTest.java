@@ -52,7 +52,8 @@ class GroupCommitWriterTest {
                 s.execute(ddl);
             }
         }
-        writer = new GroupCommitWriter(dialect, clock, Duration.ofMillis(200), 100, 1 << 20, timer);
+        writer = new GroupCommitWriter(dialect, new Partitions(java.util.Set.of()), clock, Duration.ofMillis(200), 100,
+                1 << 20, timer);
     }
 
     @AfterEach
@@ -141,12 +142,13 @@ class GroupCommitWriterTest {
         }
     }
 
-    static ArchiveBatch batch(String agent, long seq) {
-        List<ArchiveBatch.Row> rows = new ArrayList<>();
+    /** Three latency windows, received now (in today's raw partition, which the writer creates). */
+    ArchiveBatch batch(String agent, long seq) {
+        List<io.linkprobe.common.wire.Sample> samples = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            rows.add(new ArchiveBatch.Row("hub", "latency", 1_000 + i, "{\"i\":" + i + "}"));
+            samples.add(io.linkprobe.common.testing.Samples.window("hub", 1_000 + i, new int[] {1_000 + i}, 0, 0));
         }
-        return new ArchiveBatch("s-" + agent, agent, seq, 1_000, "{}", rows);
+        return ArchiveBatch.of("s-" + agent, agent, seq, clock.millis(), "{}", samples);
     }
 
     static ArchiveWriteException failure(Job job) throws Exception {
@@ -158,19 +160,14 @@ class GroupCommitWriterTest {
         throw new AssertionError("the job was not failed");
     }
 
-    /** agent/sequence → number of samples, for every key in the file (read by a connection of its own). */
+    /**
+     * agent/sequence → number of samples, for every key in the archive (read by a connection of its
+     * own). A key and its samples are one row; the dump checks that each row holds the samples it lists.
+     */
     Map<String, Long> keysWithSampleCounts() throws SQLException {
         Map<String, Long> keys = new LinkedHashMap<>();
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("a.db"));
-                ResultSet rs = c.createStatement().executeQuery("SELECT b.agent_id, b.sequence, (SELECT count(*)"
-                        + " FROM samples s WHERE s.agent_id = b.agent_id AND s.sequence = b.sequence) FROM batches b")) {
-            while (rs.next()) {
-                keys.put(rs.getString(1) + "/" + rs.getLong(2), rs.getLong(3));
-            }
-            ResultSet orphans = c.createStatement().executeQuery("SELECT count(*) FROM samples s WHERE NOT EXISTS"
-                    + " (SELECT 1 FROM batches b WHERE b.agent_id = s.agent_id AND b.sequence = s.sequence)");
-            assertTrue(orphans.next());
-            assertEquals(0, orphans.getLong(1), "no sample without its key");
+        for (ArchiveDump.Push p : ArchiveDump.sqlite(dir.resolve("a.db"))) {
+            assertEquals(null, keys.put(p.key(), (long) p.samples().size()), "one row per key");
         }
         return keys;
     }
@@ -224,6 +221,11 @@ class GroupCommitWriterTest {
         @Override
         public void run(WriteStatements statements) throws SQLException {
             outcome = statements.store(batch);
+        }
+
+        @Override
+        public java.util.Set<Partition> partitions() {
+            return java.util.Set.of(batch.partition());
         }
 
         StoreResult stored() throws Exception {

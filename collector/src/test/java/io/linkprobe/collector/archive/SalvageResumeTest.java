@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A salvage that a stop interrupted carries on from its last committed chunk when the archive opens again. */
+/**
+ * A salvage that a stop interrupted carries on from its last committed chunk when the archive
+ * opens again: here of a raw partition file moved aside, whose pushes are copied whole.
+ */
 class SalvageResumeTest {
     @TempDir
     Path dir;
@@ -27,21 +30,24 @@ class SalvageResumeTest {
 
     @Test
     void interruptedSalvageResumesAfterItsLastCommittedChunkAndCopiesTheRestOnce() throws Exception {
-        Path moved = dir.resolve("a.db.corrupt-20260101T000000Z");
-        try (JdbcArchive old = JdbcArchive.openSqlite(moved, Duration.ofDays(30), clock, timer)) {
+        Path oldArchive = dir.resolve("old/a.db");
+        try (JdbcArchive old = JdbcArchive.openSqlite(oldArchive, ArchiveRetention.DEFAULT, clock, timer)) {
             for (int seq = 1; seq <= 30; seq++) {
-                old.store(JdbcArchiveTest.batch("s", "x", seq, clock.millis(), 5)).get(10, TimeUnit.SECONDS);
+                old.store(ArchiveContract.batch("s", "x", seq, clock.millis(), ArchiveContract.windows(clock.millis(), 5, seq)))
+                        .get(10, TimeUnit.SECONDS);
             }
         }
+        Path moved = dir.resolve("raw.db.corrupt-20260101T000000Z");
+        Files.copy(SqliteDialect.partitionFile(oldArchive, Partition.raw(clock.millis())), moved);
         long afterBatch10;
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + moved);
-                ResultSet rs = c.createStatement().executeQuery("SELECT max(id) FROM samples WHERE sequence <= 10")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT max(id) FROM pushes WHERE sequence <= 10")) {
             assertTrue(rs.next());
             afterBatch10 = rs.getLong(1);
         }
         Path file = dir.resolve("a.db");
         long recovered = clock.millis() - 60_000;
-        try (JdbcArchive fresh = JdbcArchive.openSqlite(file, Duration.ofDays(30), clock, timer);
+        try (JdbcArchive fresh = JdbcArchive.openSqlite(file, ArchiveRetention.DEFAULT, clock, timer);
                 Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
             // As a stop after the chunk that ended with batch 10 left it (those 10 are not copied
             // here, so that what the resumed run copies is seen alone).
@@ -49,7 +55,7 @@ class SalvageResumeTest {
             Recoveries.update(c, moved, new Salvage.State(afterBatch10, 0, false, 10, 50, 0, 0, 0, 0, false));
         }
 
-        try (JdbcArchive resumed = JdbcArchive.openSqlite(file, Duration.ofDays(30), clock, timer)) {
+        try (JdbcArchive resumed = JdbcArchive.openSqlite(file, ArchiveRetention.DEFAULT, clock, timer)) {
             assertEquals(recovered, resumed.lastRecoveryMillis(), "the recovery stays visible after a restart");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!finished(file) && System.nanoTime() < deadline) {
@@ -57,14 +63,11 @@ class SalvageResumeTest {
             }
             assertTrue(finished(file));
             List<Long> sequences = new ArrayList<>();
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
-                    ResultSet rs = c.createStatement().executeQuery("SELECT b.sequence, (SELECT count(*) FROM samples s"
-                            + " WHERE s.agent_id = b.agent_id AND s.sequence = b.sequence) FROM batches b ORDER BY 1")) {
-                while (rs.next()) {
-                    assertEquals(5, rs.getLong(2), "batch " + rs.getLong(1) + " whole");
-                    sequences.add(rs.getLong(1));
-                }
+            for (ArchiveDump.Push p : ArchiveDump.sqlite(file)) {
+                assertEquals(5, p.samples().size(), "batch " + p.sequence() + " whole");
+                sequences.add(p.sequence());
             }
+            sequences.sort(null);
             assertEquals(java.util.stream.LongStream.rangeClosed(11, 30).boxed().toList(), sequences);
             assertEquals(30, resumed.ackedSequence("x"));
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);

@@ -36,7 +36,8 @@ class CollectorConfigTest {
         assertNull(c.http().tls());
         assertEquals(dir.resolve("tokens"), c.tokensFile(), "relative to the config file's directory");
         assertEquals(dir.resolve("collector.db"), c.archive().path());
-        assertEquals(Duration.ofDays(30), c.archive().retention());
+        assertEquals(Duration.ofDays(14), c.archive().rawRetention());
+        assertEquals(Duration.ofDays(400), c.archive().rollupRetention());
         assertEquals(Duration.ofHours(1), c.seriesTtl());
         assertTrue(c.responder().enabled());
         assertEquals(862, c.responder().stampPort());
@@ -61,7 +62,7 @@ class CollectorConfigTest {
         assertEquals("127.0.0.1", c.http().bind());
         assertEquals(19862, c.http().port());
         assertEquals(resource("valid-full.yml").getParent().resolve("data/collector.db"), c.archive().path());
-        assertEquals(Duration.ofDays(7), c.archive().retention());
+        assertEquals(Duration.ofDays(7), c.archive().rawRetention(), "retention: is the former name of raw_retention");
         assertEquals(Duration.ofMinutes(30), c.seriesTtl());
         assertFalse(c.responder().enabled());
         assertEquals(8862, c.responder().stampPort());

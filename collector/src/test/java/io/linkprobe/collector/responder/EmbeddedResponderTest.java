@@ -63,7 +63,7 @@ class EmbeddedResponderTest {
     CollectorConfig config(boolean enabled) throws Exception {
         Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine("t", "s") + "\n");
         return CollectorConfig.defaults(tokens).withHttp(CollectorConfig.Http.loopback(0))
-                .withArchive(new CollectorConfig.Archive(dir.resolve("c.db"), null))
+                .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("c.db")))
                 .withResponder(new CollectorConfig.Responder(enabled, 0, 0, 2, null, null));
     }
 

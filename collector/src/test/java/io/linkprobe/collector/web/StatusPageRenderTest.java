@@ -45,7 +45,7 @@ class StatusPageRenderTest {
     /** An empty archive: every site's series refill finds nothing, as for sites new since the start. */
     @BeforeEach
     void open(@TempDir Path dir) throws Exception {
-        archive = JdbcArchive.openSqlite(dir.resolve("archive.db"), Duration.ofDays(30), clock,
+        archive = JdbcArchive.openSqlite(dir.resolve("archive.db"), io.linkprobe.collector.archive.ArchiveRetention.DEFAULT, clock,
                 Timer.builder("archive").register(new SimpleMeterRegistry()));
         page = new StatusPage(directory, archive, clock, Runnable::run);
     }

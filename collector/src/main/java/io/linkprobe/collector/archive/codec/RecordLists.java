@@ -1,0 +1,36 @@
+package io.linkprobe.collector.archive.codec;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A list of one record type in the binary form of {@link RecordCodec}: varint count, records. */
+public final class RecordLists {
+    private RecordLists() {}
+
+    public static byte[] encode(List<? extends Record> records) {
+        if (records == null || records.isEmpty()) {
+            return null;
+        }
+        ByteSink out = new ByteSink(32 * records.size());
+        RecordCodec.Context ctx = new RecordCodec.Context(0);
+        out.varint(records.size());
+        for (Record r : records) {
+            RecordCodec.write(out, r, ctx);
+        }
+        return out.toByteArray();
+    }
+
+    public static <T extends Record> List<T> decode(byte[] bytes, Class<T> type) {
+        if (bytes == null) {
+            return List.of();
+        }
+        ByteSource in = new ByteSource(bytes);
+        RecordCodec.Context ctx = new RecordCodec.Context(0);
+        int n = in.length();
+        List<T> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(RecordCodec.read(in, type, ctx));
+        }
+        return list;
+    }
+}
