@@ -185,6 +185,9 @@ public final class PushValidator {
         @Override
         public Void health(AgentHealth h) {
             counts(where, "spool_dropped_total", h.spoolDroppedTotal(), "spool_pending", h.spoolPending());
+            if (h.planVersion() != null) {
+                name(where + ".plan_version", h.planVersion(), Names.MAX_NAME_LENGTH);
+            }
             return null;
         }
     }
