@@ -77,9 +77,19 @@ public record AgentConfig(
      * @param timeout per push request
      * @param backoffMin the first retry after a failed push waits up to this (full jitter), doubling
      * @param backoffMax up to this at most; also the wait after the token is refused
+     * @param planRefresh how often the agent asks for its plan ({@code GET /api/v1/plan}), each wait
+     *     a random ±25 % around it
      */
     public record CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout,
-                                    Duration backoffMin, Duration backoffMax) {
+                                    Duration backoffMin, Duration backoffMax, Duration planRefresh) {
+        public static final Duration DEFAULT_PLAN_REFRESH = Duration.ofMinutes(5);
+
+        /** Without {@code plan_refresh}: the default. */
+        public CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout, Duration backoffMin,
+                Duration backoffMax) {
+            this(url, tokenFile, caFile, timeout, backoffMin, backoffMax, null);
+        }
+
         public CollectorEndpoint {
             if (url == null) {
                 throw new InvalidValue("", "collector.url is required, e.g. url: https://collector.example:9862");
@@ -104,6 +114,10 @@ public record AgentConfig(
             if (backoffMin.compareTo(Duration.ofMillis(100)) < 0 || backoffMin.compareTo(backoffMax) > 0) {
                 throw new InvalidValue("backoff_min", "collector.backoff_min must be between 100ms and collector.backoff_max ("
                         + Durations.format(backoffMax) + ")");
+            }
+            planRefresh = planRefresh == null ? DEFAULT_PLAN_REFRESH : planRefresh;
+            if (planRefresh.compareTo(Duration.ofSeconds(10)) < 0 || planRefresh.compareTo(Duration.ofDays(1)) > 0) {
+                throw new InvalidValue("plan_refresh", "collector.plan_refresh must be between 10s and 24h");
             }
         }
     }
