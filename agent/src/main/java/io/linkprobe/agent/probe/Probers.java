@@ -7,13 +7,18 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Every kind of measurement the agent runs, by the kind of sample it produces. */
 public final class Probers {
     private Probers() {}
 
-    /** A new probe kind is one more entry in this list. */
-    public static Map<Sample.Kind, Prober> of(EventLoopGroup group, AgentConfig config, String token) {
+    /**
+     * A new probe kind is one more entry in this list.
+     *
+     * @param config the settings in force, which a new plan changes while the probers run
+     */
+    public static Map<Sample.Kind, Prober> of(EventLoopGroup group, Supplier<AgentConfig> config, String token) {
         List<Prober> probers = List.of(
                 new StampProber(group, config),
                 new ConnectProber(group, config),
