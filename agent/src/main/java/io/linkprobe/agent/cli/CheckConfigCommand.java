@@ -20,7 +20,8 @@ public final class CheckConfigCommand implements Callable<Integer> {
         AgentConfig cfg = ConfigLoader.load(config, AgentConfig.class);
         AgentSetup.readToken(cfg);
         AgentSetup.collectorTls(cfg);
-        System.out.println(config + ": ok (site " + cfg.site() + ", " + cfg.targets().size() + " target(s))");
+        System.out.println(config + ": ok (site " + cfg.site() + ", " + cfg.targets().size() + " target(s) of its own"
+                + "; the collector's plan adds its targets and schedule)");
         return 0;
     }
 }

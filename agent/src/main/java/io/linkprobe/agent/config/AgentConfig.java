@@ -86,10 +86,19 @@ public record AgentConfig(
      *     spreads a region of agents evenly over it: 10,000 agents come back at ~330 a second, which
      *     the replay-storm benchmark shows one collector carrying. (It was 5 minutes: dashboards and
      *     alerts lagged for minutes after every outage.)
+     * @param planRefresh how often the agent asks for its plan ({@code GET /api/v1/plan}), each wait
+     *     a random ±25 % around it
      */
     public record CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout,
-                                    Duration backoffMin, Duration backoffMax) {
+                                    Duration backoffMin, Duration backoffMax, Duration planRefresh) {
         public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_PLAN_REFRESH = Duration.ofMinutes(5);
+
+        /** Without {@code plan_refresh}: the default. */
+        public CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout, Duration backoffMin,
+                Duration backoffMax) {
+            this(url, tokenFile, caFile, timeout, backoffMin, backoffMax, null);
+        }
 
         public CollectorEndpoint {
             if (url == null) {
@@ -115,6 +124,10 @@ public record AgentConfig(
             if (backoffMin.compareTo(Duration.ofMillis(100)) < 0 || backoffMin.compareTo(backoffMax) > 0) {
                 throw new InvalidValue("backoff_min", "collector.backoff_min must be between 100ms and collector.backoff_max ("
                         + Durations.format(backoffMax) + ")");
+            }
+            planRefresh = planRefresh == null ? DEFAULT_PLAN_REFRESH : planRefresh;
+            if (planRefresh.compareTo(Duration.ofSeconds(10)) < 0 || planRefresh.compareTo(Duration.ofDays(1)) > 0) {
+                throw new InvalidValue("plan_refresh", "collector.plan_refresh must be between 10s and 24h");
             }
         }
     }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * TCP connect time to {@code host:connect_port}: the fallback where UDP is blocked. Measures the
@@ -23,11 +24,16 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ConnectProber implements Prober {
     private final EventLoopGroup group;
-    private final ConnectSettings settings;
+    private final Supplier<AgentConfig> config;
 
     public ConnectProber(EventLoopGroup group, AgentConfig config) {
+        this(group, () -> config);
+    }
+
+    /** @param config the settings in force */
+    public ConnectProber(EventLoopGroup group, Supplier<AgentConfig> config) {
         this.group = group;
-        this.settings = config.connect();
+        this.config = config;
     }
 
     @Override
@@ -42,6 +48,7 @@ public final class ConnectProber implements Prober {
 
     @Override
     public Schedule schedule() {
+        ConnectSettings settings = config.get().connect();
         return new Schedule.Periodic(settings.every(), settings.timeout());
     }
 

@@ -27,6 +27,23 @@ public interface Prober extends AutoCloseable {
     /** One measurement towards {@code target} that ends by {@code deadline}. */
     CompletionStage<ProbeResult> probe(TargetConfig target, Instant deadline);
 
+    /**
+     * What this kind's running measurements depend on besides their target, compared by
+     * {@code equals} when the agent applies a new plan: where it changed, each running measurement
+     * of the kind is stopped and started anew (a continuous session loses its open window, a test
+     * loop its place in the period). So it holds what a running measurement keeps (a STAMP
+     * session's options), not what each probe reads afresh. By default the schedule.
+     */
+    default Object settings() {
+        return schedule();
+    }
+
+    /**
+     * Ends what runs between probes towards {@code target} (a continuous session), after the
+     * runtime has read it a last time: the target left the plan, or its settings changed.
+     */
+    default void stop(TargetConfig target) {}
+
     /** Stops whatever the prober keeps running between probes. */
     @Override
     default void close() {}

@@ -13,8 +13,13 @@ import java.util.function.Supplier;
 public final class Probers {
     private Probers() {}
 
-    /** A new probe kind is one more entry in this list. */
-    public static Map<Sample.Kind, Prober> of(EventLoopGroup group, AgentConfig config, Supplier<String> token) {
+    /**
+     * A new probe kind is one more entry in this list.
+     *
+     * @param config the settings in force, which a new plan changes while the probers run
+     * @param token the site's token, read when each test starts (it may be rotated while the agent runs)
+     */
+    public static Map<Sample.Kind, Prober> of(EventLoopGroup group, Supplier<AgentConfig> config, Supplier<String> token) {
         List<Prober> probers = List.of(
                 new StampProber(group, config),
                 new ConnectProber(group, config),

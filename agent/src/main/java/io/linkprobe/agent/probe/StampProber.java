@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,17 @@ public final class StampProber implements Prober {
     private static final Logger log = LoggerFactory.getLogger(StampProber.class);
 
     private final EventLoopGroup group;
-    private final SenderOptions options;
+    private final Supplier<AgentConfig> config;
     private final Map<String, StampSender> senders = new HashMap<>();
 
     public StampProber(EventLoopGroup group, AgentConfig cfg) {
+        this(group, () -> cfg);
+    }
+
+    /** @param config the settings in force: a session opens with the latency settings of its moment */
+    public StampProber(EventLoopGroup group, Supplier<AgentConfig> config) {
         this.group = group;
-        this.options = cfg.latency().senderOptions();
+        this.config = config;
     }
 
     @Override
@@ -50,6 +56,12 @@ public final class StampProber implements Prober {
         return new Schedule.Continuous();
     }
 
+    /** A session keeps the options it opened with: new latency settings restart every session. */
+    @Override
+    public Object settings() {
+        return config.get().latency();
+    }
+
     @Override
     public synchronized CompletionStage<ProbeResult> probe(TargetConfig target, Instant deadline) {
         StampSender sender = senders.get(target.name());
@@ -61,7 +73,17 @@ public final class StampProber implements Prober {
         return CompletableFuture.completedFuture(w.sent() > 0 ? ProbeResult.of(List.of(w)) : ProbeResult.NONE);
     }
 
+    @Override
+    public synchronized void stop(TargetConfig target) {
+        StampSender sender = senders.remove(target.name());
+        if (sender != null) {
+            sender.close();
+            log.info("Stopped probing target '{}' at {}:{}", target.name(), target.host(), target.stampPort());
+        }
+    }
+
     private void open(TargetConfig t) {
+        SenderOptions options = config.get().latency().senderOptions();
         InetSocketAddress address = new InetSocketAddress(t.host(), t.stampPort());
         if (address.isUnresolved()) {
             log.warn("Target '{}': cannot resolve host '{}'; will retry next window", t.name(), t.host());

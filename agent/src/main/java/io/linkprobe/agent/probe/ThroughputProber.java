@@ -13,8 +13,8 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * A scheduled throughput test with latency under load towards a target's responder, signed with
@@ -26,13 +26,18 @@ import java.util.concurrent.CompletionStage;
  */
 public final class ThroughputProber implements Prober {
     private final LinkTest engine;
-    private final AgentConfig config;
+    private final Supplier<AgentConfig> settings;
     /** The site's token, read when each test starts (it may be rotated while the agent runs). */
     private final Supplier<String> token;
 
     public ThroughputProber(EventLoopGroup group, AgentConfig config, Supplier<String> token) {
+        this(group, () -> config, token);
+    }
+
+    /** @param settings the settings in force, read as each test starts */
+    public ThroughputProber(EventLoopGroup group, Supplier<AgentConfig> settings, Supplier<String> token) {
         this.engine = new LinkTest(group);
-        this.config = config;
+        this.settings = settings;
         this.token = token;
     }
 
@@ -43,14 +48,15 @@ public final class ThroughputProber implements Prober {
 
     @Override
     public boolean measures(TargetConfig target) {
-        return target.throughputPort() > 0 && config.throughput().enabled();
+        return target.throughputPort() > 0 && settings.get().throughput().enabled();
     }
 
     @Override
     public Schedule schedule() {
+        AgentConfig config = settings.get();
         ThroughputSettings s = config.throughput();
         return new Schedule.Budgeted(s.every(), s.slipFraction(), s.firstDelayMin(), s.firstDelayMax(),
-                s.busyRetryMin(), s.busyRetryMax(), s.timeout(), s.maxBytesPerDay(), bytesPerTest());
+                s.busyRetryMin(), s.busyRetryMax(), s.timeout(), s.maxBytesPerDay(), bytesPerTest(config));
     }
 
     @Override
@@ -71,12 +77,13 @@ public final class ThroughputProber implements Prober {
 
     /** The test towards {@code target}: its probes under load are the latency settings' at the loaded rate. */
     LinkTest.Request request(TargetConfig target) {
+        AgentConfig config = settings.get();
         ThroughputSettings s = config.throughput();
         ThroughputRequest request = ThroughputRequest.to(target.host(), target.throughputPort())
                 .withTarget(target.name())
                 .withDirections(Direction.parse(s.direction()))
                 .withStreams(s.streams())
-                .withLimits(s.duration(), bytesPerTest())
+                .withLimits(s.duration(), bytesPerTest(config))
                 .withKey(config.site(), token.get())
                 .withCongestionControl(s.congestionControl());
         InetSocketAddress stamp = target.stampPort() > 0 ? new InetSocketAddress(target.host(), target.stampPort()) : null;
@@ -85,7 +92,7 @@ public final class ThroughputProber implements Prober {
     }
 
     /** Bytes the next test may use per direction; 0 = the responder's limit. */
-    long bytesPerTest() {
+    static long bytesPerTest(AgentConfig config) {
         ThroughputSettings s = config.throughput();
         if (s.maxBytesPerTest() > 0) {
             return s.maxBytesPerTest();

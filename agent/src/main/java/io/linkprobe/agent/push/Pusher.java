@@ -43,7 +43,8 @@ public final class Pusher implements AutoCloseable {
 
     private final URI endpoint;
     private final AgentToken token;
-    private final AgentIdentity identity;
+    /** Replaced when a new plan changes the site's labels or contracted rates. */
+    private volatile AgentIdentity identity;
     private final Outbox outbox;
     private final HttpClient http;
     private final Duration requestTimeout;
@@ -78,6 +79,11 @@ public final class Pusher implements AutoCloseable {
 
     public void start() {
         thread.start();
+    }
+
+    /** Pushes from now on carry {@code newIdentity} (the same agent and boot, new labels or rates). */
+    public void identify(AgentIdentity newIdentity) {
+        this.identity = newIdentity;
     }
 
     /** Failed push attempts since start (network errors and non-2xx answers). */

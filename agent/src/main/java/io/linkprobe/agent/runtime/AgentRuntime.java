@@ -1,11 +1,11 @@
 package io.linkprobe.agent.runtime;
 
 import io.linkprobe.agent.config.AgentConfig;
-import io.linkprobe.agent.config.TargetConfig;
+import io.linkprobe.agent.plan.PlanKeeper;
+import io.linkprobe.agent.plan.Workload;
 import io.linkprobe.agent.probe.ProbeResult;
 import io.linkprobe.agent.probe.Prober;
 import io.linkprobe.agent.probe.Probers;
-import io.linkprobe.agent.probe.Schedule;
 import io.linkprobe.agent.push.AgentToken;
 import io.linkprobe.agent.push.Backoff;
 import io.linkprobe.agent.push.Pusher;
@@ -18,50 +18,58 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: every {@link Prober} (looked up by kind in {@link Probers}) run towards every
- * target it measures on the schedule it asks for, and the pusher, all feeding one durable
+ * The running agent: the {@link Measurements} a {@link Workload} asks for (every {@link Prober},
+ * looked up by kind in {@link Probers}, towards the targets it measures), the pusher, and the
+ * {@link PlanKeeper} that fetches the collector's plan, all feeding one durable
  * {@link SqliteSpool} through the {@link PlausibilityGate}. Continuous probers are read at the end
- * of every window, when the agent's health is filed too.
+ * of every window, when the agent's health is filed too. A new plan is applied while everything
+ * runs: what did not change keeps running.
  *
  * <p>Threads: one Netty event loop for every socket (an agent on a gateway needs no more), one
- * scheduler thread for windows and probes, and the pusher's own thread, which may block on HTTP.
+ * scheduler thread for windows, probes and applying plans, the pusher's own thread and the plan
+ * keeper's, which may block on HTTP.
  */
 public final class AgentRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
     /** On stop, how long the pusher may go on delivering what is spooled. */
     private static final Duration STOP_FLUSH = Duration.ofSeconds(3);
 
-    private final AgentConfig config;
     private final EventLoopGroup group;
     private final ScheduledExecutorService scheduler;
     private final SqliteSpool outbox;
     private final PlausibilityGate gate;
     private final Pusher pusher;
+    private final PlanKeeper planKeeper;
     private final Map<Sample.Kind, Prober> probers;
-    /** The (prober, target) pairs read at every window's end. */
-    private final List<Running> continuous = new CopyOnWriteArrayList<>();
+    private final Measurements measurements;
+    /** The settings in force: agent.yml merged with the plan; every prober reads them here. */
+    private final AtomicReference<AgentConfig> settings;
+    private final String agentId;
+    private final String bootId = UUID.randomUUID().toString();
+    private final String version;
     private final long startNanos = System.nanoTime();
-
-    private record Running(Prober prober, TargetConfig target) {}
+    /** Read and written on the scheduler thread; read for health. */
+    private volatile Workload workload;
+    private ScheduledFuture<?> windowTimer;
 
     private AgentRuntime(AgentConfig config, AgentToken token, SSLContext collectorTls, AgentState state, String version,
             SqliteSpool spool) {
-        this.config = config;
+        this.settings = new AtomicReference<>(config);
+        this.agentId = state.agentId();
+        this.version = version;
         this.group = Transports.group(1, "linkprobe-io");
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "linkprobe-scheduler");
@@ -70,17 +78,17 @@ public final class AgentRuntime implements AutoCloseable {
         });
         this.outbox = spool;
         this.gate = new PlausibilityGate(spool, System::currentTimeMillis, version);
-        AgentIdentity identity = new AgentIdentity(config.site(), state.agentId(), UUID.randomUUID().toString(), version,
-                config.labels(), new AgentIdentity.Contract(config.expected().downBytesPerSecond(),
-                        config.expected().upBytesPerSecond()));
         AgentConfig.CollectorEndpoint collector = config.collector();
-        this.pusher = new Pusher(collector.url(), token, identity, outbox, collector.timeout(),
+        this.pusher = new Pusher(collector.url(), token, identity(config), outbox, collector.timeout(),
                 new Backoff(collector.backoffMin(), collector.backoffMax()), collectorTls);
-        this.probers = Probers.of(group, config, token);
+        this.probers = Probers.of(group, settings::get, token);
+        this.measurements = new Measurements(probers, scheduler, this::file, System::currentTimeMillis);
+        this.planKeeper = new PlanKeeper(config, token, collectorTls, this::apply);
     }
 
     /**
-     * Opens the spool, starts measuring and pushing; returns at once.
+     * Opens the spool, starts measuring (the plan kept from the last run, or agent.yml alone) and
+     * pushing, and asks the collector for its plan; returns at once.
      *
      * @throws IOException if the spool cannot be opened (the message names the file)
      */
@@ -101,91 +109,98 @@ public final class AgentRuntime implements AutoCloseable {
     }
 
     private void startAll() {
-        for (Prober prober : probers.values()) {
-            start(prober);
+        Workload first = planKeeper.initial();
+        try {
+            scheduler.submit(() -> applyNow(first)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot start measuring", e.getCause());
         }
-        long windowMillis = config.window().toMillis();
-        scheduler.scheduleAtFixedRate(this::closeWindow, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
         pusher.start();
-        log.info("Agent for site '{}' running: {} target(s), {} s windows, pushing to {}", config.site(),
-                config.targets().size(), config.window().toSeconds(), config.collector().url());
+        planKeeper.start();
     }
 
-    /** Runs {@code prober} towards every target it measures, the way its schedule says. */
-    private void start(Prober prober) {
-        List<TargetConfig> targets = config.targets().stream().filter(prober::measures).toList();
-        if (targets.isEmpty()) {
-            return;
-        }
-        prober.schedule().accept(new Schedule.Visitor<Void>() {
-            @Override
-            public Void continuous(Schedule.Continuous schedule) {
-                for (TargetConfig t : targets) {
-                    Running r = new Running(prober, t);
-                    continuous.add(r);
-                    read(r);
-                }
-                return null;
-            }
-
-            @Override
-            public Void periodic(Schedule.Periodic schedule) {
-                long every = schedule.every().toMillis();
-                for (TargetConfig t : targets) {
-                    long offset = ThreadLocalRandom.current().nextLong(every);
-                    scheduler.scheduleAtFixedRate(() -> probeNow(prober, t, schedule.timeout()), offset, every,
-                            TimeUnit.MILLISECONDS);
-                }
-                return null;
-            }
-
-            @Override
-            public Void budgeted(Schedule.Budgeted schedule) {
-                DailyBudget budget = new DailyBudget(schedule.maxBytesPerDay());
-                for (TargetConfig t : targets) {
-                    new TestLoop(prober, t, schedule, budget, scheduler, AgentRuntime.this::file).start();
-                }
-                return null;
+    /** Measures what {@code next} says from now on, without stopping what it keeps; returns at once. */
+    public void apply(Workload next) {
+        scheduler.execute(() -> {
+            try {
+                applyNow(next);
+            } catch (RuntimeException e) {
+                log.error("Applying {} failed; measuring what ran before", next.describe(), e);
             }
         });
+    }
+
+    /** What the agent runs now. */
+    public Workload workload() {
+        return workload;
+    }
+
+    private void applyNow(Workload next) {
+        Workload before = workload;
+        if (next.equals(before)) {
+            return;
+        }
+        AgentConfig config = next.config();
+        settings.set(config);
+        Measurements.Change change = measurements.apply(next);
+        if (before == null || !before.config().window().equals(config.window())) {
+            if (windowTimer != null) {
+                windowTimer.cancel(false);
+            }
+            long windowMillis = config.window().toMillis();
+            windowTimer = scheduler.scheduleAtFixedRate(this::closeWindow, windowMillis, windowMillis, TimeUnit.MILLISECONDS);
+        }
+        if (before != null && (!before.config().labels().equals(config.labels())
+                || !before.config().expected().equals(config.expected()))) {
+            pusher.identify(identity(config));
+        }
+        workload = next;
+        String what = next.runsPlan() ? "plan " + next.planVersion() + " from the collector" : "agent.yml alone";
+        if (before == null) {
+            log.info("Agent for site '{}' running {}: {}, {} s windows, pushing to {}", config.site(), what,
+                    measured(), config.window().toSeconds(), config.collector().url());
+        } else {
+            log.info("Now running {}: {}, {} s windows ({} measurement(s) kept running, {} started, {} stopped)", what,
+                    measured(), config.window().toSeconds(), change.kept(), change.started(), change.stopped());
+        }
+        next.notes().forEach(note -> log.warn("{}", note));
+    }
+
+    private String measured() {
+        Map<Sample.Kind, List<String>> targets = measurements.targets();
+        if (targets.isEmpty()) {
+            return "nothing to measure (no targets)";
+        }
+        StringBuilder out = new StringBuilder();
+        targets.forEach((kind, names) -> out.append(out.length() == 0 ? "" : "; ").append(kind.wireName()).append(" to ")
+                .append(String.join(", ", names)));
+        return out.toString();
+    }
+
+    private AgentIdentity identity(AgentConfig config) {
+        return new AgentIdentity(config.site(), agentId, bootId, version, config.labels(),
+                new AgentIdentity.Contract(config.expected().downBytesPerSecond(), config.expected().upBytesPerSecond()));
     }
 
     /** Files every continuous prober's window, then the agent's health. */
     private void closeWindow() {
         try {
-            continuous.forEach(this::read);
+            measurements.readContinuous();
             gate.file(health());
         } catch (RuntimeException e) {
             log.error("Closing the window failed", e);
         }
     }
 
-    private void read(Running r) {
-        fileWhenDone(r.prober(), r.target(), r.prober().probe(r.target(), Instant.now()));
-    }
-
     private AgentHealth health() {
+        Workload w = workload;
         return new AgentHealth(System.currentTimeMillis(),
                 TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos),
                 outbox.approximateBytes(), outbox.pendingSamples(), outbox.droppedTotal(), pusher.failuresTotal(),
-                outbox.recoveredTotal(), outbox.recoveredAtMillis(), gate.droppedTotal());
-    }
-
-    private void probeNow(Prober prober, TargetConfig t, Duration timeout) {
-        // A periodic task that throws is never run again: a probe that cannot start is logged instead.
-        try {
-            fileWhenDone(prober, t, prober.probe(t, Instant.now().plus(timeout)));
-        } catch (RuntimeException e) {
-            log.error("The {} probe to '{}' could not start", prober.kind().wireName(), t.name(), e);
-        }
-    }
-
-    private void fileWhenDone(Prober prober, TargetConfig t, CompletionStage<ProbeResult> probe) {
-        probe.thenAccept(this::file).whenComplete((done, error) -> {
-            if (error != null) {
-                log.error("Filing the {} results of '{}' failed", prober.kind().wireName(), t.name(), error);
-            }
-        });
+                outbox.recoveredTotal(), outbox.recoveredAtMillis(), gate.droppedTotal(),
+                w == null ? null : w.planVersion());
     }
 
     private void file(ProbeResult result) {
@@ -198,6 +213,7 @@ public final class AgentRuntime implements AutoCloseable {
      */
     @Override
     public void close() {
+        planKeeper.close();
         scheduler.shutdownNow();
         closeWindow();
         long until = System.nanoTime() + STOP_FLUSH.toNanos();

@@ -5,18 +5,15 @@ import java.util.Deque;
 
 /**
  * The per-site daily byte budget of one kind of test, over a sliding 24 h: on a metered or slow
- * line, tests must never become the traffic.
+ * line, tests must never become the traffic. The bytes spent are kept across plan changes; the
+ * limit is the one in force when the next test asks.
  */
 final class DailyBudget {
     private static final long DAY_MILLIS = 86_400_000L;
-    private final long maxBytesPerDay;
     private final Deque<long[]> spent = new ArrayDeque<>();
 
-    DailyBudget(long maxBytesPerDay) {
-        this.maxBytesPerDay = maxBytesPerDay;
-    }
-
-    synchronized boolean allows(long nextTestBytes) {
+    /** @param maxBytesPerDay the limit in force; 0 = no budget */
+    synchronized boolean allows(long nextTestBytes, long maxBytesPerDay) {
         if (maxBytesPerDay <= 0) {
             return true;
         }

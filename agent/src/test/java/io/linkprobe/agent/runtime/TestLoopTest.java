@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.linkprobe.agent.config.TargetConfig;
+import io.linkprobe.agent.plan.Slot;
 import io.linkprobe.agent.probe.ProbeResult;
 import io.linkprobe.agent.probe.Prober;
 import io.linkprobe.agent.probe.Schedule;
@@ -17,10 +18,14 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The schedule of expensive tests: first spread, slip, busy retry, daily budget, and a loop that never stops. */
+/**
+ * The schedule of expensive tests: first spread, slip, busy retry, daily budget, and a loop that
+ * never stops; or, with a slot from the plan, every test at a slot start and nothing moving it.
+ */
 class TestLoopTest {
     private static final TargetConfig HUB = new TargetConfig("hub", "127.0.0.1", 0, 9863, 1);
     private static final Duration EVERY = Duration.ofHours(4);
@@ -36,8 +41,21 @@ class TestLoopTest {
         scheduler.shutdownNow();
     }
 
+    /** The wall clock the loop reads; tests move it. */
+    private final AtomicLong wallClock = new AtomicLong(1_700_000_000_000L);
+
     private TestLoop loop(Schedule.Budgeted schedule) {
-        return new TestLoop(prober, HUB, schedule, new DailyBudget(schedule.maxBytesPerDay()), scheduler, filed::add);
+        return new TestLoop(prober, HUB, schedule, null, new DailyBudget(), scheduler, filed::add, wallClock::get);
+    }
+
+    private TestLoop slotted(Slot slot) {
+        return new TestLoop(prober, HUB, SCHEDULE, slot, new DailyBudget(), scheduler, filed::add, wallClock::get);
+    }
+
+    /** Runs the next task as the timer would: the wall clock has moved on by its delay. */
+    private void advanceAndRun(RecordingScheduler.Task task) {
+        wallClock.addAndGet(task.delay().toMillis());
+        task.run();
     }
 
     private static ProbeResult result(long bytes, boolean busy) {
@@ -112,12 +130,79 @@ class TestLoopTest {
         assertTrue(filed.isEmpty());
     }
 
+    @Test
+    void aSlottedTestStartsAtEverySlotStartOfTheWallClockAndNowhereElse() {
+        Slot slot = new Slot(60_000, 15_000);
+        long start = slot.nextStartAtOrAfter(wallClock.get());
+        slotted(slot).start();
+        RecordingScheduler.Task first = scheduler.next();
+        assertEquals(start - wallClock.get(), first.delay().toMillis(), "the first test waits for the next slot start");
+        CompletableFuture<ProbeResult> test = new CompletableFuture<>();
+        prober.answers.add(test);
+        advanceAndRun(first);
+        assertEquals(start, prober.lastStartMillis);
+        wallClock.addAndGet(9_000); // the test takes 9 s
+        test.complete(result(100, false));
+        RecordingScheduler.Task second = scheduler.next();
+        assertEquals(60_000 - 9_000, second.delay().toMillis(), "the next slot start, a period after the first");
+        prober.answers.add(CompletableFuture.completedFuture(result(0, true)));
+        advanceAndRun(second);
+        assertEquals(start + 60_000, prober.lastStartMillis);
+        assertEquals(60_000, scheduler.next().delay().toMillis(),
+                "busy in its own slot: the next slot, not the busy window (any other moment is another site's)");
+    }
+
+    @Test
+    void aSlottedTimerThatFiresBeforeTheWallClockReachesTheSlotWaitsTheRest() {
+        Slot slot = new Slot(60_000, 0);
+        long start = slot.nextStartAtOrAfter(wallClock.get() + 1);
+        wallClock.set(start - 30_000);
+        slotted(slot).start();
+        RecordingScheduler.Task first = scheduler.next();
+        wallClock.addAndGet(first.delay().toMillis() - 500); // the monotonic timer ran 0.5 s ahead of the wall clock
+        first.run();
+        assertEquals(0, prober.calls, "not before the slot");
+        assertEquals(500, scheduler.next().delay().toMillis());
+    }
+
+    @Test
+    void aSlottedTestTooLateForItsSlotWaitsForTheNextInsteadOfRunningInAnotherSitesSlot() {
+        Slot slot = new Slot(60_000, 0);
+        slotted(slot).start();
+        RecordingScheduler.Task first = scheduler.next();
+        wallClock.addAndGet(first.delay().toMillis() + TestLoop.LATE_TOLERANCE_MILLIS + 1); // suspended meanwhile
+        first.run();
+        assertEquals(0, prober.calls);
+        assertEquals(60_000 - TestLoop.LATE_TOLERANCE_MILLIS - 1, scheduler.next().delay().toMillis());
+    }
+
+    @Test
+    void aStoppedLoopStartsNoFurtherTestButFilesTheOneRunning() {
+        TestLoop loop = loop(SCHEDULE);
+        loop.start();
+        CompletableFuture<ProbeResult> running = new CompletableFuture<>();
+        prober.answers.add(running);
+        scheduler.next().run();
+        loop.stop();
+        running.complete(result(10, false));
+        assertEquals(1, filed.size(), "the running test's results are filed");
+        assertEquals(0, scheduler.pending(), "and nothing more is scheduled");
+
+        TestLoop waiting = slotted(new Slot(60_000, 0));
+        waiting.start();
+        waiting.stop();
+        assertEquals(0, scheduler.pending(), "a stopped loop's next test is cancelled");
+    }
+
     /** Answers each probe with the next scripted stage; {@link #THROW} makes probe() throw instead. */
-    private static final class ScriptedProber implements Prober {
+    private final class ScriptedProber implements Prober {
+        private final java.util.function.LongSupplier wallClockNow = () -> wallClock.get();
         static final CompletionStage<ProbeResult> THROW = new CompletableFuture<>();
+
         final Deque<CompletionStage<ProbeResult>> answers = new ArrayDeque<>();
         int calls;
         Instant lastDeadline;
+        long lastStartMillis;
 
         @Override
         public Sample.Kind kind() {
@@ -138,6 +223,7 @@ class TestLoopTest {
         public CompletionStage<ProbeResult> probe(TargetConfig target, Instant deadline) {
             calls++;
             lastDeadline = deadline;
+            lastStartMillis = wallClockNow.getAsLong();
             CompletionStage<ProbeResult> answer = answers.removeFirst();
             if (answer == THROW) {
                 throw new IllegalStateException("cannot start");

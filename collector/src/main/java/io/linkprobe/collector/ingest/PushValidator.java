@@ -158,6 +158,9 @@ public final class PushValidator {
 
         @Override
         public Void health(AgentHealth h) {
+            if (h.planVersion() != null) {
+                name(where + ".plan_version", h.planVersion(), Names.MAX_NAME_LENGTH);
+            }
             return null;
         }
     }

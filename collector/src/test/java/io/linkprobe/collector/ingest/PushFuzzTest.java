@@ -2,6 +2,7 @@ package io.linkprobe.collector.ingest;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.linkprobe.collector.archive.ArchiveBatch;
+import io.linkprobe.collector.archive.codec.PushCodec;
 import io.linkprobe.collector.config.Limits;
 import io.linkprobe.collector.http.RefusedException;
 import io.linkprobe.collector.metrics.LinkAggregator;
@@ -17,6 +18,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -37,7 +39,7 @@ class PushFuzzTest {
         PushBatch[] parsed = new PushBatch[1];
         boolean valid = Refusals.accepted(() -> {
             PushBatch batch = SamplesEndpoint.parse(Unpooled.wrappedBuffer(body));
-            new PushValidator(Limits.DEFAULT).validate(batch, NOW);
+            new PushValidator(Limits.DEFAULT, Duration.ofDays(30)).validate(batch, NOW);
             parsed[0] = batch;
         }, RefusedException.class);
         if (!valid) {
@@ -56,8 +58,9 @@ class PushFuzzTest {
             }
             ArchiveBatch stored = ArchiveEncoding.encode(batch, NOW);
             Json.mapper().readValue(stored.identityJson(), io.linkprobe.common.wire.AgentIdentity.class);
-            for (ArchiveBatch.Row row : stored.samples()) {
-                Json.mapper().readValue(row.json(), Sample.class);
+            List<Sample> back = PushCodec.decode(stored.data());
+            if (back.size() != batch.samples().size()) {
+                throw new AssertionError("stored " + back.size() + " of " + batch.samples().size() + " samples");
             }
         } finally {
             registry.close();

@@ -109,11 +109,11 @@ class PushToMetricsTest {
     void spoolRecoveriesAndImplausibleDropsReportedInHealthAreCounted() throws Exception {
         long end = c.clock.millis() - 5_000;
         assertEquals(200, c.push(TOKEN, Samples.batch("t", 1,
-                new AgentHealth(end, 60, 0, 0, 0, 0, 0L, null, 0L))).statusCode());
+                new AgentHealth(end, 60, 0, 0, 0, 0, 0L, null, 0L, null))).statusCode());
         assertEquals(200, c.push(TOKEN, Samples.batch("t", 2,
-                new AgentHealth(end + 1_000, 5, 0, 0, 0, 0, 1L, end + 500, 2L))).statusCode());
+                new AgentHealth(end + 1_000, 5, 0, 0, 0, 0, 1L, end + 500, 2L, null))).statusCode());
         assertEquals(200, c.push(TOKEN, Samples.batch("t", 3,
-                new AgentHealth(end + 2_000, 10, 0, 0, 0, 0, 1L, end + 500, 2L))).statusCode());
+                new AgentHealth(end + 2_000, 10, 0, 0, 0, 0, 1L, end + 500, 2L, null))).statusCode());
 
         String m = c.metrics();
         assertEquals(1, require(m, "linkprobe_agent_spool_recovered_total", "site=\"t\""));
@@ -133,7 +133,7 @@ class PushToMetricsTest {
         long t1 = c.clock.millis();
         // Before the previous push: an old recovery, already reported to someone; a baseline.
         assertEquals(200, c.push(TOKEN, Samples.batch("t", 2,
-                new AgentHealth(t1 - 1_000, 60, 0, 0, 0, 0, 3L, t0 - 30_000, 0L))).statusCode());
+                new AgentHealth(t1 - 1_000, 60, 0, 0, 0, 0, 3L, t0 - 30_000, 0L, null))).statusCode());
         assertEquals(0, require(c.metrics(), "linkprobe_agent_spool_recovered_total", "site=\"t\""));
 
         c.close();
@@ -141,7 +141,7 @@ class PushToMetricsTest {
         c.clock.advance(java.time.Duration.ofMinutes(1));
         long t2 = c.clock.millis();
         assertEquals(200, c.push(TOKEN, Samples.batch("t", 3,
-                new AgentHealth(t2 - 1_000, 10, 0, 0, 0, 0, 4L, t2 - 20_000, 0L))).statusCode());
+                new AgentHealth(t2 - 1_000, 10, 0, 0, 0, 0, 4L, t2 - 20_000, 0L, null))).statusCode());
         assertEquals(1, require(c.metrics(), "linkprobe_agent_spool_recovered_total", "site=\"t\""),
                 "recovered after the site's last push before the restart");
     }

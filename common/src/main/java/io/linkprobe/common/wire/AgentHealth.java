@@ -12,6 +12,8 @@ package io.linkprobe.common.wire;
  * @param implausibleDroppedTotal results the agent measured but dropped before spooling because
  *     they failed {@link Plausibility} (a bug: a healthy agent never does), since it started; null
  *     from agents that do not report it
+ * @param planVersion the version of the collector's plan the agent runs ({@link Plan#version()});
+ *     null when it runs its own {@code agent.yml} alone, and from agents that do not report it
  */
 public record AgentHealth(
         long endEpochMillis,
@@ -22,13 +24,14 @@ public record AgentHealth(
         long pushFailuresTotal,
         Long spoolRecoveredTotal,
         Long spoolRecoveredAtMillis,
-        Long implausibleDroppedTotal) implements Sample {
+        Long implausibleDroppedTotal,
+        String planVersion) implements Sample {
 
-    /** Health without the optional totals (an older agent's, or test data). */
+    /** Health without the optional totals or a plan (an older agent's, or test data). */
     public AgentHealth(long endEpochMillis, long uptimeSeconds, long spoolBytes, long spoolPending,
             long spoolDroppedTotal, long pushFailuresTotal) {
         this(endEpochMillis, uptimeSeconds, spoolBytes, spoolPending, spoolDroppedTotal, pushFailuresTotal, null, null,
-                null);
+                null, null);
     }
 
     @Override

@@ -149,9 +149,19 @@ public record Plan(
 
         /** The first slot start at or after {@code nowMillis} (Unix epoch ms). */
         public long nextStartAtOrAfter(long nowMillis) {
-            long phase = Math.floorMod(nowMillis - offsetMillis, everyMillis);
-            return phase == 0 ? nowMillis : nowMillis - phase + everyMillis;
+            return Plan.nextStartAtOrAfter(nowMillis, everyMillis, offsetMillis);
         }
+    }
+
+    /**
+     * The first start at or after {@code nowMillis} of a scheduled test that runs at every Unix
+     * time {@code t} (ms) with {@code (t - offsetMillis) mod everyMillis == 0}: the one rule both the
+     * collector's slots and the agent's test loop follow, for throughput now and for any later
+     * scheduled test of the same shape.
+     */
+    public static long nextStartAtOrAfter(long nowMillis, long everyMillis, long offsetMillis) {
+        long phase = Math.floorMod(nowMillis - offsetMillis, everyMillis);
+        return phase == 0 ? nowMillis : nowMillis - phase + everyMillis;
     }
 
     private static boolean port(int port) {

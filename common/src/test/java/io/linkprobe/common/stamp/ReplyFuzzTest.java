@@ -96,7 +96,7 @@ class ReplyFuzzTest {
                     wallMinusMono += (in.u8() - 128) * 1_000_000L;
                     session.tick(now, false, GRACE_NANOS);
                 }
-                case 4 -> session.transmittedLast(in.u16() * 1_000_000L);
+                case 4 -> session.transmittedLast(in.u16() * 1_000_000L, now + in.u16() * 1_000_000L);
                 default -> counted += endWindow(session, jitter, now);
             }
         }

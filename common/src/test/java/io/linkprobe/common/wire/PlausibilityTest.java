@@ -48,7 +48,7 @@ class PlausibilityTest {
         for (Sample s : List.of(GOOD_WINDOW, GOOD_THROUGHPUT,
                 new ConnectResult("web", "198.18.0.1", 443, NOW, true, 812.0, null),
                 new ConnectResult("web", "198.18.0.1", 443, NOW, false, null, "ConnectException: refused"),
-                new AgentHealth(NOW, 60, 4_096, 3, 0, 2, 1L, NOW - 60_000, 0L),
+                new AgentHealth(NOW, 60, 4_096, 3, 0, 2, 1L, NOW - 60_000, 0L, null),
                 window(24, 0, 24, 0, 0, null, new int[0], 3_000L),
                 throughput(0, 0, 0, 0, null))) {
             assertNull(Plausibility.check(s, COLLECTOR), s.toString());
@@ -133,9 +133,9 @@ class PlausibilityTest {
                 new ConnectResult("web", "h", 70_000, NOW, true, 5.0, null), COLLECTOR).field());
         assertEquals("spool_pending", Plausibility.check(new AgentHealth(NOW, 60, 0, -3, 0, 0), COLLECTOR).field());
         assertEquals("spool_recovered_total", Plausibility.check(
-                new AgentHealth(NOW, 60, 0, 0, 0, 0, -1L, null, null), COLLECTOR).field());
+                new AgentHealth(NOW, 60, 0, 0, 0, 0, -1L, null, null, null), COLLECTOR).field());
         assertEquals("spool_recovered_at_millis", Plausibility.check(
-                new AgentHealth(NOW, 60, 0, 0, 0, 0, 1L, NOW + 60_000, null), COLLECTOR).field());
+                new AgentHealth(NOW, 60, 0, 0, 0, 0, 1L, NOW + 60_000, null, null), COLLECTOR).field());
     }
 
     @Test

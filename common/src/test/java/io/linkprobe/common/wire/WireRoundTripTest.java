@@ -22,7 +22,7 @@ class WireRoundTripTest {
                 new ThroughputResult.TcpInfo(20_000L, 3, 40L, "bbr"),
                 new ThroughputResult.LoadedLatency(20_000, 95_000, 120_000, 75_000, 631.6, "C", 200, 199));
         ConnectResult c = new ConnectResult("web", "198.18.0.2", 443, 3_000, false, null, "ConnectException: refused");
-        AgentHealth h = new AgentHealth(4_000, 60, 0, 0, 0, 0, 1L, 3_000L, 0L);
+        AgentHealth h = new AgentHealth(4_000, 60, 0, 0, 0, 0, 1L, 3_000L, 0L, null);
         PushBatch batch = new PushBatch(new AgentIdentity("s1", "a1", "b1", "0.1.0", Map.of("region", "north"),
                 new AgentIdentity.Contract(10e6, 2.5e6)), 42, List.of(w, t, c, h));
 
