@@ -174,7 +174,7 @@ public final class Collector implements AutoCloseable {
 
         Router router = new Router()
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
-                        new PushValidator(config.limits(), config.archive().retention()), sites, archive, self, clock))
+                        new PushValidator(config.limits(), config.archive().rawRetention()), sites, archive, self, clock))
                 .route(HttpMethod.GET, PlanEndpoint.PATH, new PlanEndpoint(live, self))
                 .route(HttpMethod.POST, ReloadEndpoint.PATH, new ReloadEndpoint(live, config.http().reloadEndpoint(), readers))
                 .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry, readers))

@@ -40,7 +40,7 @@ public final class PushValidator {
     private final Limits limits;
     private final Duration retention;
 
-    /** @param retention the archive's: a sample older than it would not be kept, so it is refused */
+    /** @param retention the archive's raw retention: a sample older than it would not be kept, so it is refused */
     public PushValidator(Limits limits, Duration retention) {
         this.limits = limits;
         this.retention = retention;

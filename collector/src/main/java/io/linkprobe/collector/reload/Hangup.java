@@ -41,10 +41,17 @@ public final class Hangup {
                         }
                         return null;
                     });
-            signal.getMethod("handle", signal, handler).invoke(null, hup, proxy);
+            Object previous = signal.getMethod("handle", signal, handler).invoke(null, hup, proxy);
+            if (previous == handler.getField("SIG_IGN").get(null)) {
+                // The JVM keeps a SIGHUP its parent ignored (nohup, some supervisors) ignored, and
+                // says so only through the handler it hands back.
+                log.warn("SIGHUP is ignored in this process (it was started under nohup or by a parent that ignores "
+                        + "SIGHUP), so it cannot reload on SIGHUP: reload with POST /-/reload, or start it without nohup");
+                return false;
+            }
             return true;
         } catch (ClassNotFoundException | NoSuchMethodException | InstantiationException | IllegalAccessException
-                | InvocationTargetException | RuntimeException e) {
+                | InvocationTargetException | NoSuchFieldException | RuntimeException e) {
             log.warn("SIGHUP cannot be handled on this Java runtime ({}); reload with POST /-/reload instead", e.toString());
             return false;
         }

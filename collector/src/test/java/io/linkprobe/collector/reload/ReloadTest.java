@@ -113,7 +113,10 @@ class ReloadTest {
                 responder: {stamp_port: 0, throughput_port: 0}
                 """);
         String logback = Path.of(ReloadTest.class.getResource("/logback.xml").toURI()).toString();
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // env --default-signal=HUP: a SIGHUP that this test's own parent ignores (mvn started under
+        // nohup, as on a busy CI runner) would be inherited as ignored, and the JVM keeps it so.
+        Process p = new ProcessBuilder("env", "--default-signal=HUP",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dlogback.configurationFile=" + logback, "-cp", System.getProperty("java.class.path"),
                 "io.linkprobe.collector.CollectorMain", "run", "--config", config.toString())
                 .redirectErrorStream(true).start();
