@@ -41,9 +41,10 @@ public final class LinkAggregator {
     /**
      * Aggregates a newly stored batch, received at {@code ingestMillis}, into the site's meters.
      *
-     * @param previousPushMillis the site's last push before this one (from the archive after a
-     *     restart), 0 if none: an agent's spool recovery after it is new even if this collector
-     *     has not seen the agent's running total before
+     * @param previousPushMillis the site's last push that carried the agent's health before this
+     *     one (after a restart, its last push known to the archive), 0 if none: an agent's spool
+     *     recovery after it is new even if this collector has not seen the agent's running total
+     *     before
      */
     public void apply(SiteMeters m, AgentIdentity agent, Iterable<Sample> samples, long ingestMillis,
             long previousPushMillis) {

@@ -22,6 +22,14 @@ final class Site {
     final SiteMeters meters;
     AgentIdentity identity;
     long lastPushMillis;
+    /**
+     * The last push that carried the agent's health (after a restart: the last push the archive
+     * knew of; 0: none). A spool recovery the agent reports as after it is news: that health
+     * would have reported it. Not simply the previous push: a batch without a health sample
+     * (latency windows filed a moment before the window's health) may come first after the
+     * agent's restart, and must not hide the recovery.
+     */
+    long lastHealthPushMillis;
     /** Set when retention forgets the site, so that a caller holding the old entry takes a new one. */
     boolean forgotten;
     final Map<String, Long> targetLastSeenMillis = new HashMap<>();

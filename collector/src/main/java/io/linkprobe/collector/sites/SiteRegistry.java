@@ -107,9 +107,11 @@ public final class SiteRegistry {
             synchronized (site) {
                 if (!site.forgotten) {
                     site.identity = agent;
-                    long previousPushMillis = site.lastPushMillis;
                     site.lastPushMillis = Math.max(site.lastPushMillis, nowMillis);
-                    aggregator.apply(site.meters, agent, samples, nowMillis, previousPushMillis);
+                    aggregator.apply(site.meters, agent, samples, nowMillis, site.lastHealthPushMillis);
+                    if (samples.stream().anyMatch(s -> s.kind() == Sample.Kind.HEALTH)) {
+                        site.lastHealthPushMillis = Math.max(site.lastHealthPushMillis, nowMillis);
+                    }
                     Site.Recorder figures = site.recorder(nowMillis);
                     for (Sample sample : samples) {
                         sample.accept(figures);
@@ -131,6 +133,7 @@ public final class SiteRegistry {
                 site.identity = agent;
             }
             site.lastPushMillis = Math.max(site.lastPushMillis, lastPushMillis);
+            site.lastHealthPushMillis = Math.max(site.lastHealthPushMillis, lastPushMillis);
             aggregator.presence(site.meters, agent, lastPushMillis);
         }
     }
