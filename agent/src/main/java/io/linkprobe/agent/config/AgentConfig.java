@@ -16,6 +16,7 @@ import java.util.Map;
  * <pre>
  * site: gp-leeds-0042
  * collector: {url: https://collector:9862, token_file: /etc/linkprobe/token}
+ *   (or urls: [https://collector-a:9862, https://collector-b:9862]: several sharing one archive)
  * labels: {region: yorkshire, link: fttp}
  * expected: {down_mbps: 900, up_mbps: 110}
  * targets:
@@ -88,32 +89,65 @@ public record AgentConfig(
      *     alerts lagged for minutes after every outage.)
      * @param planRefresh how often the agent asks for its plan ({@code GET /api/v1/plan}), each wait
      *     a random ±25 % around it
+     * @param urls the collectors in order, for collectors that fail over ({@code collector.urls});
+     *     a single {@code url} is the one-element list
      */
     public record CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout,
-                                    Duration backoffMin, Duration backoffMax, Duration planRefresh) {
+                                    Duration backoffMin, Duration backoffMax, Duration planRefresh,
+                                    List<java.net.URI> urls) {
         public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(30);
         public static final Duration DEFAULT_PLAN_REFRESH = Duration.ofMinutes(5);
+        /** More collectors than this in {@code urls} is a mistake, not a deployment. */
+        public static final int MAX_URLS = 16;
 
         /** Without {@code plan_refresh}: the default. */
         public CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout, Duration backoffMin,
                 Duration backoffMax) {
-            this(url, tokenFile, caFile, timeout, backoffMin, backoffMax, null);
+            this(url, tokenFile, caFile, timeout, backoffMin, backoffMax, null, null);
         }
 
+        /** One collector ({@code url}), no {@code urls} list. */
+        public CollectorEndpoint(java.net.URI url, Path tokenFile, Path caFile, Duration timeout, Duration backoffMin,
+                Duration backoffMax, Duration planRefresh) {
+            this(url, tokenFile, caFile, timeout, backoffMin, backoffMax, planRefresh, null);
+        }
+
+        /**
+         * {@code url} is one collector; {@code urls} several sharing one archive, tried in order
+         * (the agent stays with the one that answers and fails over to the next when it stops
+         * answering). After construction {@code urls} always holds every collector and {@code url}
+         * is its first.
+         */
         public CollectorEndpoint {
-            if (url == null) {
-                throw new InvalidValue("", "collector.url is required, e.g. url: https://collector.example:9862");
+            if (url != null && urls != null) {
+                throw new InvalidValue("urls", "collector.url and collector.urls are both set: keep one, "
+                        + "e.g. urls: [https://collector-a:9862, https://collector-b:9862] and no url");
             }
-            String scheme = url.getScheme();
-            if (!"http".equals(scheme) && !"https".equals(scheme)) {
-                throw new InvalidValue("url", "collector.url must start with http:// or https://, was '" + url + "'");
+            if (url == null && urls == null) {
+                throw new InvalidValue("", "collector.url is required, e.g. url: https://collector.example:9862 "
+                        + "(or urls: [...] for several collectors sharing one archive)");
             }
-            if (url.getHost() == null) {
-                throw new InvalidValue("url", "collector.url '" + url + "' has no host");
-            }
-            if (caFile != null && !"https".equals(scheme)) {
-                throw new InvalidValue("ca_file", "collector.ca_file is set but collector.url '" + url
-                        + "' is not https://: use an https:// url or remove ca_file");
+            if (urls != null) {
+                if (urls.isEmpty()) {
+                    throw new InvalidValue("urls", "collector.urls is empty: list at least one collector, "
+                            + "e.g. urls: [https://collector-a:9862, https://collector-b:9862]");
+                }
+                if (urls.size() > MAX_URLS) {
+                    throw new InvalidValue("urls", "collector.urls lists " + urls.size() + " collectors; at most "
+                            + MAX_URLS + " are allowed");
+                }
+                for (int i = 0; i < urls.size(); i++) {
+                    checkUrl("urls[" + i + "]", "collector.urls[" + i + "]", urls.get(i), caFile);
+                    if (urls.indexOf(urls.get(i)) != i) {
+                        throw new InvalidValue("urls[" + i + "]", "collector.urls lists '" + urls.get(i)
+                                + "' twice: list each collector once");
+                    }
+                }
+                urls = List.copyOf(urls);
+                url = urls.get(0);
+            } else {
+                checkUrl("url", "collector.url", url, caFile);
+                urls = List.of(url);
             }
             timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
             backoffMin = backoffMin == null ? Duration.ofSeconds(1) : backoffMin;
@@ -128,6 +162,23 @@ public record AgentConfig(
             planRefresh = planRefresh == null ? DEFAULT_PLAN_REFRESH : planRefresh;
             if (planRefresh.compareTo(Duration.ofSeconds(10)) < 0 || planRefresh.compareTo(Duration.ofDays(1)) > 0) {
                 throw new InvalidValue("plan_refresh", "collector.plan_refresh must be between 10s and 24h");
+            }
+        }
+
+        private static void checkUrl(String key, String name, java.net.URI url, Path caFile) {
+            if (url == null) {
+                throw new InvalidValue(key, name + " is empty: give http:// or https://host:port");
+            }
+            String scheme = url.getScheme();
+            if (!"http".equals(scheme) && !"https".equals(scheme)) {
+                throw new InvalidValue(key, name + " must start with http:// or https://, was '" + url + "'");
+            }
+            if (url.getHost() == null) {
+                throw new InvalidValue(key, name + " '" + url + "' has no host");
+            }
+            if (caFile != null && !"https".equals(scheme)) {
+                throw new InvalidValue("ca_file", "collector.ca_file is set but " + name + " '" + url
+                        + "' is not https://: use an https:// url or remove ca_file");
             }
         }
     }

@@ -16,8 +16,13 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code GET /api/v1/plan} with the site's bearer token and, when the agent runs a plan,
- * {@code If-None-Match} with its version. The same collector URL, TLS trust
+ * {@code If-None-Match} with its version. The same collector URLs, TLS trust
  * ({@code collector.ca_file}) and request timeout as the pushes.
+ *
+ * <p>With several collectors ({@code collector.urls}) the plan is fetched the way results are
+ * pushed: from the collector that answered last, and when it does not answer (or answers 5xx)
+ * from the next in the list, each tried once per fetch. The collectors share one fleet file, so
+ * any of them gives the same plan with the same version.
  *
  * <p>HTTP is the JDK's {@link HttpURLConnection}, blocking on the plan thread: one small GET every
  * few minutes needs no client with selector and worker threads of its own, and it keeps the
@@ -39,32 +44,79 @@ final class PlanClient {
         }
     }
 
-    private final URL url;
+    private final java.util.List<URL> urls;
+    /** The collector to ask first: the one that answered last. Only the plan thread touches it. */
+    private int current;
     private final Supplier<String> token;
     private final SSLSocketFactory tls;
     private final int timeoutMillis;
 
     /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
     PlanClient(URI collectorUrl, Supplier<String> token, SSLContext tls, Duration timeout) {
-        try {
-            this.url = collectorUrl.resolve(PATH).toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("collector url " + collectorUrl + " is not a valid URL", e);
+        this(java.util.List.of(collectorUrl), token, tls, timeout);
+    }
+
+    /** @param collectorUrls the collectors in order of preference, at least one */
+    PlanClient(java.util.List<URI> collectorUrls, Supplier<String> token, SSLContext tls, Duration timeout) {
+        java.util.List<URL> resolved = new java.util.ArrayList<>();
+        for (URI collectorUrl : collectorUrls) {
+            try {
+                resolved.add(collectorUrl.resolve(PATH).toURL());
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("collector url " + collectorUrl + " is not a valid URL", e);
+            }
         }
+        if (resolved.isEmpty()) {
+            throw new IllegalArgumentException("no collector url");
+        }
+        this.urls = java.util.List.copyOf(resolved);
         this.token = token;
         this.tls = tls == null ? null : tls.getSocketFactory();
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }
 
+    /** The plan URL of the collector asked first at the next fetch. */
     URL url() {
-        return url;
+        return urls.get(current);
+    }
+
+    /** For a log line: the one plan URL, or every one when there are several. */
+    String where() {
+        return urls.size() == 1 ? urls.get(0).toString() : "any of " + urls;
     }
 
     /**
+     * Asks the collector that answered last, then each other one in turn while there is no
+     * answer or a 5xx; the first other answer is returned.
+     *
      * @param version the version of the plan the agent runs, sent as {@code If-None-Match}; null for none
-     * @throws IOException when there is no answer (the collector unreachable, TLS refused, timeout)
+     * @return the first answer that is not 5xx, else the last 5xx
+     * @throws IOException when no collector answers (unreachable, TLS refused, timeout): the last error
      */
     Answer fetch(String version) throws IOException {
+        IOException noAnswer = null;
+        Answer serverError = null;
+        for (int tried = 0; tried < urls.size(); tried++) {
+            try {
+                Answer a = fetchFrom(urls.get(current), version);
+                if (a.status() < 500) {
+                    return a;
+                }
+                serverError = a;
+            } catch (IOException e) {
+                noAnswer = e;
+            }
+            if (tried + 1 < urls.size()) {
+                current = (current + 1) % urls.size();
+            }
+        }
+        if (serverError != null) {
+            return serverError;
+        }
+        throw noAnswer;
+    }
+
+    private Answer fetchFrom(URL url, String version) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url.openConnection();
         try {
             if (tls != null && c instanceof HttpsURLConnection https) {

@@ -61,7 +61,7 @@ public final class PlanKeeper implements AutoCloseable {
     public PlanKeeper(AgentConfig local, Supplier<String> token, SSLContext tls, Consumer<Workload> apply) {
         AgentConfig.CollectorEndpoint collector = local.collector();
         this.local = local;
-        this.client = new PlanClient(collector.url(), token, tls, collector.timeout());
+        this.client = new PlanClient(collector.urls(), token, tls, collector.timeout());
         this.cache = new PlanCache(local.stateDir());
         this.apply = apply;
         this.refresh = collector.planRefresh();
@@ -128,7 +128,7 @@ public final class PlanKeeper implements AutoCloseable {
         try {
             answer = client.fetch(now.planVersion());
         } catch (IOException e) {
-            problem("unreachable", "Cannot fetch the plan from " + client.url() + " (" + describe(e) + "); running "
+            problem("unreachable", "Cannot fetch the plan from " + client.where() + " (" + describe(e) + "); running "
                     + now.describe() + " meanwhile");
             return failureWait();
         } catch (IllegalArgumentException e) {

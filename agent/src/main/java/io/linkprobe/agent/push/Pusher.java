@@ -32,6 +32,14 @@ import org.slf4j.LoggerFactory;
  * making them wait minutes more helps nobody). 429/503 → wait at least Retry-After. Anything else,
  * or no answer → exponential backoff with full jitter, capped at {@code backoff_max}.
  *
+ * <p>With several collectors ({@code collector.urls}, sharing one archive) the pusher sends to one
+ * at a time, starting with the first, and stays with the one that answers. No answer or a 5xx
+ * other than 503 moves it to the next in the list at once, with the batch and the spool as they
+ * are; only when every collector has failed in turn does it wait the backoff. A batch that reached
+ * a collector which died before answering is sent again to the next one, and the shared archive
+ * stores it once (its idempotency key is the agent id and batch sequence, whichever collector
+ * receives it).
+ *
  * <p>After an outage (at least one failed push), the first accepted push starts a catch-up; when
  * the spool is empty again one line says how long the outage was and what was delivered.
  */
@@ -41,7 +49,12 @@ public final class Pusher implements AutoCloseable {
     /** A refused token is logged when refusals start, then at most this often while they last. */
     private static final long REFUSAL_LOG_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-    private final URI endpoint;
+    /** {@code /api/v1/samples} of every collector, in the order of {@code collector.urls}. */
+    private final java.util.List<URI> endpoints;
+    /** The collector pushed to: the one that answered last. Only the pusher thread touches it. */
+    private int current;
+    /** Collectors that failed one after the other since the last answer; backoff once all have. */
+    private int failedInTurn;
     private final AgentToken token;
     /** Replaced when a new plan changes the site's labels or contracted rates. */
     private volatile AgentIdentity identity;
@@ -60,7 +73,16 @@ public final class Pusher implements AutoCloseable {
     /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
     public Pusher(URI collectorUrl, AgentToken token, AgentIdentity identity, Outbox outbox,
                   Duration requestTimeout, Backoff backoff, SSLContext tls) {
-        this.endpoint = collectorUrl.resolve("/api/v1/samples");
+        this(java.util.List.of(collectorUrl), token, identity, outbox, requestTimeout, backoff, tls);
+    }
+
+    /** @param collectorUrls the collectors in order ({@code collector.urls}), at least one */
+    public Pusher(java.util.List<URI> collectorUrls, AgentToken token, AgentIdentity identity, Outbox outbox,
+                  Duration requestTimeout, Backoff backoff, SSLContext tls) {
+        if (collectorUrls.isEmpty()) {
+            throw new IllegalArgumentException("no collector url");
+        }
+        this.endpoints = collectorUrls.stream().map(u -> u.resolve("/api/v1/samples")).toList();
         this.token = token;
         this.identity = identity;
         this.outbox = outbox;
@@ -119,8 +141,14 @@ public final class Pusher implements AutoCloseable {
         }
     }
 
+    /** The collector that the next push goes to. */
+    URI endpoint() {
+        return endpoints.get(current);
+    }
+
     /** Sends one batch and returns how long to wait before the next attempt. */
     Duration pushOnce(Outbox.Batch batch) throws InterruptedException {
+        URI endpoint = endpoints.get(current);
         HttpResponse<String> response;
         try {
             HttpRequest request = HttpRequest.newBuilder(endpoint)
@@ -133,12 +161,14 @@ public final class Pusher implements AutoCloseable {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             failed("no answer");
-            Duration wait = backoff.next();
-            log.warn("Cannot reach the collector at {} ({}); {} results kept, retrying in {} ms",
-                    endpoint, describe(e), outbox.pendingSamples(), wait.toMillis());
-            return wait;
+            return failOver(endpoint, describe(e));
         }
         int status = response.statusCode();
+        if (status != 503 && status >= 500) {
+            failed("answer " + status);
+            return failOver(endpoint, "answered " + status + ": " + firstLine(response.body()));
+        }
+        failedInTurn = 0; // an answer: this collector is up, whatever it said
         String reason = firstLine(response.body());
         switch (status) {
             case 200 -> {
@@ -196,13 +226,35 @@ public final class Pusher implements AutoCloseable {
                 log.info("Collector busy ({}): retrying in {} ms", status, wait.toMillis());
                 return wait;
             }
-            default -> {
+            default -> { // 3xx, other 4xx
                 failed("answer " + status);
                 Duration wait = backoff.next();
                 log.warn("Collector answered {} ({}); retrying in {} ms", status, reason, wait.toMillis());
                 return wait;
             }
         }
+    }
+
+    /**
+     * The collector at {@code endpoint} did not answer (or failed): with another one not yet tried
+     * in this turn, switch to it and push again at once; when every collector has failed in turn,
+     * wait the backoff (on the next one, so the turn starts again).
+     */
+    private Duration failOver(URI endpoint, String why) {
+        int n = endpoints.size();
+        current = (current + 1) % n;
+        failedInTurn++;
+        if (failedInTurn < n) {
+            log.warn("Collector {} failed ({}); failing over to {} with {} results kept", endpoint, why,
+                    endpoints.get(current), outbox.pendingSamples());
+            return Duration.ZERO;
+        }
+        failedInTurn = 0;
+        Duration wait = backoff.next();
+        log.warn(n == 1 ? "Cannot reach the collector at {} ({}); {} results kept, retrying in {} ms"
+                        : "No collector answers (the last, {}: {}); {} results kept, retrying in {} ms",
+                endpoint, why, outbox.pendingSamples(), wait.toMillis());
+        return wait;
     }
 
     /** A push that the collector did not accept: counted, and part of an outage. */

@@ -79,7 +79,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.outbox = spool;
         this.gate = new PlausibilityGate(spool, System::currentTimeMillis, version);
         AgentConfig.CollectorEndpoint collector = config.collector();
-        this.pusher = new Pusher(collector.url(), token, identity(config), outbox, collector.timeout(),
+        this.pusher = new Pusher(collector.urls(), token, identity(config), outbox, collector.timeout(),
                 new Backoff(collector.backoffMin(), collector.backoffMax()), collectorTls);
         this.probers = Probers.of(group, settings::get, token);
         this.measurements = new Measurements(probers, scheduler, this::file, System::currentTimeMillis);
@@ -160,7 +160,8 @@ public final class AgentRuntime implements AutoCloseable {
         String what = next.runsPlan() ? "plan " + next.planVersion() + " from the collector" : "agent.yml alone";
         if (before == null) {
             log.info("Agent for site '{}' running {}: {}, {} s windows, pushing to {}", config.site(), what,
-                    measured(), config.window().toSeconds(), config.collector().url());
+                    measured(), config.window().toSeconds(),
+                    config.collector().urls().size() == 1 ? config.collector().url() : config.collector().urls());
         } else {
             log.info("Now running {}: {}, {} s windows ({} measurement(s) kept running, {} started, {} stopped)", what,
                     measured(), config.window().toSeconds(), change.kept(), change.started(), change.stopped());

@@ -112,4 +112,37 @@ class AgentConfigTest {
         assertEquals("agent.yml:4:3: throughput.congestion_control 'Fast!' is not an algorithm name "
                 + "(e.g. cubic, bbr, reno)", e.getMessage());
     }
+
+    /** collector.urls: several collectors in order; url stays valid as the one-element list. */
+    @Test
+    void collectorUrlsListsTheCollectorsInOrderAndUrlIsTheOneElementList() throws IOException, ConfigException {
+        AgentConfig several = ConfigLoader.parse("agent.yml", "site: s1\ncollector:\n  urls:\n"
+                + "    - http://a:9862\n    - https://b:9862\n", AgentConfig.class);
+        assertEquals(java.util.List.of(java.net.URI.create("http://a:9862"), java.net.URI.create("https://b:9862")),
+                several.collector().urls());
+        assertEquals(java.net.URI.create("http://a:9862"), several.collector().url());
+        AgentConfig one = ConfigLoader.parse("agent.yml", "site: s1\ncollector: {url: 'http://c:9862'}\n",
+                AgentConfig.class);
+        assertEquals(java.util.List.of(java.net.URI.create("http://c:9862")), one.collector().urls());
+    }
+
+    @Test
+    void collectorUrlsErrorsNameFileAndLine() {
+        String[][] cases = {
+            {"site: s1\ncollector:\n  url: http://a:9862\n  urls: [http://b:9862]\n",
+                "agent.yml:4:3: collector.url and collector.urls are both set: keep one, "
+                        + "e.g. urls: [https://collector-a:9862, https://collector-b:9862] and no url"},
+            {"site: s1\ncollector:\n  urls: []\n",
+                "agent.yml:3:3: collector.urls is empty: list at least one collector, "
+                        + "e.g. urls: [https://collector-a:9862, https://collector-b:9862]"},
+            {"site: s1\ncollector:\n  urls:\n    - http://a:9862\n    - ftp://b:9862\n",
+                "agent.yml:5:7: collector.urls[1] must start with http:// or https://, was 'ftp://b:9862'"},
+            {"site: s1\ncollector:\n  urls:\n    - http://a:9862\n    - http://a:9862\n",
+                "agent.yml:5:7: collector.urls lists 'http://a:9862' twice: list each collector once"},
+        };
+        for (String[] c : cases) {
+            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("agent.yml", c[0], AgentConfig.class));
+            assertEquals(c[1], e.getMessage());
+        }
+    }
 }

@@ -23,6 +23,22 @@ final class AgentNode implements AutoCloseable {
     private final List<Ledger.Boot> boots = new ArrayList<>();
 
     AgentNode(Path dir, Path jar, String site, CollectorNode collector, String token) throws IOException {
+        this(dir, jar, site, "{url: 'http://127.0.0.1:" + collector.httpPort + "'", collector.stampPort, token);
+    }
+
+    /**
+     * An agent that lists several collectors ({@code collector.urls}), its STAMP target the
+     * embedded reflector at {@code stampPort}.
+     */
+    AgentNode(Path dir, Path jar, String site, List<CollectorNode> collectors, int stampPort, String token)
+            throws IOException {
+        this(dir, jar, site, "{urls: [" + String.join(", ", collectors.stream()
+                .map(c -> "'http://127.0.0.1:" + c.httpPort + "'").toList()) + "]", stampPort, token);
+    }
+
+    /** @param collectorYaml {@code collector:} up to its token_file, which is added here */
+    private AgentNode(Path dir, Path jar, String site, String collectorYaml, int stampPort, String token)
+            throws IOException {
         this.site = site;
         this.agentId = "agent-" + site;
         this.dir = Files.createDirectories(dir);
@@ -32,10 +48,10 @@ final class AgentNode implements AutoCloseable {
                 agent_id: %s
                 state_dir: %s
                 window: 5s
-                collector: {url: 'http://127.0.0.1:%d', token_file: %s}
+                collector: %s, token_file: %s}
                 latency: {interval: 100ms, timeout: 1s}
                 targets: [{name: hub, host: 127.0.0.1, stamp_port: %d}]
-                """, site, agentId, dir.resolve("state"), collector.httpPort, dir.resolve("token"), collector.stampPort));
+                """, site, agentId, dir.resolve("state"), collectorYaml, dir.resolve("token"), stampPort));
         this.process = new JarProcess(agentId, jar, JVM, List.of("run", "--config", dir.resolve("agent.yml").toString()),
                 dir.resolve("agent.log"));
     }

@@ -34,13 +34,25 @@ final class CollectorNode implements AutoCloseable {
     private final JarProcess process;
 
     CollectorNode(Path dir, Path jar, Path archive) throws IOException {
+        this(dir, jar, "{path: " + archive + "}");
+    }
+
+    /** @param archiveYaml the value of {@code archive:}, e.g. {@code {url: 'jdbc:postgresql://...'}} */
+    CollectorNode(Path dir, Path jar, String archiveYaml) throws IOException {
         this.dir = Files.createDirectories(dir);
+        // No plan for any site (404): the agents measure their own agent.yml (5 s windows), as
+        // the ledger expects, rather than the default plan's 60 s windows and 4-hourly tests.
+        Files.writeString(dir.resolve("fleet.yml"), """
+                embedded_responder: {enabled: false}
+                defaults: {throughput: {enabled: false}}
+                """);
         Files.writeString(dir.resolve("collector.yml"), String.format("""
                 http: {bind: 127.0.0.1, port: %d}
                 tokens_file: tokens
-                archive: {path: %s}
+                fleet_file: fleet.yml
+                archive: %s
                 responder: {enabled: true, stamp_port: %d, throughput_port: %d}
-                """, httpPort, archive, stampPort, FreePorts.tcp()));
+                """, httpPort, archiveYaml, stampPort, FreePorts.tcp()));
         writeTokens();
         this.process = new JarProcess("collector", jar, JVM,
                 List.of("run", "--config", dir.resolve("collector.yml").toString()), dir.resolve("collector.log"));
@@ -58,6 +70,11 @@ final class CollectorNode implements AutoCloseable {
 
     JarProcess process() {
         return process;
+    }
+
+    /** Whether the process runs (it may not answer yet). */
+    boolean alive() {
+        return process.alive();
     }
 
     /** Starts the collector and returns the wall-clock time it answered {@code /-/ready} 200. */

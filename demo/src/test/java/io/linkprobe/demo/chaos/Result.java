@@ -1,5 +1,6 @@
 package io.linkprobe.demo.chaos;
 
+import io.linkprobe.collector.archive.ArchiveDump;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.Json;
@@ -32,7 +33,10 @@ record Result(String site, String agentId, String type, String target, long star
     }
 
     static Result of(String site, String agentId, byte[] json) throws IOException {
-        Sample s = Json.mapper().readValue(json, Sample.class);
+        return of(site, agentId, Json.mapper().readValue(json, Sample.class));
+    }
+
+    static Result of(String site, String agentId, Sample s) {
         long start = s.accept(new Sample.Visitor<Long>() {
             @Override
             public Long latency(LatencyWindow w) {
@@ -64,28 +68,27 @@ record Result(String site, String agentId, String type, String target, long star
         return DriverManager.getConnection("jdbc:sqlite:" + db, config.toProperties());
     }
 
-    /** Every result in the collector's archive (read beside the running collector: WAL). */
-    static List<Result> archive(Path db) throws SQLException, IOException {
+    /**
+     * Every result in the collector's SQLite archive (read beside the running collector: WAL),
+     * through the raw tier's pushes (the archive's own reader, {@link ArchiveDump}).
+     */
+    static List<Result> archive(Path db) throws SQLException {
+        return results(ArchiveDump.sqlite(db));
+    }
+
+    /** Every result in the PostgreSQL archive at {@code url}, however many collectors share it. */
+    static List<Result> archivePostgres(String url) throws SQLException {
+        return results(ArchiveDump.postgres(url, null));
+    }
+
+    private static List<Result> results(List<ArchiveDump.Push> pushes) {
         List<Result> all = new ArrayList<>();
-        try (Connection c = readOnly(db); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT site, agent_id, json FROM samples")) {
-            while (rs.next()) {
-                all.add(of(rs.getString(1), rs.getString(2), rs.getString(3).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        for (ArchiveDump.Push p : pushes) {
+            for (Sample s : p.samples()) {
+                all.add(of(p.site(), p.agentId(), s));
             }
         }
         return all;
-    }
-
-    /** Results of an agent's archive rows ending before {@code millis}, per site. */
-    static long archivedBefore(Path db, String site, long millis) throws SQLException {
-        try (Connection c = readOnly(db);
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM samples WHERE site = ? AND end_ms < ?")) {
-            ps.setString(1, site);
-            ps.setLong(2, millis);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
     }
 
     /** The results still in an agent's spool file (none if there is no file). */
