@@ -253,6 +253,9 @@ public final class JdbcArchive implements Archive {
                 drop.add(p);
             }
         }
+        if (!drop.isEmpty()) {
+            log.info("archive retention: dropping {} partitions whole: {}", drop.size(), drop);
+        }
         DropJob dropJob = new DropJob(drop);
         try {
             writer.put(dropJob);
