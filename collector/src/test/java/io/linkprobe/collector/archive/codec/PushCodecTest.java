@@ -86,9 +86,10 @@ class PushCodecTest {
     void storedRecordLayoutsArePinned() {
         assertEquals("target,startEpochMillis,endEpochMillis,sent,received,lostForward,lostBackward,duplicates,"
                 + "reordered,rtt,jitterMicros,ipdvP50Micros,ipdvP99Micros,bytesSent,bytesReceived,"
-                + "forwardDelayMicrosP50,backwardDelayMicrosP50,rttMicros", components(LatencyWindow.class));
+                + "forwardDelayMicrosP50,backwardDelayMicrosP50,rttMicros,timeoutMillis", components(LatencyWindow.class));
         assertEquals("target,host,port,endEpochMillis,success,connectMicros,error", components(ConnectResult.class));
-        assertEquals("endEpochMillis,uptimeSeconds,spoolBytes,spoolPending,spoolDroppedTotal,pushFailuresTotal",
+        assertEquals("endEpochMillis,uptimeSeconds,spoolBytes,spoolPending,spoolDroppedTotal,pushFailuresTotal,"
+                + "spoolRecoveredTotal,spoolRecoveredAtMillis,implausibleDroppedTotal,planVersion",
                 components(AgentHealth.class));
         assertEquals("target,startEpochMillis,endEpochMillis,direction,result,message,streams,bytes,seconds,"
                 + "steadyBytesPerSecond,meanBytesPerSecond,stable,intervalMillis,intervalBytes,tcp,loaded",
