@@ -7,25 +7,33 @@
 #   (b) replay storm: N agents back from an outage push 60 spooled windows each, all at once
 #   (b') the same storm as agents really return: each after a random part of its backoff cap (30 s)
 #   (c) /metrics scrape time and heap after GC with every storm site registered
+#   (r) first, retention in the middle: old raw day partitions are seeded before the collector
+#       starts; its first retention run (a minute after the start) drops them whole while agents
+#       push, and the ack latency of exactly that time is measured
 # and prints each figure with its target and PASS/FAIL, plus how busy the machine was.
 #
-# usage: bench/ingest.sh [--quick] [--storm-only] [--heap SIZE] [--keep]
-#   --quick   CI mode: 200 agents for 20 s, a 2,000-agent storm (1-2 minutes)
+# usage: bench/ingest.sh [--quick] [--storm-only] [--postgres] [--retention-mib N] [--heap SIZE] [--keep]
+#   --quick   CI mode: 200 agents for 20 s, a 2,000-agent storm, 3 x 100 MiB retention (3-4 minutes)
 #   --storm-only  only the two replay storms and (c): the agents' return after an outage
+#   --postgres  the archive on a PostgreSQL 15 this script starts (initdb + pg_ctl, as the postgres
+#             user under root, a free port of 127.0.0.1, fsync and synchronous_commit on)
+#   --retention-mib  size of each of the 3 seeded old days (default 1024; 100 with --quick)
 #   --heap    the collector's -Xmx (default 1g: the heap target is 1 GiB)
 #   --keep    keep the work directory (collector log, GC log, results) and print its path
 # Exit status: 0 when every target passed, 1 when one failed, 2 on usage or setup errors.
 set -euo pipefail
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; }
 
-mode=full heap=1g keep=0 storm_only=0
+mode=full heap=1g keep=0 storm_only=0 postgres=0 retention_mib=
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
     --storm-only) storm_only=1 ;;
     --heap) [ $# -ge 2 ] || { usage >&2; exit 2; }; heap=$2; shift ;;
     --keep) keep=1 ;;
+    --postgres) postgres=1 ;;
+    --retention-mib) [ $# -ge 2 ] || { usage >&2; exit 2; }; retention_mib=$2; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -37,6 +45,12 @@ if [ "$mode" = full ]; then
 else
   steady_agents=200 warmup=PT10S duration=PT20S storm_agents=2000 saturate=0
 fi
+if [ -z "$retention_mib" ]; then
+  if [ "$mode" = full ]; then retention_mib=1024; else retention_mib=100; fi
+fi
+retention_days=3
+# The collector's first retention run comes a minute after its start: the phase outlasts it.
+if [ "$mode" = full ]; then retention_duration=PT150S; else retention_duration=PT90S; fi
 # Offered 5 % above the target, so that PASS means at least 5,000 results/s achieved.
 rate=5250 targets=3 storm_windows=60 storm_batch=20
 # The agents' collector.backoff_max: with full jitter, a returning agent's first push falls anywhere in it.
@@ -60,7 +74,9 @@ fi
 
 work=$(mktemp -d /tmp/linkprobe-bench.XXXXXX)
 results=$work/results.txt
-collector_pid='' gen_pid=''
+collector_pid='' gen_pid='' pg_started=0
+pg_bin=/usr/lib/postgresql/15/bin
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 stop_pid() { # stop_pid PID: TERM, wait up to 20 s, then KILL; only processes this script started
   local pid=$1
@@ -72,6 +88,7 @@ stop_pid() { # stop_pid PID: TERM, wait up to 20 s, then KILL; only processes th
 cleanup() {
   stop_pid "$gen_pid"
   stop_pid "$collector_pid"
+  if [ "$pg_started" = 1 ]; then as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1 || true; fi
   if [ "$keep" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -85,10 +102,36 @@ collector_cpu() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$collecto
 # --- the region: N sites, a token each --------------------------------------------------------
 gen() { java -Xmx1g -cp "$classes:$jar" io.linkprobe.collector.load.LoadMain "$@"; }
 gen prepare --dir "$work" --sites "$storm_agents"
+if [ "$postgres" = 1 ]; then
+  [ -x "$pg_bin/initdb" ] || { echo "--postgres needs PostgreSQL 15 ($pg_bin/initdb; apt-get install postgresql)" >&2; exit 2; }
+  pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir "$work/pg"
+  if [ "$(id -u)" = 0 ]; then chmod 711 "$work"; chown postgres "$work/pg"; fi
+  as_pg "$pg_bin/initdb" -D "$work/pg/data" -U linkprobe -A trust -E UTF8 --locale=C >/dev/null \
+      || { echo "initdb failed" >&2; exit 2; }
+  as_pg "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -t 60 \
+      -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=100" start >/dev/null \
+      || { echo "PostgreSQL did not start:" >&2; cat "$work/pg/server.log" >&2; exit 2; }
+  pg_started=1
+  as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U linkprobe linkprobe
+  archive_url="jdbc:postgresql://127.0.0.1:$pg_port/linkprobe?user=linkprobe"
+  archive_yml="{url: \"$archive_url\"}"
+  archive_desc="PostgreSQL $archive_url"
+  seed_at=(--url "$archive_url")
+else
+  archive_yml="{path: collector.db}"
+  archive_desc="SQLite $work/collector.db"
+  seed_at=(--archive "$work/collector.db")
+fi
+if [ "$storm_only" = 0 ]; then
+  echo "seeding $retention_days raw day partitions past the raw retention, $retention_mib MiB each ..." >&2
+  gen seed-retention "${seed_at[@]}" --days "$retention_days" --mib-per-day "$retention_mib" \
+      || { echo "seeding old partitions failed" >&2; exit 2; }
+fi
 cat > "$work/collector.yml" <<EOF
 http: {bind: 127.0.0.1, port: 0}
 tokens_file: tokens
-archive: {path: collector.db}
+archive: $archive_yml
 responder: {enabled: false}
 EOF
 
@@ -104,7 +147,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 if [ -z "$url" ]; then echo "the collector did not start:" >&2; cat "$work/collector.log" >&2; exit 2; fi
-echo "collector pid $collector_pid at $url, heap $heap, archive $work/collector.db" >&2
+echo "collector pid $collector_pid at $url, heap $heap, archive $archive_desc" >&2
 put run.load_average_at_start "$(cut -d' ' -f1 /proc/loadavg)"
 
 run_phase() { # run_phase PHASE generator-args...: one generator JVM; it also watches the collector's CPU
@@ -118,6 +161,9 @@ run_phase() { # run_phase PHASE generator-args...: one generator JVM; it also wa
 }
 
 if [ "$storm_only" = 0 ]; then
+echo "(r) retention in the middle: $steady_agents agents at $rate results/s while the collector's first retention run drops $retention_days days" >&2
+run_phase retention steady --agents "$steady_agents" --targets "$targets" --rate "$rate" \
+    --warmup PT5S --duration "$retention_duration" --retention-log "$work/collector.log"
 echo "(a) sustained: $steady_agents agents, $rate results/s offered, $duration after $warmup warm-up" >&2
 run_phase steady steady --agents "$steady_agents" --targets "$targets" --rate "$rate" \
     --warmup "$warmup" --duration "$duration"
@@ -174,7 +220,7 @@ cpu_line() { # the machine during a phase: who used the cores, and how long the 
 }
 
 echo
-echo "linkprobe ingest benchmark ($mode) — $(nproc) cores, collector -Xmx$heap, load average at start $(val run.load_average_at_start)"
+echo "linkprobe ingest benchmark ($mode) — $(nproc) cores, collector -Xmx$heap, archive on $( [ "$postgres" = 1 ] && echo PostgreSQL 15 || echo SQLite), load average at start $(val run.load_average_at_start)"
 row "figure" "value" "target" ""
 if [ "$storm_only" = 0 ]; then
 row "(a) sustained ingest, $(val steady.agents) agents" "$(fmt "$(val steady.results_per_second)") results/s" ">= $t_rate" \
@@ -186,6 +232,10 @@ row "    ack latency p99" "$(fmt "$(val steady.ack_p99_ms)" 1) ms" "< $t_p99_ms 
 row "    errors / late pushes" "$(val steady.errors) / $(val steady.late_pushes)" "0 errors" \
     "$(verdict "$(val steady.errors)" '==' 0)"
 cpu_line steady
+row "(r) retention: $(val retention.partitions_dropped) days of $retention_mib MiB dropped whole" \
+    "$(fmt "$(val retention.drop_seconds)" 3) s" "" "(the collector's own figure, all days) while $(val retention.agents) agents pushed $(fmt "$(val retention.results_per_second)") results/s"
+row "    ack latency p99 during the drop (+2 s)" "$(fmt "$(val retention.ack_p99_ms)" 1) ms" "< $t_p99_ms ms" \
+    "$(verdict "$(val retention.ack_p99_ms)" '<' "$t_p99_ms") (p50 $(fmt "$(val retention.ack_p50_ms)" 1), max $(fmt "$(val retention.ack_max_ms)") ms; $(val retention.pushes_acked) pushes, $(val retention.errors) errors)"
 fi
 if [ "$saturate" = 1 ] && [ "$storm_only" = 0 ]; then
   row "(a') saturation, closed loop" "$(fmt "$(val saturate.results_per_second)") results/s" "" \

@@ -23,6 +23,10 @@ public final class MutableClock extends Clock {
         millis.addAndGet(d.toMillis());
     }
 
+    public void set(long epochMillis) {
+        millis.set(epochMillis);
+    }
+
     @Override
     public long millis() {
         return millis.get();

@@ -253,9 +253,15 @@ public final class JdbcArchive implements Archive {
                 drop.add(p);
             }
         }
-        DropJob dropJob = new DropJob(drop);
+        if (!drop.isEmpty()) {
+            log.info("archive retention: dropping {} partitions whole: {}", drop.size(), drop);
+        }
         try {
-            writer.put(dropJob);
+            if (dialect.dropsBesideTheWriter()) {
+                dropBesideTheWriter(drop);
+            } else {
+                writer.put(new DropJob(drop));
+            }
             writer.put(new ForgetJob(rollupCutoff, result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -271,6 +277,28 @@ public final class JdbcArchive implements Archive {
             }
             return forgotten;
         });
+    }
+
+    /**
+     * Drops partitions on a connection of their own, while the writer goes on committing pushes:
+     * where partitions are tables every connection sees (PostgreSQL: DETACH ... CONCURRENTLY does
+     * not block inserts into the other partitions), the writer need not stop for it.
+     */
+    private void dropBesideTheWriter(List<Partition> drop) {
+        if (drop.isEmpty()) {
+            return;
+        }
+        try (Connection c = dialect.connect(false)) {
+            c.setAutoCommit(true);
+            for (Partition p : drop) {
+                long start = System.nanoTime();
+                dialect.drop(c, p);
+                partitions.remove(p);
+                log.info("archive retention: dropped partition {} in {} ms", p, (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (SQLException e) {
+            log.warn("archive retention: dropping {} failed: {}", drop, e.getMessage());
+        }
     }
 
     @Override

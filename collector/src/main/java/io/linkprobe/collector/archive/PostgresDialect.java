@@ -155,31 +155,12 @@ public final class PostgresDialect implements SqlDialect {
     }
 
     @Override
+    public boolean dropsBesideTheWriter() {
+        return true;
+    }
+
+    @Override
     public String keyLockSql() {
         return "SELECT pg_advisory_xact_lock(?)";
-    }
-
-    /**
-     * Besides a full disk (class 53) and an I/O error (58030): a connection that broke or could not
-     * be made (class 08), the server shutting down (57P01–57P03) and a read-only standby (25006)
-     * are the archive being unavailable, counted like a full disk's 503s as {@code archive_error}
-     * but making the archive unwritable at once.
-     */
-    @Override
-    public ArchiveWriteException.Kind classify(SQLException e) {
-        return SqlDialect.super.classify(e);
-    }
-
-    /** Whether {@code e} means the server is gone (the connection is useless): reconnect. */
-    static boolean connectionLost(SQLException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null) {
-                String state = s.getSQLState();
-                if (state.startsWith("08") || state.startsWith("57P") || state.equals("25006")) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

@@ -78,6 +78,15 @@ public interface SqlDialect {
         return ArchiveWriteException.Kind.ERROR;
     }
 
+    /**
+     * Whether retention drops partitions on a connection of its own while the writer carries on
+     * (PostgreSQL), rather than as a job of the writer between two transactions (SQLite, whose
+     * writer connection must detach the file first).
+     */
+    default boolean dropsBesideTheWriter() {
+        return false;
+    }
+
     /** The most partitions of both tiers a connection can see at once (SQLite's attach limit), or 0 for no limit. */
     default int maxPartitions() {
         return 0;

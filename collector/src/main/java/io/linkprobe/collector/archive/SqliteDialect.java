@@ -140,6 +140,12 @@ public final class SqliteDialect implements SqlDialect {
             throw new SQLException("cannot create the partition directory " + dir + ": " + e.getMessage(), e);
         }
         try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + f); Statement s = own.createStatement()) {
+            if (p.tier() == Tier.RAW) {
+                // Before the first table: a raw row (one push, ~0.8 KB) leaves a fifth of a 4 KiB
+                // page empty on average, a twentieth of a 16 KiB one (measured: 1,141 → 942 KB/site/day
+                // with the string table of PushCodec).
+                s.execute("PRAGMA page_size = 16384");
+            }
             s.execute("PRAGMA journal_mode = WAL");
             s.execute("PRAGMA synchronous = FULL");
             for (String ddl : partitionSchema(p.tier())) {

@@ -58,9 +58,14 @@ class FullDiskTest {
                 acked.add(seq);
             }
 
-            long filler = disk.fill(disk.dir.resolve("filler"));
+            // Filled again before each push: a failed write can hand SQLite's space back (16 KiB
+            // WAL frames of the raw partition), and a push that fits in it is rightly stored.
+            List<Path> fillers = new ArrayList<>();
+            long filler = 0;
             List<Long> refusedSequences = new ArrayList<>();
             for (long seq = 4; seq <= 13; seq++, sent++) {
+                fillers.add(disk.dir.resolve("filler-" + seq));
+                filler += disk.fill(fillers.get(fillers.size() - 1));
                 HttpResponse<String> r = push(c, seq);
                 assertEquals(503, r.statusCode(), "full disk: " + r.body());
                 assertEquals("the collector's archive is out of disk space; the push was not stored, retry later\n",
@@ -70,6 +75,8 @@ class FullDiskTest {
                 refused++;
             }
             // Many at once: they share transactions, and a lost transaction fails them all.
+            fillers.add(disk.dir.resolve("filler-burst"));
+            filler += disk.fill(fillers.get(fillers.size() - 1));
             List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
             for (long seq = 14; seq <= 33; seq++, sent++) {
                 burst.add(c.http.sendAsync(request(c, seq), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
@@ -92,7 +99,9 @@ class FullDiskTest {
             assertEquals(Map.of(1L, 20L, 2L, 20L, 3L, 20L), samplesPerKey(disk.dir),
                     "nothing of a push answered 503 is stored");
 
-            Files.delete(disk.dir.resolve("filler"));
+            for (Path f : fillers) {
+                Files.delete(f);
+            }
             // No push comes: the collector's own probe write finds the space (every 5 s).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (c.get("/-/ready").statusCode() != 200 && System.nanoTime() < deadline) {

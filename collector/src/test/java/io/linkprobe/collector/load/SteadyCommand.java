@@ -31,6 +31,11 @@ final class SteadyCommand implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "steady", description = "the phase name in the result lines")
     String label;
 
+    @Option(names = "--retention-log", description = "instead of --duration: measure from the collector's"
+            + " 'archive retention: dropping N partitions' line in this log until N 'dropped partition' lines and"
+            + " 2 s more (acks of pushes queued behind the drop arrive), waiting up to --duration for it")
+    java.nio.file.Path retentionLog;
+
     @Override
     public Integer call() throws Exception {
         String[] targets = common.targetNames();
@@ -47,7 +52,12 @@ final class SteadyCommand implements Callable<Integer> {
             double cpu0 = Report.cpuSeconds();
             ProcWatch watch = common.watch();
             ProcWatch.Sample before = watch == null ? null : watch.sample();
-            Thread.sleep(duration.toMillis());
+            RetentionWatch retention = null;
+            if (retentionLog == null) {
+                Thread.sleep(duration.toMillis());
+            } else {
+                retention = RetentionWatch.await(retentionLog, duration, run);
+            }
             LoadStats measured = run.resetStats();
             ProcWatch.Sample after = watch == null ? null : watch.sample();
             double seconds = measured.elapsedSeconds();
@@ -66,6 +76,10 @@ final class SteadyCommand implements Callable<Integer> {
                 ProcWatch.report(report, before, after, measured.windows.sum());
             }
             report.put("unfinished_agents", drained ? 0 : run.unfinished());
+            if (retention != null) {
+                report.put("partitions_dropped", retention.partitions());
+                report.put("drop_seconds", retention.dropSeconds());
+            }
         }
         return 0;
     }

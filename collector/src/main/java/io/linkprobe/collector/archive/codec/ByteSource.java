@@ -81,14 +81,16 @@ final class ByteSource {
 
     String string() {
         long n = varint();
-        if (n == 0) {
-            return null;
+        return n == 0 ? null : utf8(n - 1);
+    }
+
+    /** The next {@code n} bytes as UTF-8. */
+    String utf8(long n) {
+        if (n < 0 || n > end - pos) {
+            throw new CodecException("string of " + n + " bytes beyond the end at byte " + pos);
         }
-        if (n - 1 > end - pos) {
-            throw new CodecException("string of " + (n - 1) + " bytes beyond the end at byte " + pos);
-        }
-        String s = new String(bytes, pos, (int) (n - 1), StandardCharsets.UTF_8);
-        pos += (int) (n - 1);
+        String s = new String(bytes, pos, (int) n, StandardCharsets.UTF_8);
+        pos += (int) n;
         return s;
     }
 

@@ -20,6 +20,7 @@ import java.util.zip.Inflater;
  *
  * <pre>
  * byte version (1) | zigzag varint base time (ms: the first sample's end) | varint count
+ * | string table: varint n, n × (varint UTF-8 length + 1, bytes)  (targets, hosts: once per push)
  * per sample: byte kind code (+ 0x80 when JSON) | {@link RecordCodec} record
  *                                               | or varint length, raw DEFLATE of the sample's JSON
  * </pre>
@@ -75,9 +76,6 @@ public final class PushCodec {
         ByteSink out = new ByteSink(256 + 512 * samples.size());
         long base = samples.isEmpty() ? 0 : samples.get(0).endEpochMillis();
         RecordCodec.Context ctx = new RecordCodec.Context(base);
-        out.write(VERSION);
-        out.signed(base);
-        out.varint(samples.size());
         for (Sample s : samples) {
             int code = code(s.kind());
             if (RecordCodec.supports(s.getClass())) {
@@ -90,7 +88,14 @@ public final class PushCodec {
                 out.write(deflated, 0, deflated.length);
             }
         }
-        return out.toByteArray();
+        byte[] body = out.toByteArray();
+        ByteSink push = new ByteSink(body.length + 64);
+        push.write(VERSION);
+        push.signed(base);
+        push.varint(samples.size());
+        ctx.writeTable(push);
+        push.write(body, 0, body.length);
+        return push.toByteArray();
     }
 
     /** @throws CodecException when the bytes are not a stored push */
@@ -102,6 +107,7 @@ public final class PushCodec {
         }
         RecordCodec.Context ctx = new RecordCodec.Context(in.signed());
         int count = in.length();
+        ctx.readTable(in);
         List<Sample> samples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int code = in.read();

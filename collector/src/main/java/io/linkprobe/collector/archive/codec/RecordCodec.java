@@ -24,7 +24,9 @@ import java.util.Optional;
  * double, Double  varint tag: (zigzag(v) &lt;&lt; 2) integral | (zigzag(v × 1000) &lt;&lt; 2 | 1) exact in thousandths
  *                 | 2, then 8 bytes IEEE 754 | 3 null
  * boolean         byte 0 | 1 | 2 (null)
- * String, enum    varint UTF-8 length + 1 (0 = null), bytes
+ * String          varint 0 (null) | index + 1 in the push's string table ({@link PushCodec}): a
+ *                 target or host repeated in every sample of a push is written once
+ * enum            varint UTF-8 length + 1 (0 = null), bytes
  * int[]           {@link RiceInts}
  * List, Map       varint size + 1 (0 = null), elements (a map: key, value)
  * </pre>
@@ -37,9 +39,48 @@ final class RecordCodec {
     /** What a field codec needs beyond its value: the base time of {@code *EpochMillis} fields. */
     static final class Context {
         final long baseMillis;
+        /** The push's strings, each written once in the push's header and referred to by index. */
+        private final Map<String, Integer> written = new LinkedHashMap<>();
+        private final List<String> read = new ArrayList<>();
 
         Context(long baseMillis) {
             this.baseMillis = baseMillis;
+        }
+
+        void writeString(ByteSink out, String s) {
+            if (s == null) {
+                out.varint(0);
+                return;
+            }
+            out.varint(written.computeIfAbsent(s, k -> written.size()) + 1L);
+        }
+
+        String readString(ByteSource in) {
+            long tag = in.varint();
+            if (tag == 0) {
+                return null;
+            }
+            if (tag > read.size()) {
+                throw new CodecException("string " + (tag - 1) + " of a push with " + read.size());
+            }
+            return read.get((int) (tag - 1));
+        }
+
+        /** The strings the records referred to: varint count, then each as {@link ByteSink#string}. */
+        void writeTable(ByteSink out) {
+            out.varint(written.size());
+            written.keySet().forEach(out::string);
+        }
+
+        void readTable(ByteSource in) {
+            int n = in.length();
+            for (int i = 0; i < n; i++) {
+                String s = in.string();
+                if (s == null) {
+                    throw new CodecException("a null in a push's string table");
+                }
+                read.add(s);
+            }
         }
     }
 
@@ -173,7 +214,17 @@ final class RecordCodec {
                 return b == 2 ? null : b == 1;
             });
         } else if (t == String.class) {
-            return of((out, v) -> out.string((String) v), ByteSource::string);
+            return new Field() {
+                @Override
+                public void write(ByteSink out, Object v, Context ctx) {
+                    ctx.writeString(out, (String) v);
+                }
+
+                @Override
+                public Object read(ByteSource in, Context ctx) {
+                    return ctx.readString(in);
+                }
+            };
         } else if (t.isEnum()) {
             Class<? extends Enum> e = (Class<? extends Enum>) t;
             return of((out, v) -> out.string(v == null ? null : ((Enum<?>) v).name()), in -> {

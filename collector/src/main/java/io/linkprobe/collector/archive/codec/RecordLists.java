@@ -3,7 +3,10 @@ package io.linkprobe.collector.archive.codec;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A list of one record type in the binary form of {@link RecordCodec}: varint count, records. */
+/**
+ * A list of one record type in the binary form of {@link RecordCodec}: varint count, the list's
+ * string table (as in {@link PushCodec}), records.
+ */
 public final class RecordLists {
     private RecordLists() {}
 
@@ -11,12 +14,16 @@ public final class RecordLists {
         if (records == null || records.isEmpty()) {
             return null;
         }
-        ByteSink out = new ByteSink(32 * records.size());
+        ByteSink body = new ByteSink(32 * records.size());
         RecordCodec.Context ctx = new RecordCodec.Context(0);
-        out.varint(records.size());
         for (Record r : records) {
-            RecordCodec.write(out, r, ctx);
+            RecordCodec.write(body, r, ctx);
         }
+        byte[] bytes = body.toByteArray();
+        ByteSink out = new ByteSink(bytes.length + 32);
+        out.varint(records.size());
+        ctx.writeTable(out);
+        out.write(bytes, 0, bytes.length);
         return out.toByteArray();
     }
 
@@ -27,6 +34,7 @@ public final class RecordLists {
         ByteSource in = new ByteSource(bytes);
         RecordCodec.Context ctx = new RecordCodec.Context(0);
         int n = in.length();
+        ctx.readTable(in);
         List<T> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             list.add(RecordCodec.read(in, type, ctx));
