@@ -4,6 +4,7 @@ import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.archive.KnownSite;
+import io.linkprobe.collector.archive.SqliteDialect;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
@@ -30,6 +31,10 @@ import io.linkprobe.collector.reload.ReloadEndpoint;
 import io.linkprobe.collector.sites.SiteHistoryEndpoint;
 import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SitesEndpoint;
+import io.linkprobe.collector.upgrades.CutOverStore;
+import io.linkprobe.collector.upgrades.RawEvidence;
+import io.linkprobe.collector.upgrades.Upgrades;
+import io.linkprobe.collector.upgrades.UpgradesEndpoint;
 import io.linkprobe.collector.web.Probes;
 import io.linkprobe.collector.web.SitePage;
 import io.linkprobe.collector.web.StatusPage;
@@ -152,6 +157,13 @@ public final class Collector implements AutoCloseable {
             throw new CollectorStartException(e.getMessage(), e);
         }
         resources.push(archive);
+        CutOverStore cutOvers;
+        try {
+            cutOvers = new CutOverStore(new SqliteDialect(config.archive().path()));
+        } catch (ArchiveException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        }
+        resources.push(cutOvers);
         sites = new SiteRegistry(config.limits(), config.seriesTtl(), new LinkAggregator(registry, self.sampleDelay()));
         int known = restoreSites();
         self.watch(archive::queuedBatches, sites::size);
@@ -172,6 +184,10 @@ public final class Collector implements AutoCloseable {
         ExecutorService readers = Executors.newFixedThreadPool(2, daemon("collector-query"));
         resources.push(readers::shutdownNow);
 
+        SiteRegistry siteRegistry = sites;
+        UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(new Upgrades(cutOvers, new RawEvidence(archive), clock,
+                site -> siteRegistry.identity(site).map(id -> id.labels().get("region")).orElse(null),
+                Upgrades.BEFORE, Upgrades.SETTLE, Upgrades.AFTER), readers);
         Router router = new Router()
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
                         new PushValidator(config.limits(), config.archive().rawRetention()), sites, archive, self, clock))
@@ -185,7 +201,9 @@ public final class Collector implements AutoCloseable {
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready ? archive.writeProblem()
                         : java.util.Optional.of("starting or stopping")))
                 .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers, this::poolNote))
-                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers));
+                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers))
+                .route(HttpMethod.GET, UpgradesEndpoint.PATH, upgradesEndpoint.list())
+                .routePrefix(HttpMethod.POST, UpgradesEndpoint.SITES_PREFIX, upgradesEndpoint.record());
         try {
             server = HttpServer.start(config, workers, router, self);
         } catch (HttpServer.HttpStartException e) {
