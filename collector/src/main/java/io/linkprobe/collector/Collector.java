@@ -4,7 +4,7 @@ import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.archive.KnownSite;
-import io.linkprobe.collector.archive.SqliteDialect;
+import io.linkprobe.collector.archive.SqlDialect;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
@@ -32,7 +32,7 @@ import io.linkprobe.collector.sites.SiteHistoryEndpoint;
 import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SitesEndpoint;
 import io.linkprobe.collector.upgrades.CutOverStore;
-import io.linkprobe.collector.upgrades.RawEvidence;
+import io.linkprobe.collector.upgrades.RollupEvidence;
 import io.linkprobe.collector.upgrades.Upgrades;
 import io.linkprobe.collector.upgrades.UpgradesEndpoint;
 import io.linkprobe.collector.web.Probes;
@@ -112,6 +112,8 @@ public final class Collector implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private SiteRegistry sites;
     private Archive archive;
+    /** The archive database's engine, for the tables kept beside the archive (cut-overs). */
+    private SqlDialect dialect;
     private HttpServer server;
     private EmbeddedResponder responder;
     private LiveConfig live;
@@ -149,9 +151,11 @@ public final class Collector implements AutoCloseable {
         SelfMetrics self = new SelfMetrics(registry);
         try {
             CollectorConfig.Archive a = config.archive();
-            archive = a.postgres()
+            JdbcArchive jdbc = a.postgres()
                     ? JdbcArchive.openPostgres(a.url(), password(a), a.tiers(), clock, self.archiveWrite())
                     : JdbcArchive.openSqlite(a.path(), a.tiers(), clock, self.archiveWrite());
+            archive = jdbc;
+            dialect = jdbc.dialect();
             self.watchArchive(() -> archive.writeProblem().isEmpty(), archive::lastRecoveryMillis);
         } catch (ArchiveException e) {
             throw new CollectorStartException(e.getMessage(), e);
@@ -159,7 +163,7 @@ public final class Collector implements AutoCloseable {
         resources.push(archive);
         CutOverStore cutOvers;
         try {
-            cutOvers = new CutOverStore(new SqliteDialect(config.archive().path()));
+            cutOvers = new CutOverStore(dialect);
         } catch (ArchiveException e) {
             throw new CollectorStartException(e.getMessage(), e);
         }
@@ -185,7 +189,7 @@ public final class Collector implements AutoCloseable {
         resources.push(readers::shutdownNow);
 
         SiteRegistry siteRegistry = sites;
-        UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(new Upgrades(cutOvers, new RawEvidence(archive), clock,
+        UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(new Upgrades(cutOvers, new RollupEvidence(archive), clock,
                 site -> siteRegistry.identity(site).map(id -> id.labels().get("region")).orElse(null),
                 Upgrades.BEFORE, Upgrades.SETTLE, Upgrades.AFTER), readers);
         Router router = new Router()

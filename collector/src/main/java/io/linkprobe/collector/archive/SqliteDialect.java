@@ -90,11 +90,7 @@ public final class SqliteDialect implements SqlDialect {
                 // One row the writer rewrites to find out whether the disk takes writes again.
                 "CREATE TABLE IF NOT EXISTS writer_probe (id INTEGER PRIMARY KEY CHECK (id = 1),"
                         + " written_ms INTEGER NOT NULL)",
-                Recoveries.SCHEMA,
-                // Cut-overs of sites to a new link (io.linkprobe.collector.upgrades.CutOverStore).
-                "CREATE TABLE IF NOT EXISTS upgrades (site TEXT NOT NULL, at_ms INTEGER NOT NULL,"
-                        + " link TEXT NOT NULL, down_mbps REAL NOT NULL, up_mbps REAL NOT NULL,"
-                        + " source TEXT NOT NULL, PRIMARY KEY (site, at_ms))");
+                Recoveries.SCHEMA);
     }
 
     /** The tables of one partition file (run on a connection to that file alone). */
