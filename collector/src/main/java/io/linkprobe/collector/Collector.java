@@ -31,13 +31,16 @@ import io.linkprobe.collector.reload.ReloadEndpoint;
 import io.linkprobe.collector.sites.SiteHistoryEndpoint;
 import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SitesEndpoint;
+import io.linkprobe.collector.upgrades.CutOver;
 import io.linkprobe.collector.upgrades.CutOverStore;
 import io.linkprobe.collector.upgrades.RollupEvidence;
+import io.linkprobe.collector.upgrades.UpgradeMetrics;
 import io.linkprobe.collector.upgrades.Upgrades;
 import io.linkprobe.collector.upgrades.UpgradesEndpoint;
 import io.linkprobe.collector.web.Probes;
 import io.linkprobe.collector.web.SitePage;
 import io.linkprobe.collector.web.StatusPage;
+import io.linkprobe.collector.web.UpgradesPage;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.AgentIdentity;
@@ -74,6 +77,8 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    /** How often linkprobe_upgrade_verdict is recomputed (the verdicts read weeks of rollups). */
+    private static final Duration UPGRADE_PERIOD = Duration.ofHours(1);
     /** How often the tokens and fleet files are checked for changes (a new site is admitted within this). */
     private static final Duration FILES_CHECK_PERIOD = Duration.ofSeconds(5);
     /**
@@ -114,6 +119,8 @@ public final class Collector implements AutoCloseable {
     private Archive archive;
     /** The archive database's engine, for the tables kept beside the archive (cut-overs). */
     private SqlDialect dialect;
+    private Upgrades upgrades;
+    private UpgradeMetrics upgradeMetrics;
     private HttpServer server;
     private EmbeddedResponder responder;
     private LiveConfig live;
@@ -189,9 +196,12 @@ public final class Collector implements AutoCloseable {
         resources.push(readers::shutdownNow);
 
         SiteRegistry siteRegistry = sites;
-        UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(new Upgrades(cutOvers, new RollupEvidence(archive), clock,
+        sites.onLinkChange((site, from, to, at) -> readers.execute(() -> recordLinkChange(cutOvers, site, from, to, at)));
+        upgrades = new Upgrades(cutOvers, new RollupEvidence(archive), clock,
                 site -> siteRegistry.identity(site).map(id -> id.labels().get("region")).orElse(null),
-                Upgrades.BEFORE, Upgrades.SETTLE, Upgrades.AFTER), readers);
+                Upgrades.BEFORE, Upgrades.SETTLE, Upgrades.AFTER);
+        upgradeMetrics = new UpgradeMetrics(registry);
+        UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(upgrades, readers);
         Router router = new Router()
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
                         new PushValidator(config.limits(), config.archive().rawRetention()), sites, archive, self, clock))
@@ -207,6 +217,7 @@ public final class Collector implements AutoCloseable {
                 .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers, this::poolNote))
                 .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers))
                 .route(HttpMethod.GET, UpgradesEndpoint.PATH, upgradesEndpoint.list())
+                .route(HttpMethod.GET, UpgradesPage.PATH, new UpgradesPage(upgrades, readers))
                 .routePrefix(HttpMethod.POST, UpgradesEndpoint.SITES_PREFIX, upgradesEndpoint.record());
         try {
             server = HttpServer.start(config, workers, router, self);
@@ -240,6 +251,17 @@ public final class Collector implements AutoCloseable {
         });
         repeat(maintenance, "archive retention", Duration.ofMinutes(1), RETENTION_PERIOD,
                 () -> enforceRetention().join());
+        // Its own thread: the verdicts of 100 sites read ~1 s of rollups (the seeded test), so 10,000 sites
+        // take minutes, which must not hold up the rollup and retention jobs nor the page readers.
+        ScheduledExecutorService verdicts = Executors.newSingleThreadScheduledExecutor(daemon("collector-upgrades"));
+        resources.push(verdicts::shutdownNow);
+        repeat(verdicts, "upgrade verdicts", Duration.ofSeconds(30), UPGRADE_PERIOD, () -> {
+            try {
+                upgradeMetrics.publish(upgrades.verdicts(null));
+            } catch (ArchiveException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
         ready = true;
         log.info("linkprobe collector listening on {}://{}:{} ({}), archive {}, {} sites known, {} tokens",
                 server.tls() ? "https" : "http", config.http().bind(), server.port(), Transports.name(),
@@ -344,6 +366,22 @@ public final class Collector implements AutoCloseable {
 
     public EmbeddedResponder responder() {
         return responder;
+    }
+
+    /** A site pushed a new {@code link} label: a cut-over at its first result, with the contract it pushed. */
+    private static void recordLinkChange(CutOverStore cutOvers, String site, AgentIdentity from, AgentIdentity to,
+            long atMillis) {
+        AgentIdentity.Contract c = to.expected() == null ? AgentIdentity.Contract.NONE : to.expected();
+        CutOver cut = new CutOver(site, atMillis, to.labels().get("link"), c.downBytesPerSecond() * 8 / 1e6,
+                c.upBytesPerSecond() * 8 / 1e6, CutOver.Source.LABEL);
+        try {
+            cutOvers.record(cut);
+            log.info("site {} changed link from '{}' to '{}' at {}: cut-over recorded", site,
+                    from.labels().get("link"), cut.link(), java.time.Instant.ofEpochMilli(atMillis));
+        } catch (ArchiveException e) {
+            log.warn("site {} changed link to '{}' but the cut-over was not recorded: {}; record it with"
+                    + " POST /api/v1/sites/{}/upgrade", site, cut.link(), e.getMessage(), site);
+        }
     }
 
     public Archive archive() {

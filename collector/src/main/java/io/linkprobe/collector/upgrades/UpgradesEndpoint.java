@@ -190,8 +190,12 @@ public final class UpgradesEndpoint {
         return b.toString();
     }
 
+    /** Whole numbers as such (a contract of 80 Mbit/s reads 80), others to 4 significant digits; empty when not measured. */
     private static String num(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : "";
+        if (!Double.isFinite(v)) {
+            return "";
+        }
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
     }
 
     /** A CSV cell, quoted when it holds a comma, quote or line break. */
