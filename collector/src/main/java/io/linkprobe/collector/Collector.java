@@ -31,6 +31,9 @@ import io.linkprobe.collector.reload.ReloadEndpoint;
 import io.linkprobe.collector.sites.SiteHistoryEndpoint;
 import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SitesEndpoint;
+import io.linkprobe.collector.fleet.FleetFile;
+import io.linkprobe.collector.fleet.FleetSite;
+import io.linkprobe.collector.fleet.FleetUpgrade;
 import io.linkprobe.collector.upgrades.CutOver;
 import io.linkprobe.collector.upgrades.CutOverStore;
 import io.linkprobe.collector.upgrades.RollupEvidence;
@@ -53,6 +56,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -178,14 +182,24 @@ public final class Collector implements AutoCloseable {
         sites = new SiteRegistry(config.limits(), config.seriesTtl(), new LinkAggregator(registry, self.sampleDelay()));
         int known = restoreSites();
         self.watch(archive::queuedBatches, sites::size);
+        // Its own thread for the upgrade work: the fleet file's cut-overs are written on every load, and
+        // the verdicts of 100 sites read ~1 s of rollups (the seeded test), so 10,000 sites take
+        // minutes, which must not hold up the rollup and retention jobs nor the page readers.
+        ScheduledExecutorService upgradeWork = Executors.newSingleThreadScheduledExecutor(daemon("collector-upgrades"));
+        resources.push(upgradeWork::shutdownNow);
         live = LiveConfig.open(config.tokensFile(), config.fleetFile(), this::embeddedInPool, this::reported,
                 (ok, at, tokensFailed) -> {
                     self.configReloaded(ok, at);
+                    LiveConfig loaded = live; // null while open() itself loads: recorded just after
+                    if (ok && loaded != null) {
+                        upgradeWork.execute(() -> recordFleetUpgrades(cutOvers, loaded.fleet()));
+                    }
                     if (tokensFailed) {
                         self.tokensReloadFailed();
                     }
                 }, clock);
         LiveConfig tokens = live;
+        upgradeWork.execute(() -> recordFleetUpgrades(cutOvers, tokens.fleet()));
         self.watchTokens(() -> tokens.get().size());
         self.watchSchedule(() -> tokens.plans().schedule());
 
@@ -251,11 +265,7 @@ public final class Collector implements AutoCloseable {
         });
         repeat(maintenance, "archive retention", Duration.ofMinutes(1), RETENTION_PERIOD,
                 () -> enforceRetention().join());
-        // Its own thread: the verdicts of 100 sites read ~1 s of rollups (the seeded test), so 10,000 sites
-        // take minutes, which must not hold up the rollup and retention jobs nor the page readers.
-        ScheduledExecutorService verdicts = Executors.newSingleThreadScheduledExecutor(daemon("collector-upgrades"));
-        resources.push(verdicts::shutdownNow);
-        repeat(verdicts, "upgrade verdicts", Duration.ofSeconds(30), UPGRADE_PERIOD, () -> {
+        repeat(upgradeWork, "upgrade verdicts", Duration.ofSeconds(30), UPGRADE_PERIOD, () -> {
             try {
                 upgradeMetrics.publish(upgrades.verdicts(null));
             } catch (ArchiveException e) {
@@ -366,6 +376,30 @@ public final class Collector implements AutoCloseable {
 
     public EmbeddedResponder responder() {
         return responder;
+    }
+
+    /** Writes the fleet file's {@code upgrades:} entries as cut-overs (each once: same site and time replaces). */
+    private static void recordFleetUpgrades(CutOverStore cutOvers, FleetFile fleet) {
+        if (fleet == null || fleet.sites() == null) {
+            return;
+        }
+        int n = 0;
+        try {
+            for (Map.Entry<String, FleetSite> e : fleet.sites().entrySet()) {
+                for (FleetUpgrade u : e.getValue().upgrades()) {
+                    cutOvers.record(new CutOver(e.getKey(), u.atMillis(), u.link(), u.downMbps(), u.upMbps(),
+                            CutOver.Source.FLEET));
+                    n++;
+                }
+            }
+        } catch (ArchiveException e) {
+            log.warn("the fleet file's upgrades were not all recorded ({}); they are written again at the next"
+                    + " reload", e.getMessage());
+            return;
+        }
+        if (n > 0) {
+            log.info("{} cut-overs from the fleet file's upgrades recorded", n);
+        }
     }
 
     /** A site pushed a new {@code link} label: a cut-over at its first result, with the contract it pushed. */

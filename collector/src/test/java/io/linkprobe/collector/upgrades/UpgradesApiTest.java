@@ -74,6 +74,49 @@ class UpgradesApiTest {
     }
 
     @Test
+    void theFleetFilesUpgradesAreRecordedAsCutOvers(@TempDir Path dir) throws Exception {
+        Path fleet = java.nio.file.Files.writeString(dir.resolve("fleet.yml"), """
+                responders: [{name: hub, host: hub.example.net, max_concurrent_tests: 1, max_mbps: 1000}]
+                embedded_responder: {enabled: false}
+                defaults: {targets: [{name: hub, host: hub.example.net}]}
+                sites:
+                  gp3:
+                    labels: {region: north, link: fttp}
+                    upgrades: [{at: 2026-02-01, link: fttp, down_mbps: 80, up_mbps: 20}]
+                """);
+        try (TestCollector c = TestCollector.start(dir, Map.of("gp3", "token-3"), io.linkprobe.collector.MutableClock.now(),
+                cfg -> cfg.withResponder(io.linkprobe.collector.config.CollectorConfig.Responder.DISABLED)
+                        .withFleetFile(fleet))) {
+            JsonNode gp3 = null;
+            for (int i = 0; i < 100 && gp3 == null; i++) { // written off the start thread: look until it is there
+                for (JsonNode u : Json.mapper().readTree(c.get("/api/v1/upgrades").body()).get("upgrades")) {
+                    gp3 = u;
+                }
+                if (gp3 == null) {
+                    Thread.sleep(100);
+                }
+            }
+            assertTrue(gp3 != null, "the fleet file's upgrade became a cut-over");
+            assertEquals("gp3", gp3.get("site").asText());
+            assertEquals("fleet", gp3.get("source").asText());
+            assertEquals("2026-02-01T00:00:00Z", gp3.get("cut_over").asText());
+            assertEquals(20.0, gp3.get("contract_up_mbps").asDouble(), 1e-9);
+        }
+    }
+
+    @Test
+    void anUpgradeWithoutItsDateOrRatesIsRefusedWithTheFix() {
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new io.linkprobe.collector.fleet.FleetUpgrade("1 March", "fttp", 80.0, 20.0));
+        assertTrue(e.getMessage().contains("2026-03-01"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new io.linkprobe.collector.fleet.FleetUpgrade("2026-03-01", "fttp", 80.0, null));
+        assertTrue(e.getMessage().contains("up_mbps"), e.getMessage());
+        assertEquals(java.time.Instant.parse("2026-03-01T06:00:00Z").toEpochMilli(),
+                new io.linkprobe.collector.fleet.FleetUpgrade("2026-03-01T07:00:00+01:00", null, 80.0, 20.0).atMillis());
+    }
+
+    @Test
     void theVerdictGaugeHasOneSeriesPerUpgradedSite() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         UpgradeMetrics metrics = new UpgradeMetrics(registry);
