@@ -135,6 +135,22 @@ def overview():
         thresholds={"best / contract": [("red", None), ("orange", 0.7), ("green", 0.9)]},
         description="Did the fibre upgrade deliver? The best of the day's tests (night ones included) against the contract. Under 70 % raises LinkprobeFibreUnderDelivering."))
 
+    lay.add(row("Upgrades: did they deliver?"))
+    verdict = "linkprobe_upgrade_verdict * " + FILTER
+    lay.add(stat("Upgrades delivered", f"count({verdict} == 1) or vector(0)", color="green", w=6, h=4,
+                 description="Sites whose latest cut-over delivered: median down and up >= 90 % of the new contract, RTT p95, loss and bufferbloat not worse (28 days before vs 28 days after, 3 days settling)."))
+    lay.add(stat("Upgrades partly delivered", f"count({verdict} == 2) or vector(0)", color="orange", w=6, h=4))
+    lay.add(stat("Upgrades not delivered", f"count({verdict} == 3) or vector(0)", color="red", w=6, h=4,
+                 description="Median down or up under 60 % of the new contract after the cut-over."))
+    lay.add(stat("Upgrades pending or short of data", f"count({verdict} <= 0) or vector(0)", color="blue", w=6, h=4,
+                 description="After window not over yet (pending), or too few tests or latency windows to judge."))
+    lay.add(table("Upgrade verdicts, worst first", [
+        ("linkprobe_upgrade_verdict * " + WITH_LABELS, "verdict"),
+    ], w=24, h=8, site_link=SITE_LINK, sort="verdict",
+        mappings={"verdict": {"-1": ("pending", "blue"), "0": ("insufficient data", "blue"), "1": ("delivered", "green"),
+                              "2": ("partly delivered", "orange"), "3": ("not delivered", "red")}},
+        description="The collector's before/after verdict per upgraded site (GET /api/v1/upgrades has the figures behind it)."))
+
     lay.add(row("Silent agents"))
     lay.add(table("Silent for more than 15 minutes", [
         ("(time() - site:linkprobe_agent_last_push_timestamp_seconds:max1d > 900) * " + WITH_LABELS, "silent for"),

@@ -77,6 +77,8 @@ def fleet(now):
         add("linkprobe_site_info", lambda t: 1, site=site, region=s["region"], link=s["link"], agent_version="0.1.0")
         add("linkprobe_agent_last_push_timestamp_seconds", lambda t, a=active: a(t) - a(t) % 60, site=site)
         add("linkprobe_agent_spool_dropped_total", lambda t: 0, site=site)
+        if s["link"] == "fttp":  # upgraded: gp1 delivered, gp2 not delivered
+            add("linkprobe_upgrade_verdict", lambda t, v=(1 if site == "gp1" else 3): v, site=site)
         histogram("linkprobe_sample_delay_seconds", DELAY_BOUNDS, {120: 1.0}, 1 / 60, 62, active, site=site)
         histogram("linkprobe_rtt_seconds", RTT_BOUNDS, s["rtt"], 5, s["rtt_min"] * 2, active, **st)
         histogram("linkprobe_tcp_connect_seconds", RTT_BOUNDS, s["rtt"], 1 / 60, s["rtt_min"] * 2, active, **st)

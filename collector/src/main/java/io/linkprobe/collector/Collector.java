@@ -4,6 +4,7 @@ import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.archive.KnownSite;
+import io.linkprobe.collector.archive.SqlDialect;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
@@ -30,9 +31,19 @@ import io.linkprobe.collector.reload.ReloadEndpoint;
 import io.linkprobe.collector.sites.SiteHistoryEndpoint;
 import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.collector.sites.SitesEndpoint;
+import io.linkprobe.collector.fleet.FleetFile;
+import io.linkprobe.collector.fleet.FleetSite;
+import io.linkprobe.collector.fleet.FleetUpgrade;
+import io.linkprobe.collector.upgrades.CutOver;
+import io.linkprobe.collector.upgrades.CutOverStore;
+import io.linkprobe.collector.upgrades.RollupEvidence;
+import io.linkprobe.collector.upgrades.UpgradeMetrics;
+import io.linkprobe.collector.upgrades.Upgrades;
+import io.linkprobe.collector.upgrades.UpgradesEndpoint;
 import io.linkprobe.collector.web.Probes;
 import io.linkprobe.collector.web.SitePage;
 import io.linkprobe.collector.web.StatusPage;
+import io.linkprobe.collector.web.UpgradesPage;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.AgentIdentity;
@@ -45,6 +56,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +81,8 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
     private static final Duration RETENTION_PERIOD = Duration.ofHours(1);
+    /** How often linkprobe_upgrade_verdict is recomputed (the verdicts read weeks of rollups). */
+    private static final Duration UPGRADE_PERIOD = Duration.ofHours(1);
     /** How often the tokens and fleet files are checked for changes (a new site is admitted within this). */
     private static final Duration FILES_CHECK_PERIOD = Duration.ofSeconds(5);
     /**
@@ -107,6 +121,10 @@ public final class Collector implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private SiteRegistry sites;
     private Archive archive;
+    /** The archive database's engine, for the tables kept beside the archive (cut-overs). */
+    private SqlDialect dialect;
+    private Upgrades upgrades;
+    private UpgradeMetrics upgradeMetrics;
     private HttpServer server;
     private EmbeddedResponder responder;
     private LiveConfig live;
@@ -144,25 +162,44 @@ public final class Collector implements AutoCloseable {
         SelfMetrics self = new SelfMetrics(registry);
         try {
             CollectorConfig.Archive a = config.archive();
-            archive = a.postgres()
+            JdbcArchive jdbc = a.postgres()
                     ? JdbcArchive.openPostgres(a.url(), password(a), a.tiers(), clock, self.archiveWrite())
                     : JdbcArchive.openSqlite(a.path(), a.tiers(), clock, self.archiveWrite());
+            archive = jdbc;
+            dialect = jdbc.dialect();
             self.watchArchive(() -> archive.writeProblem().isEmpty(), archive::lastRecoveryMillis);
         } catch (ArchiveException e) {
             throw new CollectorStartException(e.getMessage(), e);
         }
         resources.push(archive);
+        CutOverStore cutOvers;
+        try {
+            cutOvers = new CutOverStore(dialect);
+        } catch (ArchiveException e) {
+            throw new CollectorStartException(e.getMessage(), e);
+        }
+        resources.push(cutOvers);
         sites = new SiteRegistry(config.limits(), config.seriesTtl(), new LinkAggregator(registry, self.sampleDelay()));
         int known = restoreSites();
         self.watch(archive::queuedBatches, sites::size);
+        // Its own thread for the upgrade work: the fleet file's cut-overs are written on every load, and
+        // the verdicts of 100 sites read ~1 s of rollups (the seeded test), so 10,000 sites take
+        // minutes, which must not hold up the rollup and retention jobs nor the page readers.
+        ScheduledExecutorService upgradeWork = Executors.newSingleThreadScheduledExecutor(daemon("collector-upgrades"));
+        resources.push(upgradeWork::shutdownNow);
         live = LiveConfig.open(config.tokensFile(), config.fleetFile(), this::embeddedInPool, this::reported,
                 (ok, at, tokensFailed) -> {
                     self.configReloaded(ok, at);
+                    LiveConfig loaded = live; // null while open() itself loads: recorded just after
+                    if (ok && loaded != null) {
+                        upgradeWork.execute(() -> recordFleetUpgrades(cutOvers, loaded.fleet()));
+                    }
                     if (tokensFailed) {
                         self.tokensReloadFailed();
                     }
                 }, clock);
         LiveConfig tokens = live;
+        upgradeWork.execute(() -> recordFleetUpgrades(cutOvers, tokens.fleet()));
         self.watchTokens(() -> tokens.get().size());
         self.watchSchedule(() -> tokens.plans().schedule());
 
@@ -172,6 +209,13 @@ public final class Collector implements AutoCloseable {
         ExecutorService readers = Executors.newFixedThreadPool(2, daemon("collector-query"));
         resources.push(readers::shutdownNow);
 
+        SiteRegistry siteRegistry = sites;
+        sites.onLinkChange((site, from, to, at) -> readers.execute(() -> recordLinkChange(cutOvers, site, from, to, at)));
+        upgrades = new Upgrades(cutOvers, new RollupEvidence(archive), clock,
+                site -> siteRegistry.identity(site).map(id -> id.labels().get("region")).orElse(null),
+                Upgrades.BEFORE, Upgrades.SETTLE, Upgrades.AFTER);
+        upgradeMetrics = new UpgradeMetrics(registry);
+        UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(upgrades, readers);
         Router router = new Router()
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
                         new PushValidator(config.limits(), config.archive().rawRetention()), sites, archive, self, clock))
@@ -185,7 +229,10 @@ public final class Collector implements AutoCloseable {
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready ? archive.writeProblem()
                         : java.util.Optional.of("starting or stopping")))
                 .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers, this::poolNote))
-                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers));
+                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers))
+                .route(HttpMethod.GET, UpgradesEndpoint.PATH, upgradesEndpoint.list())
+                .route(HttpMethod.GET, UpgradesPage.PATH, new UpgradesPage(upgrades, readers))
+                .routePrefix(HttpMethod.POST, UpgradesEndpoint.SITES_PREFIX, upgradesEndpoint.record());
         try {
             server = HttpServer.start(config, workers, router, self);
         } catch (HttpServer.HttpStartException e) {
@@ -218,6 +265,13 @@ public final class Collector implements AutoCloseable {
         });
         repeat(maintenance, "archive retention", Duration.ofMinutes(1), RETENTION_PERIOD,
                 () -> enforceRetention().join());
+        repeat(upgradeWork, "upgrade verdicts", Duration.ofSeconds(30), UPGRADE_PERIOD, () -> {
+            try {
+                upgradeMetrics.publish(upgrades.verdicts(null));
+            } catch (ArchiveException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
         ready = true;
         log.info("linkprobe collector listening on {}://{}:{} ({}), archive {}, {} sites known, {} tokens",
                 server.tls() ? "https" : "http", config.http().bind(), server.port(), Transports.name(),
@@ -322,6 +376,46 @@ public final class Collector implements AutoCloseable {
 
     public EmbeddedResponder responder() {
         return responder;
+    }
+
+    /** Writes the fleet file's {@code upgrades:} entries as cut-overs (each once: same site and time replaces). */
+    private static void recordFleetUpgrades(CutOverStore cutOvers, FleetFile fleet) {
+        if (fleet == null || fleet.sites() == null) {
+            return;
+        }
+        int n = 0;
+        try {
+            for (Map.Entry<String, FleetSite> e : fleet.sites().entrySet()) {
+                for (FleetUpgrade u : e.getValue().upgrades()) {
+                    cutOvers.record(new CutOver(e.getKey(), u.atMillis(), u.link(), u.downMbps(), u.upMbps(),
+                            CutOver.Source.FLEET));
+                    n++;
+                }
+            }
+        } catch (ArchiveException e) {
+            log.warn("the fleet file's upgrades were not all recorded ({}); they are written again at the next"
+                    + " reload", e.getMessage());
+            return;
+        }
+        if (n > 0) {
+            log.info("{} cut-overs from the fleet file's upgrades recorded", n);
+        }
+    }
+
+    /** A site pushed a new {@code link} label: a cut-over at its first result, with the contract it pushed. */
+    private static void recordLinkChange(CutOverStore cutOvers, String site, AgentIdentity from, AgentIdentity to,
+            long atMillis) {
+        AgentIdentity.Contract c = to.expected() == null ? AgentIdentity.Contract.NONE : to.expected();
+        CutOver cut = new CutOver(site, atMillis, to.labels().get("link"), c.downBytesPerSecond() * 8 / 1e6,
+                c.upBytesPerSecond() * 8 / 1e6, CutOver.Source.LABEL);
+        try {
+            cutOvers.record(cut);
+            log.info("site {} changed link from '{}' to '{}' at {}: cut-over recorded", site,
+                    from.labels().get("link"), cut.link(), java.time.Instant.ofEpochMilli(atMillis));
+        } catch (ArchiveException e) {
+            log.warn("site {} changed link to '{}' but the cut-over was not recorded: {}; record it with"
+                    + " POST /api/v1/sites/{}/upgrade", site, cut.link(), e.getMessage(), site);
+        }
     }
 
     public Archive archive() {

@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * {@code sites.<id>}: one site's own settings, applied last. {@code labels}, when given, are the
  * site's labels (group membership, and what its agent reports); without them the labels of the
- * site's latest push decide its groups.
+ * site's latest push decide its groups. {@code upgrades} are its cut-overs ({@link FleetUpgrade}).
  */
 public record FleetSite(
         Map<String, String> labels,
@@ -16,9 +16,10 @@ public record FleetSite(
         List<FleetTarget> targets,
         LatencyLayer latency,
         Duration window,
-        ThroughputLayer throughput) {
+        ThroughputLayer throughput,
+        List<FleetUpgrade> upgrades) {
 
-    public static final FleetSite EMPTY = new FleetSite(null, null, null, null, null, null);
+    public static final FleetSite EMPTY = new FleetSite(null, null, null, null, null, null, null);
 
     public FleetSite {
         if (labels != null) {
@@ -26,6 +27,7 @@ public record FleetSite(
             SettingRules.labels("labels", labels);
         }
         new Layer(targets, latency, window, throughput, expected); // checks the targets list
+        upgrades = upgrades == null ? List.of() : List.copyOf(upgrades);
     }
 
     public Layer layer() {

@@ -29,6 +29,12 @@ public final class Router {
 
     /** Routes every path that starts with {@code prefix} (which should end with '/'). */
     public Router routePrefix(HttpMethod method, String prefix, Endpoint endpoint) {
+        for (Map.Entry<String, Map<HttpMethod, Endpoint>> e : prefixes) {
+            if (e.getKey().equals(prefix)) {
+                e.getValue().put(method, endpoint); // one prefix, several methods
+                return this;
+            }
+        }
         Map<HttpMethod, Endpoint> byMethod = new LinkedHashMap<>();
         byMethod.put(method, endpoint);
         prefixes.add(Map.entry(prefix, byMethod));

@@ -63,6 +63,9 @@ public enum LinkprobeMeter {
             "linkprobe_agent_implausible_dropped_total",
             "Results an agent measured but dropped before spooling because they failed the plausibility rules (a bug)",
             Tag.SITE),
+    UPGRADE_VERDICT("linkprobe.upgrade.verdict", Kind.GAUGE, null, "linkprobe_upgrade_verdict",
+            "Verdict of the site's latest upgrade (cut-over): 1 delivered, 2 partly delivered, 3 not delivered,"
+                    + " 0 insufficient data, -1 pending (after window not over)", Tag.SITE),
 
     COLLECTOR_INGESTED("linkprobe.collector.ingested", Kind.COUNTER, null, "linkprobe_collector_ingested_total",
             "Results accepted and stored"),

@@ -98,6 +98,11 @@ public final class LiveConfig implements Supplier<TokenStore> {
         return new State(tokens, fleet, pool, tokensStamp, fleetStamp);
     }
 
+    /** The fleet file in force ({@link FleetFile#NONE} without one). */
+    public FleetFile fleet() {
+        return state.fleet;
+    }
+
     /** The tokens in force. */
     @Override
     public TokenStore get() {

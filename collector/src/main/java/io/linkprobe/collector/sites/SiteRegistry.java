@@ -35,6 +35,23 @@ public final class SiteRegistry {
     private final LinkAggregator aggregator;
     private final Map<String, Site> sites = new ConcurrentHashMap<>();
     private final Object admissions = new Object();
+    private volatile LinkChangeListener linkChanges = (site, from, to, atMillis) -> { };
+
+    /** Told when a site's pushed {@code link} label changes: a cut-over learned without a fleet file. */
+    @FunctionalInterface
+    public interface LinkChangeListener {
+        /**
+         * @param from the site's previous identity (the old label)
+         * @param to the identity of the first push with the new label
+         * @param atMillis the earliest end time of that push's samples (its receipt time if none)
+         */
+        void changed(String site, AgentIdentity from, AgentIdentity to, long atMillis);
+    }
+
+    /** Sets who hears of link label changes; called on the ingest thread, so it must not block. */
+    public void onLinkChange(LinkChangeListener listener) {
+        linkChanges = listener;
+    }
 
     public SiteRegistry(Limits limits, Duration seriesTtl, LinkAggregator aggregator) {
         this.limits = limits;
@@ -104,8 +121,12 @@ public final class SiteRegistry {
     public void record(AgentIdentity agent, Collection<Sample> samples, long nowMillis) {
         while (true) {
             Site site = sites.computeIfAbsent(agent.site(), this::newSite);
+            AgentIdentity previous = null;
+            boolean recorded = false;
             synchronized (site) {
                 if (!site.forgotten) {
+                    recorded = true;
+                    previous = site.identity;
                     site.identity = agent;
                     site.lastPushMillis = Math.max(site.lastPushMillis, nowMillis);
                     aggregator.apply(site.meters, agent, samples, nowMillis, site.lastHealthPushMillis);
@@ -116,8 +137,16 @@ public final class SiteRegistry {
                     for (Sample sample : samples) {
                         sample.accept(figures);
                     }
-                    return;
                 }
+            }
+            if (recorded) {
+                String was = previous == null ? null : previous.labels().get("link");
+                String now = agent.labels().get("link");
+                if (was != null && now != null && !was.equals(now)) {
+                    long at = samples.stream().mapToLong(Sample::endEpochMillis).min().orElse(nowMillis);
+                    linkChanges.changed(agent.site(), previous, agent, at);
+                }
+                return;
             }
         }
     }

@@ -69,7 +69,8 @@ final class Page {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<title>").append(Html.escape(title)).append("</title>\n<style>").append(STYLE)
                 .append("</style></head>\n<body>\n<header><h1><a href=\"/\">linkprobe</a></h1>")
-                .append("<a href=\"/metrics\">/metrics</a><a href=\"/api/v1/sites\">/api/v1/sites</a></header>\n");
+                .append("<a href=\"/upgrades\">upgrades</a><a href=\"/metrics\">/metrics</a>")
+                .append("<a href=\"/api/v1/sites\">/api/v1/sites</a></header>\n");
     }
 
     static String end(StringBuilder page) {
