@@ -12,6 +12,7 @@ import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.ResponderPart;
+import io.linkprobe.common.cli.BuildInfo;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.Durations;
@@ -144,7 +145,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"linkprobe-demo " + ExitCodes.version(DemoCommand.class)};
+            return new String[] {BuildInfo.current().versionLine("linkprobe-demo")};
         }
     }
 
