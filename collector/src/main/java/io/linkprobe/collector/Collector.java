@@ -189,7 +189,7 @@ public final class Collector implements AutoCloseable {
         try {
             server = HttpServer.start(config, workers, router, self);
         } catch (HttpServer.HttpStartException e) {
-            throw new CollectorStartException(e.getMessage(), e);
+            throw new CollectorStartException(e.getMessage(), e, e.configError());
         }
         resources.push(server);
 

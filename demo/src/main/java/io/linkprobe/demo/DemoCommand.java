@@ -46,9 +46,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "collector HTTP port on 127.0.0.1 (default ${DEFAULT-VALUE}); 0 = any free port")
     int httpPort;
 
-    @Option(names = "--window", defaultValue = "5s", paramLabel = "DURATION",
+    @Option(names = "--window", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "the agent's window (default ${DEFAULT-VALUE}; production uses 60s)")
-    String window;
+    Duration window;
+
+    @Option(names = "--throughput-every", defaultValue = "1m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "the agent's throughput test period (default ${DEFAULT-VALUE}, at least 1m; production uses 4h)")
+    Duration throughputEvery;
+
+    @Option(names = "--first-test-within", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "the first throughput test runs at a random moment between a tenth of this and this "
+                    + "(default: --throughput-every)")
+    Duration firstTestWithin;
 
     public static void main(String[] args) {
         System.exit(ExitCodes.configure(new CommandLine(new DemoCommand())).execute(args));
@@ -68,26 +77,41 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             String token = Tokens.newToken();
             Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine(token, "demo") + "\n");
+            // The site's token is also the key that signs throughput tests: written out so that a
+            // one-shot `linkprobe-agent test` can sign its own against this demo.
+            Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
             CollectorConfig config = CollectorConfig.defaults(tokens)
                     .withHttp(CollectorConfig.Http.loopback(httpPort))
                     .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("archive.db")))
                     // Any free ports: the demo must not need root (862) nor clash with a real responder.
-                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null));
+                    // Two tests at once: the printed one-shot test is not turned away as busy while
+                    // the demo's own agent runs its scheduled one.
+                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 2, null, null));
             collector = Collector.start(config, Collector.Options.defaults().withResponders(new CommonResponders("127.0.0.1")));
             int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
 
-            agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort),
-                    io.linkprobe.agent.push.AgentToken.fixed(token), null,
+            AgentConfig agentConfig;
+            try {
+                agentConfig = agentConfig(dir, collector.httpPort(), stampPort, throughputPort);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage() + ".");
+                close(agent, collector, dir);
+                return ExitCodes.USAGE;
+            }
+            agent = AgentRuntime.start(agentConfig, io.linkprobe.agent.push.AgentToken.fixed(token), null,
                     AgentState.open(dir.resolve("agent"), null), ExitCodes.version(DemoCommand.class));
 
             String base = "http://127.0.0.1:" + collector.httpPort();
-            System.out.println("linkprobe demo running (site 'demo', " + window + " windows):");
+            System.out.println("linkprobe demo running (site 'demo', " + Durations.format(window) + " windows):");
             System.out.println("  status page   " + base + "/");
             System.out.println("  metrics       " + base + "/metrics");
             System.out.println("  sites (JSON)  " + base + "/api/v1/sites");
             System.out.println("  responder     STAMP udp 127.0.0.1:" + stampPort + ", throughput tcp 127.0.0.1:" + throughputPort);
-            System.out.println("First latency window in ~" + window + "; first throughput test within a minute. Ctrl-C stops.");
+            System.out.println("  key file      " + tokenFile + " (site 'demo')");
+            System.out.println("  one-shot test " + testCommand(stampPort, throughputPort, tokenFile));
+            System.out.println("First latency window in ~" + window + "; first throughput test within "
+                    + Durations.format(firstTestWithin != null ? firstTestWithin : throughputEvery) + ". Ctrl-C stops.");
             System.out.flush();
 
             CountDownLatch stop = new CountDownLatch(1);
@@ -119,12 +143,20 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The command line, from the repository root, that measures this demo's responder as a site would. */
+    static String testCommand(int stampPort, int throughputPort, Path keyFile) {
+        return "java -jar agent/target/linkprobe-agent.jar test 127.0.0.1 --stamp-port " + stampPort
+                + " --throughput-port " + throughputPort + " --key-file " + keyFile + " --key-id demo --duration 3s";
+    }
+
     private AgentConfig agentConfig(Path dir, int httpPort, int stampPort, int throughputPort) {
-        Duration windowDuration = Durations.parse(window);
+        Duration windowDuration = window;
+        Duration every = throughputEvery;
+        Duration firstWithin = firstTestWithin != null ? firstTestWithin : every;
         TargetConfig target = new TargetConfig("collector", "127.0.0.1", stampPort, throughputPort, httpPort);
-        // Short, capped throughput tests every minute: loopback runs at many Gbit/s.
-        ThroughputSettings throughput = new ThroughputSettings(true, Duration.ofMinutes(1), Duration.ofSeconds(3),
-                1, "both", 512L << 20, 0L, null, null, null, null, null, null, null, null);
+        // Short, capped throughput tests: loopback runs at many Gbit/s.
+        ThroughputSettings throughput = new ThroughputSettings(true, every, Duration.ofSeconds(3),
+                1, "both", 512L << 20, 0L, null, null, null, firstWithin.dividedBy(10), firstWithin, null, null, null);
         return new AgentConfig("demo", null, dir.resolve("agent"),
                 new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null,
                         null, null),

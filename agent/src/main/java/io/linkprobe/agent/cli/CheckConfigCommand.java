@@ -1,6 +1,8 @@
 package io.linkprobe.agent.cli;
 
 import io.linkprobe.agent.config.AgentConfig;
+import io.linkprobe.common.cli.CheckConfigOutput;
+import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.ConfigLoader;
 import java.nio.file.Path;
@@ -18,10 +20,10 @@ public final class CheckConfigCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException {
         AgentConfig cfg = ConfigLoader.load(config, AgentConfig.class);
-        AgentSetup.readToken(cfg);
+        AgentSetup.readToken(cfg, config);
         AgentSetup.collectorTls(cfg);
-        System.out.println(config + ": ok (site " + cfg.site() + ", " + cfg.targets().size() + " target(s) of its own"
-                + "; the collector's plan adds its targets and schedule)");
-        return 0;
+        System.out.println(CheckConfigOutput.ok(config, "site " + cfg.site() + ", " + cfg.targets().size()
+                + " target(s) of its own; the collector's plan adds its targets and schedule"));
+        return ExitCodes.OK;
     }
 }

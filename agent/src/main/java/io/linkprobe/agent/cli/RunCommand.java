@@ -26,7 +26,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, InterruptedException {
         AgentConfig cfg = ConfigLoader.load(config, AgentConfig.class);
-        AgentToken token = new AgentToken(cfg.collector().tokenFile(), AgentSetup.readToken(cfg));
+        AgentToken token = new AgentToken(cfg.collector().tokenFile(), AgentSetup.readToken(cfg, config));
         SSLContext collectorTls = AgentSetup.collectorTls(cfg);
         AgentState state;
         try {

@@ -20,18 +20,14 @@ public final class RunCommand implements Callable<Integer> {
     Path config;
 
     @Override
-    public Integer call() throws InterruptedException {
-        CollectorConfig loaded;
+    public Integer call() throws InterruptedException, ConfigException {
+        CollectorConfig loaded = CollectorConfig.load(config);
         Collector collector;
         try {
-            loaded = CollectorConfig.load(config);
             collector = Collector.start(loaded);
-        } catch (ConfigException e) {
-            System.err.println(e.getMessage());
-            return ExitCodes.USAGE;
         } catch (CollectorStartException e) {
-            System.err.println(e.getMessage());
-            return ExitCodes.FAILURE;
+            System.err.println("error: " + e.getMessage());
+            return e.configError() ? ExitCodes.USAGE : ExitCodes.FAILURE;
         }
         // systemctl reload (ExecReload=kill -HUP) re-reads the tokens and fleet files without a restart.
         Hangup.onSignal(() -> collector.reload("SIGHUP"));

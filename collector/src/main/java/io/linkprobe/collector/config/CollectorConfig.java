@@ -4,6 +4,7 @@ import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.ConfigLoader;
 import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.net.BindAddress;
 import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.net.DefaultPorts;
 import io.linkprobe.common.throughput.server.ServerOptions;
@@ -63,6 +64,17 @@ public record CollectorConfig(
         CollectorConfig config = ConfigLoader.load(file, CollectorConfig.class);
         Path dir = file.toAbsolutePath().getParent();
         CollectorConfig resolved = config.resolvedAgainst(dir);
+        // Port 0 (any free port) is for tests building a config in code: agents and Prometheus
+        // cannot find a collector whose port changes at every start.
+        requirePort(file, "http.port", resolved.http().port());
+        String bindProblem = BindAddress.problem(resolved.http().bind());
+        if (bindProblem != null) {
+            throw new ConfigException(ConfigLoader.at(file, "http.bind") + "http.bind " + bindProblem + ".");
+        }
+        if (resolved.responder().enabled()) {
+            requirePort(file, "responder.stamp_port", resolved.responder().stampPort());
+            requirePort(file, "responder.throughput_port", resolved.responder().throughputPort());
+        }
         requireFile(file, "tokens_file", resolved.tokensFile());
         if (resolved.fleetFile() != null) {
             requireFile(file, "fleet_file", resolved.fleetFile());
@@ -128,10 +140,17 @@ public record CollectorConfig(
 
     private static void requireFile(Path config, String key, Path p) throws ConfigException {
         if (!Files.isRegularFile(p)) {
-            throw new ConfigException(config + ": " + key + " " + p + " does not exist; create it or fix the path.");
+            throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " does not exist; create it or fix the path.");
         }
         if (!Files.isReadable(p)) {
-            throw new ConfigException(config + ": " + key + " " + p + " is not readable; fix its permissions.");
+            throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " is not readable; fix its permissions.");
+        }
+    }
+
+    private static void requirePort(Path config, String key, int port) throws ConfigException {
+        if (port < 1 || port > 65535) {
+            throw new ConfigException(ConfigLoader.at(config, key) + "'" + key + "' is " + port
+                    + "; a port is between 1 and 65535.");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.linkprobe.collector.http;
 
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.common.net.BindFailure;
 import io.linkprobe.common.net.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -11,7 +12,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -60,9 +60,8 @@ public final class HttpServer implements AutoCloseable {
             return new HttpServer(boss, listener, connections, limiter, ssl != null);
         } catch (Exception e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            String why = e instanceof BindException ? e.getMessage() : e.toString();
-            throw new HttpStartException("cannot listen on " + http.bind() + ":" + http.port() + " (" + why
-                    + "); stop whatever holds the port or change http.port", e);
+            InetSocketAddress at = new InetSocketAddress(http.bind(), http.port());
+            throw new HttpStartException(BindFailure.explain("tcp", at, e, "http.port"), e, BindFailure.isConfigError(at, e));
         }
     }
 
@@ -98,8 +97,20 @@ public final class HttpServer implements AutoCloseable {
 
     /** The listener could not start; the message is one sentence for the operator. */
     public static final class HttpStartException extends Exception {
+        private final boolean configError;
+
         public HttpStartException(String message, Throwable cause) {
+            this(message, cause, true);
+        }
+
+        public HttpStartException(String message, Throwable cause, boolean configError) {
             super(message, cause);
+            this.configError = configError;
+        }
+
+        /** The config must change (exit 2), rather than something of the moment (exit 1). */
+        public boolean configError() {
+            return configError;
         }
     }
 }

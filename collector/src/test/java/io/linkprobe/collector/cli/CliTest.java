@@ -29,7 +29,7 @@ class CliTest {
         CliRun r = run("check-config", "--config", config.toString());
 
         assertEquals(0, r.exit(), r.err());
-        assertEquals("ok\n", r.out());
+        assertEquals(config + ": ok (0 token(s), http 0.0.0.0:9862)\n", r.out());
     }
 
     @Test
@@ -44,11 +44,11 @@ class CliTest {
         CliRun missing = run("check-config");
 
         assertEquals(2, r.exit());
-        assertTrue(r.err().startsWith(config + ":2:"), r.err());
+        assertTrue(r.err().startsWith("error: " + config + ":2:"), r.err());
         assertTrue(r.err().contains("'soon' is not a valid duration for 'series_ttl'"), r.err());
         assertEquals("", r.out());
         assertEquals(2, t.exit());
-        assertTrue(t.err().startsWith(dir.resolve("bad-tokens") + ":1:"), t.err());
+        assertTrue(t.err().startsWith("error: " + dir.resolve("bad-tokens") + ":1:"), t.err());
         assertEquals(2, missing.exit(), "usage error");
     }
 
@@ -193,7 +193,28 @@ class CliTest {
             assertEquals(2, r.exit());
             assertTrue(r.err().contains("unknown key 'prot'"), r.err());
             assertEquals(1, b.exit());
-            assertTrue(b.err().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort()), b.err());
+            assertTrue(b.err().startsWith("error: cannot listen on tcp port " + taken.getLocalPort()
+                    + " on 127.0.0.1: another program already uses it; stop it or change http.port."), b.err());
         }
+    }
+
+    @Test
+    void runRefusesAnAddressThatIsNotThisHostsAsAConfigErrorNotAsATakenPort() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Path unresolvable = Files.writeString(dir.resolve("c.yml"), "tokens_file: tokens\nresponder: {enabled: false}\n"
+                + "archive: {path: c.db}\nhttp: {bind: no-such-host.invalid, port: 19862}\n");
+
+        CliRun r = run("run", "--config", unresolvable.toString());
+
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("http.bind 'no-such-host.invalid' does not resolve"), r.err());
+        assertTrue(!r.err().contains("stop"), r.err());
+    }
+
+    @Test
+    void helpSubcommandExplainsACommand() {
+        CliRun r = run("help", "check-config");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--config=FILE"), r.out());
     }
 }

@@ -86,7 +86,9 @@ class CollectorConfigTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"unknown-key", "no-tokens-file", "bad-duration", "bad-size", "out-of-range", "bad-port",
-            "tls-half", "missing-tokens", "short-retention", "missing-fleet-file", "reload-endpoint"})
+            "tls-half", "missing-tokens", "short-retention", "missing-fleet-file", "reload-endpoint",
+            "port-zero", "bind-unresolvable", "bind-not-here", "duplicate-key", "duration-without-unit", "yaml-syntax", "type",
+            "type-mapping"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim()
