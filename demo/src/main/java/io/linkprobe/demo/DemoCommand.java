@@ -13,6 +13,7 @@ import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.ResponderPart;
 import io.linkprobe.common.cli.BuildInfo;
+import io.linkprobe.common.cli.DurationConverter;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.Durations;
@@ -49,6 +50,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--window", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "the agent's window (default ${DEFAULT-VALUE}; production uses 60s)")
     Duration window;
+
+    @Option(names = "--link", defaultValue = "loopback", paramLabel = "TYPE",
+            description = "the site's link label (default ${DEFAULT-VALUE}); e.g. fttp to see the full-fibre panels and alerts")
+    String link;
 
     @Option(names = "--throughput-every", defaultValue = "1m", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "the agent's throughput test period (default ${DEFAULT-VALUE}, at least 1m; production uses 4h)")
@@ -160,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
         return new AgentConfig("demo", null, dir.resolve("agent"),
                 new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null,
                         null, null),
-                Map.of("region", "demo", "link", "loopback"), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
+                Map.of("region", "demo", "link", link), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
                 new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, null, List.of(target));
     }
 
