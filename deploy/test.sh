@@ -226,7 +226,7 @@ check "the systemd units' Documentation= names files the install steps put there
 # The project's design notes live outside the repository: nothing here may send a reader there.
 no_missing_files() {
   local design="DESIGN" style="STYLE" shared="shared"
-  ! grep -n "$design\.md\|$style\.md\|$shared/" README.md test.sh ../README.md
+  ! grep -n "$design\.md\|$style\.md\|${shared}/" README.md test.sh ../README.md
 }
 check "README.md, ../README.md and test.sh name no design notes outside the repository" no_missing_files
 
