@@ -43,6 +43,9 @@ import picocli.CommandLine.Option;
 @Command(name = "linkprobe-demo", mixinStandardHelpOptions = true, versionProvider = DemoCommand.Version.class,
         description = "Run a collector and an in-process agent (site 'demo') on loopback; Ctrl-C stops both.")
 public final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = "--http-port", defaultValue = "" + DefaultPorts.COLLECTOR_HTTP, paramLabel = "PORT",
             description = "collector HTTP port on 127.0.0.1 (default ${DEFAULT-VALUE}); 0 = any free port")
     int httpPort;

@@ -14,6 +14,9 @@ import picocli.CommandLine.Option;
 @Command(name = "check-config", mixinStandardHelpOptions = true,
         description = "Validate an agent config file and exit (0 valid, 2 invalid).")
 public final class CheckConfigCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "agent config (YAML)")
     Path config;
 

@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "responder", mixinStandardHelpOptions = true,
         description = "Run a STAMP reflector and a throughput responder (the far end agents measure towards).")
 public final class ResponderCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = "--bind", defaultValue = ResponderOptions.DEFAULT_BIND_ADDRESS, paramLabel = "ADDR",
             description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;

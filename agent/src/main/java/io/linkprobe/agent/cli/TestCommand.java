@@ -46,6 +46,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure latency, loss, throughput and bufferbloat to HOST once and print the result.")
 public final class TestCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Parameters(index = "0", paramLabel = "HOST", description = "responder or STAMP reflector to test against")
     String host;
 

@@ -19,6 +19,9 @@ import picocli.CommandLine.Option;
 @Command(name = "check-config", mixinStandardHelpOptions = true,
         description = "Validate a collector config (and the files it names) and exit: 0 ok, 2 invalid.")
 public final class CheckConfigCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "collector.yml")
     Path config;
 

@@ -16,6 +16,9 @@ import picocli.CommandLine.Option;
 /** {@code run --config collector.yml}: serves until SIGINT/SIGTERM, then stops cleanly; SIGHUP reloads. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the collector.")
 public final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "collector.yml")
     Path config;
 
