@@ -1,6 +1,7 @@
 package io.linkprobe.collector.http;
 
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.collector.config.WebConfig;
 import io.linkprobe.common.net.BindFailure;
 import io.linkprobe.common.net.Transports;
 import io.netty.bootstrap.ServerBootstrap;
@@ -9,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -44,8 +46,14 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(CollectorConfig config, EventLoopGroup workers, Router router,
             RejectionCounter rejections) throws HttpStartException {
+        return start(config, null, workers, router, rejections);
+    }
+
+    /** @param web TLS from the web config file (exporter-toolkit's tls_server_config), or null */
+    public static HttpServer start(CollectorConfig config, WebConfig.TlsServerConfig web, EventLoopGroup workers,
+            Router router, RejectionCounter rejections) throws HttpStartException {
         CollectorConfig.Http http = config.http();
-        SslContext ssl = http.tls() == null ? null : sslContext(http.tls());
+        SslContext ssl = web != null ? sslContext(web) : http.tls() == null ? null : sslContext(http.tls());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), rejections);
         EventLoopGroup boss = Transports.group(1, "collector-accept");
         ChannelGroup connections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
@@ -62,6 +70,21 @@ public final class HttpServer implements AutoCloseable {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             InetSocketAddress at = new InetSocketAddress(http.bind(), http.port());
             throw new HttpStartException(BindFailure.explain("tcp", at, e, "http.port"), e, BindFailure.isConfigError(at, e));
+        }
+    }
+
+    private static SslContext sslContext(WebConfig.TlsServerConfig tls) throws HttpStartException {
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile());
+            if (tls.verifiesClients()) {
+                b.trustManager(tls.clientCaFile().toFile())
+                        .clientAuth(tls.requiresClientCert() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new HttpStartException("cannot use the TLS files of the web config (" + tls.certFile() + ", "
+                    + tls.keyFile() + (tls.clientCaFile() != null ? ", " + tls.clientCaFile() : "") + "): " + e.getMessage()
+                    + "; give PEM certificates and a PEM PKCS#8 key", e);
         }
     }
 
