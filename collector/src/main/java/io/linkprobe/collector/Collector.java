@@ -206,7 +206,7 @@ public final class Collector implements AutoCloseable {
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready ? archive.writeProblem()
                         : java.util.Optional.of("starting or stopping")))
                 .route(HttpMethod.GET, "/", reader.apply(new StatusPage(sites, archive, clock, readers, this::poolNote)))
-                .routePrefix(HttpMethod.GET, SitePage.PREFIX, reader.apply(new SitePage(sites, archive, clock, readers)));
+                .routePrefix(HttpMethod.GET, SitePage.PREFIX, reader.apply(new SitePage(sites, archive, clock, readers, config.grafanaUrl())));
         try {
             server = HttpServer.start(config, options.web().tlsServerConfig(), workers, router, self);
         } catch (HttpServer.HttpStartException e) {

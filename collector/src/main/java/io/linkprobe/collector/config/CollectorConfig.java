@@ -30,6 +30,7 @@ import java.time.Duration;
  * series_ttl: 1h
  * responder: {enabled: true, stamp_port: 862, throughput_port: 9863, max_concurrent_tests: 1, busy_poll: false}
  * limits: {max_body_bytes: 1MiB, max_header_bytes: 16KiB, read_timeout: 30s, idle_timeout: 120s, ...}
+ * grafana_url: https://grafana.example.org   # optional: site pages link the Grafana site dashboard
  * </pre>
  */
 public record CollectorConfig(
@@ -39,7 +40,8 @@ public record CollectorConfig(
         Archive archive,
         Duration seriesTtl,
         Responder responder,
-        Limits limits) {
+        Limits limits,
+        String grafanaUrl) {
 
     public static final Duration DEFAULT_SERIES_TTL = Duration.ofHours(1);
 
@@ -54,6 +56,20 @@ public record CollectorConfig(
                     + "'linkprobe-collector token new --site SITE --tokens-file FILE' and name it here.");
         }
         requireAtLeast("series_ttl", seriesTtl, Duration.ofMillis(100));
+        if (grafanaUrl != null && !grafanaUrl.matches("https?://[^\\s\"<>]+")) {
+            throw new InvalidValue("grafana_url", "'grafana_url' must be the http:// or https:// address of the Grafana "
+                    + "with linkprobe's dashboards, e.g. https://grafana.example.org");
+        }
+    }
+
+    /** Without a Grafana link (the form every caller had before grafana_url). */
+    public CollectorConfig(Http http, Path tokensFile, Path fleetFile, Archive archive, Duration seriesTtl,
+            Responder responder, Limits limits) {
+        this(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, null);
+    }
+
+    public CollectorConfig withGrafanaUrl(String url) {
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, url);
     }
 
     /**
@@ -103,27 +119,27 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withHttp(Http newHttp) {
-        return new CollectorConfig(newHttp, tokensFile, fleetFile, archive, seriesTtl, responder, limits);
+        return new CollectorConfig(newHttp, tokensFile, fleetFile, archive, seriesTtl, responder, limits, grafanaUrl);
     }
 
     public CollectorConfig withArchive(Archive newArchive) {
-        return new CollectorConfig(http, tokensFile, fleetFile, newArchive, seriesTtl, responder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, newArchive, seriesTtl, responder, limits, grafanaUrl);
     }
 
     public CollectorConfig withSeriesTtl(Duration ttl) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, ttl, responder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, ttl, responder, limits, grafanaUrl);
     }
 
     public CollectorConfig withResponder(Responder newResponder) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, newResponder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, newResponder, limits, grafanaUrl);
     }
 
     public CollectorConfig withLimits(Limits newLimits) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, newLimits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, newLimits, grafanaUrl);
     }
 
     public CollectorConfig withFleetFile(Path newFleetFile) {
-        return new CollectorConfig(http, tokensFile, newFleetFile, archive, seriesTtl, responder, limits);
+        return new CollectorConfig(http, tokensFile, newFleetFile, archive, seriesTtl, responder, limits, grafanaUrl);
     }
 
     CollectorConfig resolvedAgainst(Path dir) {
@@ -131,7 +147,7 @@ public record CollectorConfig(
                 : new Tls(resolve(dir, http.tls().certFile()), resolve(dir, http.tls().keyFile()));
         return new CollectorConfig(new Http(http.bind(), http.port(), tls, http.reloadEndpoint()), resolve(dir, tokensFile),
                 fleetFile == null ? null : resolve(dir, fleetFile),
-                archive.resolvedAgainst(dir), seriesTtl, responder, limits);
+                archive.resolvedAgainst(dir), seriesTtl, responder, limits, grafanaUrl);
     }
 
     private static Path resolve(Path dir, Path p) {
