@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.linkprobe.collector.Collector;
-import io.linkprobe.collector.auth.Tokens;
+import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.config.WebConfig;
 import io.linkprobe.common.config.ConfigException;
