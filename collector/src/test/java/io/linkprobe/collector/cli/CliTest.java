@@ -57,18 +57,19 @@ class CliTest {
         Files.writeString(dir.resolve("tokens"), "");
         Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\n");
         Path fleet = Files.writeString(dir.resolve("fleet.yml"), "defaults: {targets: [{name: hub, host: 127.0.0.1, stamp_port: 862}]}\nsites: {s1: {}}\n");
-        assertEquals(new CliRun(0, "ok\n", ""), run("check-config", "--config", config.toString()));
+        assertEquals(new CliRun(0, config + ": ok (0 token(s), http 0.0.0.0:9862, fleet file " + fleet + ")\n", ""),
+                run("check-config", "--config", config.toString()));
 
         Files.writeString(fleet, "responders:\n  - {name: hub, host: hub.example.net, max_mbps: 0}\n");
         CliRun r = run("check-config", "--config", config.toString());
         assertEquals(2, r.exit());
-        assertEquals(fleet + ":2:40: responder 'hub': max_mbps must be more than 0 and at most 1000000\n", r.err());
+        assertEquals("error: " + fleet + ":2:40: responder 'hub': max_mbps must be more than 0 and at most 1000000\n", r.err());
 
         Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\nresponder: {enabled: false}\n");
         Files.writeString(fleet, "embedded_responder: {enabled: true}\n");
         r = run("check-config", "--config", config.toString());
         assertEquals(2, r.exit());
-        assertTrue(r.err().startsWith(fleet + ": embedded_responder.enabled is true, but collector.yml turns"), r.err());
+        assertTrue(r.err().startsWith("error: " + fleet + ": embedded_responder.enabled is true, but collector.yml turns"), r.err());
     }
 
     @Test

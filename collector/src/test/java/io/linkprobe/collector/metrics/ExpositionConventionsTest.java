@@ -36,6 +36,8 @@ class ExpositionConventionsTest {
             "linkprobe_collector_archive_queue", "linkprobe_collector_sites", "linkprobe_collector_tokens",
             "linkprobe_collector_stamp_sessions", "linkprobe_collector_throughput_running",
             "linkprobe_collector_throughput_queue", "linkprobe_probe_success",
+            // 0/1 states, named like Prometheus' own up and prometheus_config_last_reload_successful
+            "linkprobe_collector_archive_writable", "linkprobe_collector_config_last_reload_successful",
             "process_open_fds", "process_max_fds",
             "netty_eventexecutor_tasks_pending", "netty_eventexecutor_workers");
     /** Micrometer's JVM binders name counted things as a unit; they are counts, not quantities. */

@@ -38,11 +38,10 @@ import java.util.stream.Collectors;
  * the line of the object that failed.
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    // A key given twice in one mapping: YAML forbids it, and silently taking the
-                    // last one hides the setting the operator was looking at.
-                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .build())
+    private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
+            // A key given twice in one mapping: YAML forbids it, and silently taking the last one
+            // hides the setting the operator was looking at.
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -230,6 +229,9 @@ public final class ConfigLoader {
     }
 
     private static String example(String key, Class<?> type) {
+        if (type != null && type.isEnum()) {
+            return "."; // the message already lists the values
+        }
         String msg = typeError(key, type);
         return msg.substring(msg.indexOf(";")) ;
     }
