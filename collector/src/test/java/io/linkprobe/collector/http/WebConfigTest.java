@@ -50,7 +50,7 @@ class WebConfigTest {
                 + "  key_file: collector.key\nbasic_auth_users:\n  prometheus: " + hash + "\n");
         Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine("token-t", "t") + "\n");
         CollectorConfig config = CollectorConfig.defaults(tokens).withHttp(CollectorConfig.Http.loopback(0))
-                .withArchive(new CollectorConfig.Archive(dir.resolve("c.db"), null))
+                .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("c.db")))
                 .withResponder(CollectorConfig.Responder.DISABLED);
 
         try (Collector c = Collector.start(config, Collector.Options.defaults().withWeb(WebConfig.load(web)))) {
