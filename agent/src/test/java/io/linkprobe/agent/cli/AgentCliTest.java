@@ -242,7 +242,7 @@ class AgentCliTest {
                 + "\ntargets: [{name: hub, host: 127.0.0.1}]\n");
         CliRun r = run("check-config", "--config", cfg.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals(cfg + ": ok (site s1, 1 target(s))\n", r.out());
+        assertEquals(cfg + ": ok (site s1, 1 target(s) of its own; the collector's plan adds its targets and schedule)\n", r.out());
         Files.delete(token);
         CliRun missing = run("check-config", "--config", cfg.toString());
         assertEquals(2, missing.exit());
