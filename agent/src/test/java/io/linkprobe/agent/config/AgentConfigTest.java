@@ -81,7 +81,7 @@ class AgentConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"unknown-key", "no-site", "no-collector", "bad-duration", "duplicate-target", "bad-url", "ca-file-without-https",
         "busy-retry-range", "connect-timeout", "backoff-range", "throughput-timeout", "duration-without-unit", "duplicate-key",
-        "yaml-syntax", "type", "bad-size"})
+        "yaml-syntax", "type", "bad-size", "plan-refresh"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim();

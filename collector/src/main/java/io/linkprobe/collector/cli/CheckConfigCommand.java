@@ -49,6 +49,7 @@ public final class CheckConfigCommand implements Callable<Integer> {
         boolean tls = loaded.http().tls() != null || web.tlsServerConfig() != null;
         System.out.println(CheckConfigOutput.ok(config, tokens + " token(s), http " + loaded.http().bind() + ":"
                 + loaded.http().port() + (tls ? " with TLS" : "")
+                + ", archive " + (loaded.archive().postgres() ? "PostgreSQL " : "SQLite ") + loaded.archive().describe()
                 + (loaded.fleetFile() != null ? ", fleet file " + loaded.fleetFile() : "")
                 + (web.basicAuth() ? ", basic auth for " + web.basicAuthUsers().size() + " user(s)" : "")));
         return ExitCodes.OK;

@@ -102,6 +102,8 @@ public record CollectorConfig(
         if (resolved.archive().postgres()) {
             if (resolved.archive().passwordFile() != null) {
                 requireFile(file, "archive.password_file", resolved.archive().passwordFile());
+                requireNotBlank(file, "archive.password_file", resolved.archive().passwordFile(),
+                        "write the PostgreSQL password in it, or remove password_file if the server needs none");
             }
         } else {
             Path dbDir = resolved.archive().path().toAbsolutePath().getParent();
@@ -160,6 +162,17 @@ public record CollectorConfig(
         }
         if (!Files.isReadable(p)) {
             throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " is not readable; fix its permissions.");
+        }
+    }
+
+    private static void requireNotBlank(Path config, String key, Path p, String fix) throws ConfigException {
+        try {
+            if (Files.readString(p).isBlank()) {
+                throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " is empty; " + fix + ".");
+            }
+        } catch (java.io.IOException e) {
+            throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " cannot be read (" + e.getMessage()
+                    + "); make it readable by the collector's user.");
         }
     }
 
@@ -249,6 +262,11 @@ public record CollectorConfig(
                     throw new InvalidValue("url", "archive.url holds a password; remove it from the URL and put it in"
                             + " a file named by archive.password_file (readable by the collector only).");
                 }
+                String hostProblem = postgresHostProblem(url);
+                if (hostProblem != null) {
+                    throw new InvalidValue("url", "archive.url " + hostProblem + "; the form is"
+                            + " jdbc:postgresql://HOST:PORT/DATABASE, e.g. jdbc:postgresql://db.example.net:5432/linkprobe.");
+                }
             } else {
                 path = path != null ? path : Path.of("collector.db");
                 if (passwordFile != null) {
@@ -283,6 +301,48 @@ public record CollectorConfig(
                             + " PostgreSQL (archive.url).");
                 }
             }
+        }
+
+        /**
+         * What the PostgreSQL driver would refuse only when the collector connects: no database, an
+         * empty host or a port that is not 1-65535 in {@code jdbc:postgresql://host[:port][,...]/db}.
+         * Null when the URL reads well (or names no host part: {@code jdbc:postgresql:db} is localhost).
+         */
+        static String postgresHostProblem(String url) {
+            String prefix = "jdbc:postgresql://";
+            if (!url.startsWith(prefix)) {
+                return null;
+            }
+            String rest = url.substring(prefix.length());
+            int slash = rest.indexOf('/');
+            int query = rest.indexOf('?');
+            if (slash < 0 || query >= 0 && query < slash) {
+                return "names no database (the /DATABASE after the host)";
+            }
+            for (String hostPort : rest.substring(0, slash).split(",", -1)) {
+                int colon = hostPort.lastIndexOf(':');
+                if (colon < hostPort.lastIndexOf(']') || hostPort.indexOf(':') != colon && !hostPort.startsWith("[")) {
+                    colon = -1;  // [v6] without a port, or a bare IPv6 address
+                }
+                String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+                if (host.isEmpty() && colon < 0) {
+                    return "names no host";
+                }
+                if (colon >= 0) {
+                    String port = hostPort.substring(colon + 1);
+                    int n;
+                    try {
+                        n = Integer.parseInt(port);
+                    } catch (NumberFormatException e) {
+                        n = -1;
+                    }
+                    if (n < 1 || n > 65535) {
+                        return "has port '" + port + "'" + (host.isEmpty() ? "" : " for " + host)
+                                + ", not one between 1 and 65535";
+                    }
+                }
+            }
+            return null;
         }
 
         /** SQLite at {@code path}, default retention. */

@@ -29,7 +29,7 @@ class CliTest {
         CliRun r = run("check-config", "--config", config.toString());
 
         assertEquals(0, r.exit(), r.err());
-        assertEquals(config + ": ok (0 token(s), http 0.0.0.0:9862)\n", r.out());
+        assertEquals(config + ": ok (0 token(s), http 0.0.0.0:9862, archive SQLite " + dir.resolve("collector.db") + ")\n", r.out());
     }
 
     @Test
@@ -52,12 +52,38 @@ class CliTest {
         assertEquals(2, missing.exit(), "usage error");
     }
 
+    /**
+     * A PostgreSQL archive is checked without connecting (check-config runs where the database may
+     * not be reachable): the URL's form, and the password file it names, which must hold something.
+     */
+    @Test
+    void checkConfigChecksThePostgresArchiveWithoutConnecting() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Files.writeString(dir.resolve("pgpass"), "secret\n");
+        Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\narchive:\n"
+                + "  url: jdbc:postgresql://db.example.net:5432/linkprobe?user=linkprobe\n  password_file: pgpass\n");
+        assertEquals(new CliRun(0, config + ": ok (0 token(s), http 0.0.0.0:9862, archive PostgreSQL "
+                + "jdbc:postgresql://db.example.net:5432/linkprobe)\n", ""), run("check-config", "--config", config.toString()));
+
+        Files.writeString(dir.resolve("pgpass"), "");
+        CliRun empty = run("check-config", "--config", config.toString());
+        assertEquals(new CliRun(2, "", "error: " + config + ":4:3: archive.password_file " + dir.resolve("pgpass")
+                + " is empty; write the PostgreSQL password in it, or remove password_file if the server needs none.\n"), empty);
+
+        Files.writeString(config, "tokens_file: tokens\narchive: {url: 'jdbc:postgresql://db.example.net:5432x/linkprobe'}\n");
+        CliRun port = run("check-config", "--config", config.toString());
+        assertEquals(2, port.exit(), port.err());
+        assertTrue(port.err().startsWith("error: " + config + ":2:"), port.err());
+        assertTrue(port.err().contains("has port '5432x' for db.example.net, not one between 1 and 65535"), port.err());
+    }
+
     @Test
     void checkConfigChecksTheFleetFileItNames() throws Exception {
         Files.writeString(dir.resolve("tokens"), "");
         Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\n");
         Path fleet = Files.writeString(dir.resolve("fleet.yml"), "defaults: {targets: [{name: hub, host: 127.0.0.1, stamp_port: 862}]}\nsites: {s1: {}}\n");
-        assertEquals(new CliRun(0, config + ": ok (0 token(s), http 0.0.0.0:9862, fleet file " + fleet + ")\n", ""),
+        assertEquals(new CliRun(0, config + ": ok (0 token(s), http 0.0.0.0:9862, archive SQLite " + dir.resolve("collector.db")
+                + ", fleet file " + fleet + ")\n", ""),
                 run("check-config", "--config", config.toString()));
 
         Files.writeString(fleet, "responders:\n  - {name: hub, host: hub.example.net, max_mbps: 0}\n");
