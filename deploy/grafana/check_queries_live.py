@@ -167,7 +167,7 @@ def substitute(expr):
 def start_demo(jar, tmp):
     log = open(tmp / "demo.log", "w")
     demo = subprocess.Popen(["java", "-jar", str(jar), "--http-port", "0", "--window", "5s",
-                             "--first-test-within", "10s", "--link", "fttp"],
+                             "--link", "fttp"],
                             stdout=subprocess.PIPE, stderr=log, text=True, cwd=tmp)
     port = None
     deadline = time.time() + 60

@@ -2,7 +2,6 @@ package io.linkprobe.demo;
 
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.LatencySettings;
-import io.linkprobe.agent.config.TargetConfig;
 import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.runtime.AgentRuntime;
 import io.linkprobe.agent.runtime.AgentState;
@@ -17,6 +16,7 @@ import io.linkprobe.common.cli.DurationConverter;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.Durations;
+import io.linkprobe.common.config.SettingRules;
 import io.linkprobe.common.net.DefaultPorts;
 import java.io.IOException;
 import java.net.URI;
@@ -62,11 +62,6 @@ public final class DemoCommand implements Callable<Integer> {
             description = "the agent's throughput test period (default ${DEFAULT-VALUE}, at least 1m; production uses 4h)")
     Duration throughputEvery;
 
-    @Option(names = "--first-test-within", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "the first throughput test runs at a random moment between a tenth of this and this "
-                    + "(default: --throughput-every)")
-    Duration firstTestWithin;
-
     public static void main(String[] args) {
         System.exit(ExitCodes.configure(new CommandLine(new DemoCommand())).execute(args));
     }
@@ -88,7 +83,16 @@ public final class DemoCommand implements Callable<Integer> {
             // The site's token is also the key that signs throughput tests: written out so that a
             // one-shot `linkprobe-agent test` can sign its own against this demo.
             Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+            try {
+                SettingRules.window(window);
+                SettingRules.throughputEvery(throughputEvery);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage() + ".");
+                close(agent, collector, dir);
+                return ExitCodes.USAGE;
+            }
             CollectorConfig config = CollectorConfig.defaults(tokens)
+                    .withFleetFile(Files.writeString(dir.resolve("fleet.yml"), fleet()))
                     .withHttp(CollectorConfig.Http.loopback(httpPort))
                     .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("archive.db")))
                     // Any free ports: the demo must not need root (862) nor clash with a real responder.
@@ -101,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
 
             AgentConfig agentConfig;
             try {
-                agentConfig = agentConfig(dir, collector.httpPort(), stampPort, throughputPort);
+                agentConfig = agentConfig(dir, collector.httpPort());
             } catch (IllegalArgumentException e) {
                 System.err.println("error: " + e.getMessage() + ".");
                 close(agent, collector, dir);
@@ -118,8 +122,8 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("  responder     STAMP udp 127.0.0.1:" + stampPort + ", throughput tcp 127.0.0.1:" + throughputPort);
             System.out.println("  key file      " + tokenFile + " (site 'demo')");
             System.out.println("  one-shot test " + testCommand(stampPort, throughputPort, tokenFile));
-            System.out.println("First latency window in ~" + window + "; first throughput test within "
-                    + Durations.format(firstTestWithin != null ? firstTestWithin : throughputEvery) + ". Ctrl-C stops.");
+            System.out.println("First latency window in ~" + Durations.format(window) + "; first throughput test within "
+                    + Durations.format(throughputEvery) + " (the collector's plan gives its slot). Ctrl-C stops.");
             System.out.flush();
 
             CountDownLatch stop = new CountDownLatch(1);
@@ -157,19 +161,35 @@ public final class DemoCommand implements Callable<Integer> {
                 + " --throughput-port " + throughputPort + " --key-file " + keyFile + " --key-id demo --duration 3s";
     }
 
-    private AgentConfig agentConfig(Path dir, int httpPort, int stampPort, int throughputPort) {
+    /**
+     * The demo collector's fleet file: what every site measures, so the plan the agent fetches is the
+     * demo's (short windows, a throughput test every --throughput-every) and not the production
+     * defaults a collector without a fleet file plans (60 s windows, a test every 4 h). Latency
+     * targets are left out: the site measures towards its responder, the collector's own.
+     */
+    String fleet() {
+        // Short, capped throughput tests: loopback runs at many Gbit/s.
+        return "defaults:\n"
+                + "  window: " + Durations.format(window) + "\n"
+                + "  latency: {interval: 100ms}\n"
+                + "  throughput: {enabled: true, every: " + Durations.format(throughputEvery)
+                + ", duration: 3s, direction: both, streams: 1, max_bytes_per_test: " + (512L << 20) + "}\n";
+    }
+
+    /**
+     * The agent's own config: no targets of its own (the plan brings them), and the same settings as
+     * the fleet file for the moment before the plan arrives.
+     */
+    private AgentConfig agentConfig(Path dir, int httpPort) {
         Duration windowDuration = window;
         Duration every = throughputEvery;
-        Duration firstWithin = firstTestWithin != null ? firstTestWithin : every;
-        TargetConfig target = new TargetConfig("collector", "127.0.0.1", stampPort, throughputPort, httpPort);
-        // Short, capped throughput tests: loopback runs at many Gbit/s.
         ThroughputSettings throughput = new ThroughputSettings(true, every, Duration.ofSeconds(3),
-                1, "both", 512L << 20, 0L, null, null, null, firstWithin.dividedBy(10), firstWithin, null, null, null);
+                1, "both", 512L << 20, 0L, null, null, null, null, null, null, null, null);
         return new AgentConfig("demo", null, dir.resolve("agent"),
                 new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null,
                         null, null),
                 Map.of("region", "demo", "link", link), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
-                new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, null, List.of(target));
+                new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, null, List.of());
     }
 
     private static void close(AgentRuntime agent, Collector collector, Path dir) {

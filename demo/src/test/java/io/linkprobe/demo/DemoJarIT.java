@@ -94,6 +94,14 @@ class DemoJarIT {
                 }
             }
             assertTrue(count > 0, "no RTT observations for site demo within 60 s");
+            // The agent runs the plan the demo's collector gives it: the demo's window and test
+            // period, not the production defaults (60 s windows, a test every 4 h).
+            Matcher key = Pattern.compile("--key-file (\\S+)").matcher(testCommand);
+            assertTrue(key.find(), testCommand);
+            String token = Files.readString(Path.of(key.group(1))).strip();
+            String plan = http.send(HttpRequest.newBuilder(URI.create(metricsUrl.replace("/metrics", "/api/v1/plan")))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(plan.contains("\"window_millis\":2000") && plan.contains("\"every_millis\":60000"), plan);
             runPrintedTestCommand(java, testCommand);
             System.out.printf("demo: first RTT observations on /metrics %.1f s after start%n",
                     (System.nanoTime() - started) / 1e9);

@@ -1,6 +1,7 @@
 package io.linkprobe.collector.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -37,6 +39,16 @@ public final class CollectorRegistry extends PrometheusMeterRegistry {
     /** Micrometer's timers and summaries each add a gauge family named {@code <name>_max}. */
     static final Predicate<String> WITHOUT_MAX = name -> !name.endsWith("_max");
 
+    /** HELP text for the meters of Micrometer's binders that come without a description. */
+    private static final Map<String, String> MISSING_HELP = Map.of(
+            "netty.allocator.memory.used", "Memory Netty's buffer allocator has taken from the heap or directly (memory_type: heap or direct)",
+            "netty.allocator.memory.pinned", "Memory Netty's buffer allocator holds for buffers in use (memory_type: heap or direct)",
+            "netty.allocator.pooled.arenas", "Arenas of Netty's pooled buffer allocator",
+            "netty.allocator.pooled.cache.size", "Size of the pooled buffer allocator's thread-local caches",
+            "netty.allocator.pooled.chunk.size", "Chunk size of Netty's pooled buffer allocator",
+            "netty.allocator.pooled.threadlocal.caches", "Thread-local caches of Netty's pooled buffer allocator",
+            "netty.eventexecutor.tasks.pending", "Tasks waiting in a Netty event loop's queue (name: the event loop)");
+
     private final ExpositionFormats formats = ExpositionFormats.init();
 
     public CollectorRegistry() {
@@ -47,7 +59,10 @@ public final class CollectorRegistry extends PrometheusMeterRegistry {
                 String name = id.getName();
                 boolean bytes = name.startsWith("netty.allocator.memory.") || name.equals("netty.allocator.pooled.chunk.size")
                         || name.equals("netty.allocator.pooled.cache.size");
-                return bytes && id.getBaseUnit() == null ? id.withBaseUnit("bytes") : id;
+                String unit = bytes && id.getBaseUnit() == null ? "bytes" : id.getBaseUnit();
+                // Every family has HELP text; Micrometer's Netty binders leave some without.
+                String help = id.getDescription() == null ? MISSING_HELP.get(name) : id.getDescription();
+                return new Meter.Id(name, Tags.of(id.getTagsAsIterable()), unit, help, id.getType());
             }
         });
         ProcessMetrics.builder().register(getPrometheusRegistry());
