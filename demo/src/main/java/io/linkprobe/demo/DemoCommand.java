@@ -92,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
             CollectorConfig config = CollectorConfig.defaults(tokens)
-                    .withFleetFile(Files.writeString(dir.resolve("fleet.yml"), fleet()))
+                    .withFleetFile(Files.writeString(dir.resolve("fleet.yml"), fleet(null)))
                     .withHttp(CollectorConfig.Http.loopback(httpPort))
                     .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("archive.db")))
                     // Any free ports: the demo must not need root (862) nor clash with a real responder.
@@ -102,6 +102,16 @@ public final class DemoCommand implements Callable<Integer> {
             collector = Collector.start(config, Collector.Options.defaults().withResponders(new CommonResponders("127.0.0.1")));
             int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
+            // Now that the ports are known: the plan's target, with the TCP connect probe on the
+            // collector's HTTP port (a responder target alone has no connect port).
+            Files.writeString(dir.resolve("fleet.yml"), fleet("[{name: collector, host: 127.0.0.1, stamp_port: " + stampPort
+                    + ", connect_port: " + collector.httpPort() + "}]"));
+            io.linkprobe.collector.reload.LiveConfig.Outcome reloaded = collector.reload("demo");
+            if (!reloaded.ok()) {
+                System.err.println("error: the demo's own fleet file was refused (" + reloaded.problem() + "); this is a bug.");
+                close(agent, collector, dir);
+                return ExitCodes.FAILURE;
+            }
 
             AgentConfig agentConfig;
             try {
@@ -164,12 +174,15 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * The demo collector's fleet file: what every site measures, so the plan the agent fetches is the
      * demo's (short windows, a throughput test every --throughput-every) and not the production
-     * defaults a collector without a fleet file plans (60 s windows, a test every 4 h). Latency
-     * targets are left out: the site measures towards its responder, the collector's own.
+     * defaults a collector without a fleet file plans (60 s windows, a test every 4 h).
+     *
+     * @param targets the latency and connect targets as a YAML flow list; null before the ports are
+     *     known (the site then measures latency towards its responder, the collector's own)
      */
-    String fleet() {
+    String fleet(String targets) {
         // Short, capped throughput tests: loopback runs at many Gbit/s.
         return "defaults:\n"
+                + (targets == null ? "" : "  targets: " + targets + "\n")
                 + "  window: " + Durations.format(window) + "\n"
                 + "  latency: {interval: 100ms}\n"
                 + "  throughput: {enabled: true, every: " + Durations.format(throughputEvery)

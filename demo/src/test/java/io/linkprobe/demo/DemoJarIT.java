@@ -102,6 +102,8 @@ class DemoJarIT {
             String plan = http.send(HttpRequest.newBuilder(URI.create(metricsUrl.replace("/metrics", "/api/v1/plan")))
                     .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(plan.contains("\"window_millis\":2000") && plan.contains("\"every_millis\":60000"), plan);
+            assertTrue(plan.matches("(?s).*\"connect_port\":" + URI.create(metricsUrl).getPort() + "\\b.*"),
+                    "the plan's target has the connect probe on the collector's port: " + plan);
             runPrintedTestCommand(java, testCommand);
             System.out.printf("demo: first RTT observations on /metrics %.1f s after start%n",
                     (System.nanoTime() - started) / 1e9);
