@@ -61,7 +61,7 @@ t_rate=5000 t_p99_ms=100 t_drain_s=180 t_scrape_s=2 t_heap_mib=1024
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=$root/collector/target/linkprobe-collector.jar
 classes=$root/collector/target/test-classes
-for tool in java jcmd curl awk gunzip; do
+for tool in java jcmd curl awk gunzip python3; do
   command -v "$tool" >/dev/null || { echo "ingest.sh needs $tool on the PATH" >&2; exit 2; }
 done
 
@@ -102,6 +102,8 @@ collector_cpu() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$collecto
 # --- the region: N sites, a token each --------------------------------------------------------
 gen() { java -Xmx1g -cp "$classes:$jar" io.linkprobe.collector.load.LoadMain "$@"; }
 gen prepare --dir "$work" --sites "$storm_agents"
+# A config file names a real port (port 0 is refused there): one free now, on loopback.
+http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 if [ "$postgres" = 1 ]; then
   [ -x "$pg_bin/initdb" ] || { echo "--postgres needs PostgreSQL 15 ($pg_bin/initdb; apt-get install postgresql)" >&2; exit 2; }
   pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -129,7 +131,7 @@ if [ "$storm_only" = 0 ]; then
       || { echo "seeding old partitions failed" >&2; exit 2; }
 fi
 cat > "$work/collector.yml" <<EOF
-http: {bind: 127.0.0.1, port: 0}
+http: {bind: 127.0.0.1, port: $http_port}
 tokens_file: tokens
 archive: $archive_yml
 responder: {enabled: false}

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Checks everything in deploy/: Prometheus config, rules and their unit tests, Grafana dashboards
-# (static checks and every query against a live Prometheus), metric names against DESIGN.md,
-# YAML files, the compose file, the systemd units and (when the jars are built) the example
-# configs. Exits non-zero if any check fails. Needs: promtool + prometheus (Debian package
-# `prometheus`), python3 with PyYAML. Optional: docker compose / docker-compose, systemd-analyze.
+# (static checks, and every panel and rule expression against a Prometheus scraping a real
+# collector fed by a real agent: the demo jar), metric names against the README's metrics table,
+# YAML files, the compose file, the systemd units, the runbooks, the example Alertmanager config and
+# the example configs. Exits non-zero if any check fails. Needs: the built jars
+# (`mvn -q -DskipTests package`), promtool + prometheus (Debian package `prometheus`), python3 with
+# PyYAML. Optional: amtool (Debian `prometheus-alertmanager`), docker compose, systemd-analyze.
 #
 #   deploy/test.sh
 set -uo pipefail
 export PYTHONDONTWRITEBYTECODE=1   # no __pycache__ inside the repository
 cd "$(dirname "$0")"
 
-# --- The metric contract (DESIGN.md "Metrics"). A name used in a rule, test or dashboard that is
+# --- The metric contract (README.md "Metrics"). A name used in a rule, test or dashboard that is
 # --- not here is a typo or a contract change: fail either way.
 METRICS=(
   linkprobe_rtt_seconds
@@ -22,7 +24,8 @@ METRICS=(
   linkprobe_throughput_tests_total linkprobe_probe_bytes_total linkprobe_tcp_retransmits_total
   linkprobe_tcp_connect_seconds
   linkprobe_expected_throughput_bytes_per_second
-  linkprobe_site_info
+  linkprobe_site_info linkprobe_build_info linkprobe_agent_build_info
+  linkprobe_probe_success linkprobe_throughput_last_test_timestamp_seconds
   linkprobe_agent_last_push_timestamp_seconds linkprobe_sample_delay_seconds
   linkprobe_agent_spool_dropped_total linkprobe_agent_spool_recovered_total
   linkprobe_agent_implausible_dropped_total
@@ -34,7 +37,7 @@ METRICS=(
   linkprobe_collector_config_last_reload_successful linkprobe_collector_config_last_reload_success_timestamp_seconds
   linkprobe_collector_test_demand_ratio linkprobe_collector_test_stretch_ratio
 )
-# Histograms / timers: Micrometer exposes _bucket, _count, _sum and a _max gauge.
+# Histograms: _bucket, _count, _sum (the collector drops Micrometer's _max gauges).
 HISTOGRAMS=(linkprobe_rtt_seconds linkprobe_tcp_connect_seconds linkprobe_sample_delay_seconds
             linkprobe_collector_archive_write_seconds)
 # Micrometer's JVM binders used by the dashboards.
@@ -83,6 +86,42 @@ covered() {
 }
 check "every recording rule and alert has a promtool test" covered
 
+# Every alert links its runbook section, and every section says what it means, how to confirm it
+# and what to do.
+runbooks() {
+  python3 - prometheus/rules/*.yml <<'PY'
+import re, sys, yaml
+text = open("runbooks.md").read()
+sections = {}
+for m in re.finditer(r"^## (\S+)\n(.*?)(?=^## |\Z)", text, re.S | re.M):
+    sections[m.group(1).lower()] = m.group(2)
+bad = 0
+prefix = "file:///usr/share/doc/linkprobe/deploy/runbooks.md#"
+for f in sys.argv[1:]:
+    for g in yaml.safe_load(open(f))["groups"]:
+        for r in g["rules"]:
+            if "alert" not in r:
+                continue
+            url = r.get("annotations", {}).get("runbook_url", "")
+            anchor = r["alert"].lower()
+            if url != prefix + anchor:
+                print(f"{f}: {r['alert']} has runbook_url {url!r}, want {prefix + anchor!r}"); bad = 1
+            body = sections.get(anchor)
+            if body is None:
+                print(f"runbooks.md has no section '## {r['alert']}'"); bad = 1
+            elif not all(part in body for part in ("**Meaning.**", "**Confirm.**", "**Action.**")):
+                print(f"runbooks.md: {r['alert']} lacks Meaning, Confirm or Action"); bad = 1
+sys.exit(bad)
+PY
+}
+check "every alert has a runbook_url to its runbooks.md section (meaning, confirm, action)" runbooks
+
+if command -v amtool >/dev/null; then
+  check "amtool check-config alertmanager/alertmanager.yml" amtool check-config alertmanager/alertmanager.yml
+else
+  skip "amtool check-config (no amtool: apt-get install prometheus-alertmanager)"
+fi
+
 # --- Grafana -----------------------------------------------------------------------------------
 valid_json() {
   local f bad=0
@@ -93,13 +132,17 @@ check "dashboards are valid JSON" valid_json
 check "dashboards match grafana/build_dashboards.py" python3 grafana/build_dashboards.py --check
 check "dashboards: grid, ids, datasource variable, variables, PromQL syntax" \
   python3 grafana/check_dashboards.py grafana/dashboards/*.json
-check "every dashboard query returns data from a live Prometheus with the rules" \
-  python3 grafana/check_queries_live.py grafana/dashboards/*.json
+if [[ -f ../demo/target/linkprobe-demo.jar ]]; then
+  check "every panel and rule expression returns data from Prometheus scraping the demo's real collector" \
+    python3 grafana/check_queries_live.py grafana/dashboards/*.json
+else
+  fail "live check of panels and rules: ../demo/target/linkprobe-demo.jar is not built (mvn -q -DskipTests package)"
+fi
 
 # --- Metric names --------------------------------------------------------------------------------
 metric_names() {
   local allowed=" ${METRICS[*]} ${OTHER_METRICS[*]} " h f name bad=0
-  for h in "${HISTOGRAMS[@]}"; do allowed+="${h}_bucket ${h}_count ${h}_sum ${h}_max "; done
+  for h in "${HISTOGRAMS[@]}"; do allowed+="${h}_bucket ${h}_count ${h}_sum "; done
   local recorded
   recorded=" $(grep -hoE '^\s*- record: *[^ ]+' prometheus/rules/*.yml | awk '{print $3}' | tr '\n' ' ') "
   for f in prometheus/rules/*.yml prometheus/tests/*.yml grafana/dashboards/*.json grafana/*.py; do
@@ -107,7 +150,7 @@ metric_names() {
       [[ $recorded == *" $name "* ]] || { echo "$f: $name is not a recording rule"; bad=1; }
     done
     for name in $(sed -E 's/[a-z_]+:linkprobe_[a-z0-9_]+:[a-z0-9_]+//g' "$f" | grep -oE 'linkprobe_[a-z0-9_]+' | sort -u); do
-      [[ $allowed == *" $name "* ]] || { echo "$f: $name is not a DESIGN.md metric"; bad=1; }
+      [[ $allowed == *" $name "* ]] || { echo "$f: $name is not a metric of the README's table"; bad=1; }
     done
     for name in $(grep -oE '\b(jvm|process|system|netty)_[a-z0-9_]+' "$f" | sort -u); do
       [[ $allowed == *" $name "* ]] || { echo "$f: $name is not a known metric"; bad=1; }
@@ -115,7 +158,7 @@ metric_names() {
   done
   return $bad
 }
-check "metric names in rules, tests and dashboards are DESIGN.md's" metric_names
+check "metric names in rules, tests and dashboards are the README's" metric_names
 
 # --- YAML, compose, systemd, example configs -------------------------------------------------------
 yaml_parses() {
@@ -155,6 +198,38 @@ elif command -v docker-compose >/dev/null; then
 else
   skip "docker compose config (no docker compose here; the file was only parsed)"
 fi
+
+# A unit's Documentation= must name something that exists once installed: each file:// path is
+# one the install steps in README.md (this directory's) put there.
+unit_docs() {
+  python3 - <<'PY'
+import glob, shlex, sys
+installed = set()
+for line in open("README.md"):
+    line = line.split("#")[0].strip()
+    if line.startswith("install ") and " -t " in line:
+        words = shlex.split(line)
+        i = words.index("-t")
+        for src in words[i + 2:]:
+            installed.add(words[i + 1].rstrip("/") + "/" + src.split("/")[-1])
+bad = 0
+for unit in sorted(glob.glob("systemd/*.service")):
+    for line in open(unit):
+        if line.startswith("Documentation="):
+            for url in line.split("=", 1)[1].split():
+                if url.startswith("file://") and url[7:] not in installed:
+                    print(f"{unit}: {url} is not installed by the steps in README.md"); bad = 1
+sys.exit(bad)
+PY
+}
+check "the systemd units' Documentation= names files the install steps put there" unit_docs
+
+# The project's design notes live outside the repository: nothing here may send a reader there.
+no_missing_files() {
+  local design="DESIGN" style="STYLE" shared="shared"
+  ! grep -n "$design\.md\|$style\.md\|${shared}/" README.md test.sh ../README.md
+}
+check "README.md, ../README.md and test.sh name no design notes outside the repository" no_missing_files
 
 if command -v systemd-analyze >/dev/null; then
   check "systemd-analyze verify systemd/*.service" systemd-analyze verify systemd/*.service

@@ -90,9 +90,9 @@ def overview():
                  unit="percentunit", color="thresholds", w=4, h=4,
                  thresholds=[("red", None), ("orange", 0.8), ("green", 0.95)]))
     lay.add(timeseries("Sites by health", [
-        (f"count({health} == 0)", "ok"),
-        (f"count({health} == 1)", "degraded"),
-        (f"count({health} == 2)", "down"),
+        (f"count({health} == 0) or vector(0)", "ok"),
+        (f"count({health} == 1) or vector(0)", "degraded"),
+        (f"count({health} == 2) or vector(0)", "down"),
     ], unit="short", stack=True, w=12, h=8,
         colors={"ok": "green", "degraded": "orange", "down": "red"}))
     lay.add(table("Sites needing attention", [
@@ -170,12 +170,15 @@ def overview():
     lay.add(timeseries("Archive write time", [
         ('sum by (instance) (rate(linkprobe_collector_archive_write_seconds_sum[$__rate_interval]))'
          ' / sum by (instance) (rate(linkprobe_collector_archive_write_seconds_count[$__rate_interval]))', "mean {{instance}}"),
-        ('max by (instance) (linkprobe_collector_archive_write_seconds_max)', "max {{instance}}"),
+        ('histogram_quantile(0.99, sum by (instance, le) (rate(linkprobe_collector_archive_write_seconds_bucket[$__rate_interval])))',
+         "p99 {{instance}}"),
     ], unit="s", w=8, h=8))
+    # linkprobe_sample_delay_seconds is the collector's own histogram (no site label: a series per
+    # site and bucket would be most of /metrics), so this panel is per collector, not filtered by site.
     lay.add(timeseries("Sample delay, measurement -> ingest (p50 / p99)", [
-        ('histogram_quantile(0.5, sum by (le) (rate(linkprobe_sample_delay_seconds_bucket[$__rate_interval]) * ' + FILTER + '))', "p50"),
-        ('histogram_quantile(0.99, sum by (le) (rate(linkprobe_sample_delay_seconds_bucket[$__rate_interval]) * ' + FILTER + '))', "p99"),
-    ], unit="s", w=8, h=8, description="A 60 s window is ~60 s old when pushed; a rising p99 means agents replaying their spools."))
+        ('histogram_quantile(0.5, sum by (instance, le) (rate(linkprobe_sample_delay_seconds_bucket[$__rate_interval])))', "p50 {{instance}}"),
+        ('histogram_quantile(0.99, sum by (instance, le) (rate(linkprobe_sample_delay_seconds_bucket[$__rate_interval])))', "p99 {{instance}}"),
+    ], unit="s", w=8, h=8, description="Per collector, all sites. A 60 s window is ~60 s old when pushed; a rising p99 means agents replaying their spools."))
     lay.add(timeseries("Collector JVM heap used", [
         ('sum by (instance) (jvm_memory_used_bytes{job="linkprobe-collector", area="heap"})', "{{instance}}"),
     ], unit="bytes", w=8, h=8))
@@ -201,12 +204,15 @@ def site():
                  mappings={"0": "ok", "1": "degraded", "2": "down"}))
     lay.add(stat("Last push", f"time() - site:linkprobe_agent_last_push_timestamp_seconds:max1d{{{s}}}", unit="s",
                  w=4, h=4, color="thresholds", thresholds=[("green", None), ("orange", 180), ("red", 900)]))
+    lay.add(stat("Last throughput test", f"time() - max(linkprobe_throughput_last_test_timestamp_seconds{{{s}}})",
+                 unit="s", w=4, h=4, color="thresholds", thresholds=[("green", None), ("orange", 6 * 3600), ("red", 24 * 3600)],
+                 description="Since the end of the latest successful throughput test (the one the throughput panels show)."))
     lay.add(stat("Contract down", f'linkprobe_expected_throughput_bytes_per_second{{{s}, direction="down"}} * 8',
                  unit="bps", w=4, h=4, color="blue"))
     lay.add(stat("Contract up", f'linkprobe_expected_throughput_bytes_per_second{{{s}, direction="up"}} * 8',
                  unit="bps", w=4, h=4, color="blue"))
     lay.add(table("Site", [(f"max by (site, region, link, agent_version) (last_over_time(linkprobe_site_info{{{s}}}[1d]))", "info")],
-                  w=8, h=4, hide=["info"]))
+                  w=4, h=4, hide=["info"]))
 
     lay.add(row("Latency"))
     rtt = f"rate(linkprobe_rtt_seconds_bucket{{{st}}}[$__rate_interval])"
@@ -269,9 +275,10 @@ def site():
     lay.add(timeseries("Seconds since last push", [
         (f"time() - site:linkprobe_agent_last_push_timestamp_seconds:max1d{{{s}}}", "{{site}}"),
     ], unit="s", w=8, h=7, threshold_line=900))
-    lay.add(timeseries("Sample delay p90 (measurement -> ingest)", [
-        (f"histogram_quantile(0.9, sum by (le) (rate(linkprobe_sample_delay_seconds_bucket{{{s}}}[$__rate_interval])))", "p90"),
-    ], unit="s", w=8, h=7, min_interval="1m"))
+    lay.add(timeseries("Targets answering (1 = yes)", [
+        (f"linkprobe_probe_success{{{st}}}", "{{probe}} {{target}}"),
+    ], unit="short", w=8, h=7, steps=True,
+        description="Did the target answer the latest STAMP window / TCP connect? 0 = no reply at all (the target or the path is down), which is not the same as packet loss."))
     lay.add(timeseries("Spooled results dropped per hour", [
         (f"increase(linkprobe_agent_spool_dropped_total{{{s}}}[1h])", "dropped"),
     ], unit="short", w=8, h=7))

@@ -1,20 +1,29 @@
 #!/usr/bin/env python3
-"""Every dashboard query returns data from a real Prometheus running the linkprobe rules.
+"""Every dashboard query and every rule expression returns data from a real Prometheus scraping a
+real collector fed by a real agent.
 
-A query can be valid PromQL and still show "No data" for ever: a wrong label in a join, a metric
-name one letter off, a recorded series that is never recorded. So this script
-  1. writes two hours of a small synthetic fleet, as a collector would expose it (metric names and
-     labels from DESIGN.md), to OpenMetrics and backfills it (`promtool tsdb create-blocks-from`);
-  2. starts the Debian `prometheus` on that TSDB with ../prometheus/rules (intervals shortened to
-     2 s so the recording rules catch up at once), on a free loopback port;
-  3. runs every query of every dashboard (variables set to the fleet's values) and fails on an
-     error or an empty result.
-The fleet: gp1 healthy (fttp), gp2 degraded on every measure (fttp, under contract), gp3 silent
-for 30 minutes (adsl). Used by deploy/test.sh; prints one line per query.
+A query can be valid PromQL and still show "No data" for ever: a label the metric does not have,
+a join on a label one side lacks, a metric name one letter off. A check that generates the data it
+then checks proves nothing (it once backfilled linkprobe_sample_delay_seconds *with* a site label
+the collector never exposes, and three panels passed here while showing nothing in Grafana). So:
+  1. run the demo jar (`java -jar demo/target/linkprobe-demo.jar`: a collector with its embedded
+     responder and an in-process agent for site `demo`, measuring latency, TCP connect time and
+     throughput over loopback) with short windows, an early first throughput test and the link
+     label `fttp` (so that the full-fibre panel and alert have their site);
+  2. start the Debian `prometheus` scraping it every 2 s with ../prometheus/rules (intervals
+     shortened to 2 s), on a free loopback port;
+  3. wait until the data every panel needs has arrived (a throughput test in both directions, the
+     recording rules), then evaluate every panel query (variables set to the demo's values), every
+     template variable, every recording rule and every alert expression.
+An expression passes if it returns data. An alert's condition is false on a healthy site, so an
+alert passes if its expression with the threshold comparisons removed (`x > 0.1` -> `x`) returns
+data: the metrics, labels and joins it reads exist. Expressions that are empty on a healthy site by
+design are listed below with the reason; anything else that is empty fails.
 
-    check_queries_live.py DASHBOARD.json...
+    check_queries_live.py [--demo-jar JAR] DASHBOARD.json...
 """
 import json
+import os
 import pathlib
 import re
 import shutil
@@ -23,98 +32,89 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
+import yaml
+
 HERE = pathlib.Path(__file__).resolve().parent
 RULES = HERE.parent / "prometheus" / "rules"
-STEP = 15
-HOURS = 2
-COLLECTOR = {"job": "linkprobe-collector", "instance": "collector:9862"}
-RTT_BOUNDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 4]
-DELAY_BOUNDS = [1, 5, 15, 30, 60, 120, 300, 600, 3600]
+DEMO_JAR = HERE.parent.parent / "demo" / "target" / "linkprobe-demo.jar"
+SITE = "demo"
 
-SITES = {
-    "gp1": dict(region="south-west", link="fttp", silent=False, rtt={0.005: 0.1, 0.01: 0.6, 0.025: 0.97, 0.05: 1.0},
-                rtt_min=0.004, jitter=0.002, loss={"up": 0.0, "down": 0.001}, tput={"down": 38e6, "up": 6e6},
-                contract={"down": 40e6, "up": 6.25e6}, bloat={"down": 0.012, "up": 0.02}),
-    "gp2": dict(region="north", link="fttp", silent=False, rtt={0.05: 0.05, 0.1: 0.2, 0.25: 0.95, 0.5: 1.0},
-                rtt_min=0.03, jitter=0.045, loss={"up": 0.02, "down": 0.004}, tput={"down": 15e6, "up": 5e6},
-                contract={"down": 40e6, "up": 6.25e6}, bloat={"down": 0.08, "up": 0.25}),
-    "gp3": dict(region="north", link="adsl", silent=True, rtt={0.025: 0.5, 0.05: 1.0},
-                rtt_min=0.018, jitter=0.004, loss={"up": 0.0, "down": 0.0}, tput={"down": 1.8e6, "up": 0.12e6},
-                contract={"down": 2e6, "up": 0.125e6}, bloat={"down": 0.3, "up": 0.6}),
+# Empty on a healthy site by design. Key: "panel <dashboard uid>/<title>", "alert <name>",
+# "record <name>" or "annotation <dashboard uid>/<name>". For panels and records the threshold-free
+# form must still return data unless the entry says "no data side".
+EMPTY_BY_DESIGN = {
+    # Filters for trouble: the demo site is healthy and pushing.
+    "panel linkprobe-overview/Sites needing attention": "lists degraded or down sites only",
+    "panel linkprobe-overview/Silent for more than 15 minutes": "lists sites silent > 15 min only",
+    # The demo site has no cut-over (no link label change, no fleet-file upgrade), so no verdict.
+    "panel linkprobe-overview/Upgrade verdicts, worst first": "no data side: linkprobe_upgrade_verdict exists only for upgraded sites",
+    # Fires on an alert; there is none on a healthy site. No data side: ALERTS itself is empty.
+    "annotation linkprobe-site/Firing alerts": "no data side: ALERTS exists only while an alert fires",
 }
+# Alerts whose data (not only their condition) is absent on a healthy site.
+ALERT_DATA_EMPTY_BY_DESIGN = {
+    "LinkprobeCollectorAbsent": "absent(up) is empty while a collector is scraped",
+    "LinkprobeSiteInfoMissing": "`pushes unless site_info`: every pushing site has its info series",
+    "LinkprobeThroughputTestsFailing": "counts tests with result != ok; the demo's tests all succeed",
+}
+# Series that must exist before the check starts: latency, connect, a throughput test both ways,
+# agent health, and the recording rules built on them.
+READY = [
+    'linkprobe_rtt_seconds_count{site="demo"}',
+    'linkprobe_tcp_connect_seconds_count{site="demo"}',
+    'linkprobe_throughput_last_test_timestamp_seconds{site="demo", direction="down"}',
+    'linkprobe_throughput_last_test_timestamp_seconds{site="demo", direction="up"}',
+    'linkprobe_agent_spool_dropped_total{site="demo"}',
+    # two samples of the throughput counters, so increase() over them is defined
+    'count_over_time(linkprobe_throughput_tests_total{site="demo", direction="up"}[10m]) > 1',
+    'site:linkprobe_health:state{site="demo"}',
+    'site_target_direction:linkprobe_throughput_bytes_per_second:contract_ratio{site="demo"}',
+    'site_target:linkprobe_jitter_seconds:avg10m{site="demo"}',
+    # rate() over the loss counters needs two scrapes after the first window; evaluating before that
+    # reads as "no data" once in a while on a busy machine
+    'site_target_direction:linkprobe_packets_lost:ratio_rate5m{site="demo"}',
+    'site_target:linkprobe_rtt_seconds:p90_rate5m{site="demo"}',
+]
+COMPARISON = re.compile(r"(==|!=|>=|<=|>|<)\s*(bool\s+)?[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?![\w.])")
 
 
-def labels(**kv):
-    kv = {**COLLECTOR, **kv}
-    return "{" + ",".join(f'{k}="{v}"' for k, v in kv.items()) + "}"
-
-
-def fleet(now):
-    """{series: [(t, value)]} for the synthetic fleet; counters grow from 0 at the start."""
-    start = now - HOURS * 3600
-    times = list(range(start, now - 5, STEP))
-    series = {}
-
-    def add(name, value_at, **kv):
-        series[name + labels(**kv)] = [(t, value_at(t)) for t in times]
-
-    def histogram(name, bounds, fractions, per_second, mean, active, **kv):
-        def count(t):
-            return per_second * (active(t) - start)
-        for b in bounds + ["+Inf"]:
-            share = 1.0 if b == "+Inf" else max([f for bound, f in fractions.items() if bound <= b], default=0.0)
-            add(name + "_bucket", lambda t, s=share: s * count(t), le=b, **kv)
-        add(name + "_count", count, **kv)
-        add(name + "_sum", lambda t: mean * count(t), **kv)
-
-    for site, s in SITES.items():
-        silent_since = now - 1800 if s["silent"] else None
-        active = (lambda t, ss=silent_since: min(t, ss) if ss else t)
-        st = dict(site=site, target="hub")
-        add("linkprobe_site_info", lambda t: 1, site=site, region=s["region"], link=s["link"], agent_version="0.1.0")
-        add("linkprobe_agent_last_push_timestamp_seconds", lambda t, a=active: a(t) - a(t) % 60, site=site)
-        add("linkprobe_agent_spool_dropped_total", lambda t: 0, site=site)
-        if s["link"] == "fttp":  # upgraded: gp1 delivered, gp2 not delivered
-            add("linkprobe_upgrade_verdict", lambda t, v=(1 if site == "gp1" else 3): v, site=site)
-        histogram("linkprobe_sample_delay_seconds", DELAY_BOUNDS, {120: 1.0}, 1 / 60, 62, active, site=site)
-        histogram("linkprobe_rtt_seconds", RTT_BOUNDS, s["rtt"], 5, s["rtt_min"] * 2, active, **st)
-        histogram("linkprobe_tcp_connect_seconds", RTT_BOUNDS, s["rtt"], 1 / 60, s["rtt_min"] * 2, active, **st)
-        add("linkprobe_rtt_min_seconds", lambda t, v=s["rtt_min"]: v, **st)
-        add("linkprobe_jitter_seconds", lambda t, v=s["jitter"]: v, **st)
-        add("linkprobe_packets_sent_total", lambda t, a=active: 5 * (a(t) - start), **st)
-        add("linkprobe_packets_duplicated_total", lambda t, a=active: 0.0005 * (a(t) - start), **st)
-        add("linkprobe_packets_reordered_total", lambda t, a=active: 0.001 * (a(t) - start), **st)
-        for d in ("down", "up"):
-            add("linkprobe_packets_lost_total", lambda t, a=active, r=s["loss"][d]: 5 * r * (a(t) - start), direction=d, **st)
-            add("linkprobe_throughput_bytes_per_second", lambda t, v=s["tput"][d]: v, direction=d, **st)
-            add("linkprobe_expected_throughput_bytes_per_second", lambda t, v=s["contract"][d]: v, site=site, direction=d)
-            add("linkprobe_bufferbloat_seconds", lambda t, v=s["bloat"][d]: v, direction=d, **st)
-            add("linkprobe_loaded_rtt_seconds", lambda t, v=s["bloat"][d] + s["rtt_min"]: v, direction=d, **st)
-            add("linkprobe_throughput_tests_total", lambda t, a=active: 1 + (a(t) - start) // 3600, direction=d, result="ok", **st)
-            add("linkprobe_probe_bytes_total", lambda t, a=active, v=s["tput"][d]: 10 * v * (1 + (a(t) - start) // 3600),
-                direction=d, **st)
-            add("linkprobe_tcp_retransmits_total", lambda t, a=active: 12 * (1 + (a(t) - start) // 3600), direction=d, **st)
-
-    add("up", lambda t: 1)
-    add("linkprobe_collector_ingested_total", lambda t: 3 * (t - start))
-    add("linkprobe_collector_duplicates_total", lambda t: 0.01 * (t - start))
-    add("linkprobe_collector_rejected_total", lambda t: 0.02 * (t - start), reason="unauthorized")
-    add("linkprobe_collector_archive_write_seconds_count", lambda t: 3 * (t - start))
-    add("linkprobe_collector_archive_write_seconds_sum", lambda t: 0.006 * (t - start))
-    add("linkprobe_collector_archive_write_seconds_max", lambda t: 0.015)
-    add("jvm_memory_used_bytes", lambda t: 300e6, area="heap", id="G1 Old Gen")
-    return series
-
-
-def write_openmetrics(series, path):
-    with open(path, "w") as f:
-        for name, samples in series.items():
-            for t, v in samples:
-                f.write(f"{name} {v} {t}\n")
-        f.write("# EOF\n")
+def strip_thresholds(expr):
+    """`x > 0.1` -> `x`: removes comparisons with a number literal outside strings, {} and []."""
+    out, i, depth_brace, depth_bracket, quote = [], 0, 0, 0, None
+    while i < len(expr):
+        c = expr[i]
+        if quote:
+            out.append(c)
+            if c == "\\":
+                out.append(expr[i + 1])
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+            i += 1
+            continue
+        if c in "\"'`":
+            quote = c
+        elif c == "{":
+            depth_brace += 1
+        elif c == "}":
+            depth_brace -= 1
+        elif c == "[":
+            depth_bracket += 1
+        elif c == "]":
+            depth_bracket -= 1
+        elif depth_brace == 0 and depth_bracket == 0:
+            m = COMPARISON.match(expr, i)
+            if m:
+                i = m.end()
+                continue
+        out.append(c)
+        i += 1
+    return "".join(out)
 
 
 def free_port():
@@ -138,98 +138,180 @@ def query(base, expr):
 def dashboard_queries(board):
     for panel in board.get("panels", []):
         for target in panel.get("targets", []):
-            yield f"{board['uid']} panel {panel['id']} '{panel['title']}' {target['refId']}", target["expr"]
+            yield (f"panel {board['uid']}/{panel['title']}", f"{board['uid']} panel {panel['id']} "
+                   f"'{panel['title']}' {target['refId']}", target["expr"])
     for ann in board.get("annotations", {}).get("list", []):
         if "expr" in ann:
-            yield f"{board['uid']} annotation '{ann['name']}'", ann["expr"]
+            yield f"annotation {board['uid']}/{ann['name']}", f"{board['uid']} annotation '{ann['name']}'", ann["expr"]
     for var in board.get("templating", {}).get("list", []):
         m = re.fullmatch(r"label_values\((.*),\s*(\w+)\)", var.get("definition", ""))
         if m:
-            yield f"{board['uid']} variable '{var['name']}'", f"group by ({m.group(2)}) ({m.group(1)})"
+            yield (f"variable {board['uid']}/{var['name']}", f"{board['uid']} variable '{var['name']}'",
+                   f"group by ({m.group(2)}) ({m.group(1)})")
 
 
-def substitute(expr, site):
-    values = {"__rate_interval": "2m", "__interval": "1m", "region": ".*", "link": ".*", "target": ".*", "site": site}
-    return re.sub(r"\$\{?(\w+)\}?", lambda m: values.get(m.group(1), m.group(0)), expr)
+def rule_expressions():
+    for f in sorted(RULES.glob("*.yml")):
+        for group in yaml.safe_load(f.read_text())["groups"]:
+            for rule in group["rules"]:
+                if "record" in rule:
+                    yield f"record {rule['record']}", f"record {rule['record']}", rule["expr"]
+                else:
+                    sev = rule.get("labels", {}).get("severity", "")
+                    yield f"alert {rule['alert']}", f"alert {rule['alert']} ({sev})", rule["expr"]
 
 
-def main(paths):
-    for tool in ("prometheus", "promtool"):
+def substitute(expr):
+    values = {"__rate_interval": "1m", "__interval": "15s", "region": ".*", "link": ".*", "target": ".*", "site": SITE}
+    return re.sub(r"\$\{?(\w+)(:\w+)?\}?", lambda m: values.get(m.group(1), m.group(0)), expr)
+
+
+def start_demo(jar, tmp):
+    log = open(tmp / "demo.log", "w")
+    demo = subprocess.Popen(["java", "-jar", str(jar), "--http-port", "0", "--window", "5s",
+                             "--link", "fttp"],
+                            stdout=subprocess.PIPE, stderr=log, text=True, cwd=tmp)
+    port = None
+    deadline = time.time() + 60
+    lines = []
+    while time.time() < deadline:
+        line = demo.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.search(r"metrics\s+http://127\.0\.0\.1:(\d+)/metrics", line)
+        if m:
+            port = int(m.group(1))
+            break
+    # Keep reading the demo's stdout so that it never blocks on a full pipe.
+    import threading
+    threading.Thread(target=lambda: [None for _ in demo.stdout], daemon=True).start()
+    return demo, port, log, "".join(lines)
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def main(argv):
+    jar = DEMO_JAR
+    if argv[:1] == ["--demo-jar"]:
+        jar, argv = pathlib.Path(argv[1]), argv[2:]
+    for tool in ("prometheus", "java"):
         if not shutil.which(tool):
-            print(f"{tool} not found: install Debian's `prometheus` package")
+            print(f"{tool} not found: install Debian's `prometheus` package and a Java 17 runtime")
             return 1
-    boards = [json.loads(pathlib.Path(p).read_text()) for p in paths]
+    if not jar.is_file():
+        print(f"{jar} is not built: run `mvn -q -DskipTests package` at the repository root first")
+        return 1
+    boards = [json.loads(pathlib.Path(p).read_text()) for p in argv]
     with tempfile.TemporaryDirectory(prefix="linkprobe-live-") as tmp:
         tmp = pathlib.Path(tmp)
-        write_openmetrics(fleet(int(time.time())), tmp / "fleet.om")
-        r = subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", "--quiet",
-                            str(tmp / "fleet.om"), str(tmp / "tsdb")], capture_output=True, text=True)
-        if r.returncode != 0:
-            print("backfill failed:", r.stdout, r.stderr)
-            return 1
-        (tmp / "rules").mkdir()
-        for rule_file in RULES.glob("*.yml"):
-            text = re.sub(r"^(\s+interval:)\s*\S+", r"\1 2s", rule_file.read_text(), flags=re.M)
-            (tmp / "rules" / rule_file.name).write_text(text)
-        (tmp / "prometheus.yml").write_text("global:\n  evaluation_interval: 2s\nrule_files:\n  - rules/*.yml\n")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = open(tmp / "prometheus.log", "w")
-        prom = subprocess.Popen(["prometheus", f"--config.file={tmp / 'prometheus.yml'}",
-                                 f"--storage.tsdb.path={tmp / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"],
-                                stdout=log, stderr=subprocess.STDOUT)
+        demo, collector_port, demo_log, printed = start_demo(jar, tmp)
         try:
-            return run_checks(base, boards, tmp)
+            if collector_port is None:
+                print("the demo did not print its metrics URL:\n" + printed + (tmp / "demo.log").read_text()[-3000:])
+                return 1
+            return with_prometheus(tmp, collector_port, boards)
         finally:
-            prom.terminate()
-            try:
-                prom.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                prom.kill()
-                prom.wait()
-            log.close()
+            stop(demo)
+            demo_log.close()
+
+
+def with_prometheus(tmp, collector_port, boards):
+    (tmp / "rules").mkdir()
+    for rule_file in RULES.glob("*.yml"):
+        text = re.sub(r"^(\s+interval:)\s*\S+", r"\1 2s", rule_file.read_text(), flags=re.M)
+        (tmp / "rules" / rule_file.name).write_text(text)
+    (tmp / "prometheus.yml").write_text(
+        "global:\n  scrape_interval: 2s\n  evaluation_interval: 2s\nrule_files:\n  - rules/*.yml\n"
+        "scrape_configs:\n  - job_name: linkprobe-collector\n    static_configs:\n"
+        f"      - targets: ['127.0.0.1:{collector_port}']\n")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = open(tmp / "prometheus.log", "w")
+    prom = subprocess.Popen(["prometheus", f"--config.file={tmp / 'prometheus.yml'}",
+                             f"--storage.tsdb.path={tmp / 'tsdb'}", f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=log, stderr=subprocess.STDOUT)
+    try:
+        return run_checks(base, boards, tmp)
+    finally:
+        stop(prom)
+        log.close()
+
+
+def wait_ready(base, tmp):
+    started = time.time()
+    deadline = started + 240
+    missing = READY
+    while time.time() < deadline:
+        try:
+            missing = [q for q in READY if not query(base, q)]
+        except (OSError, ValueError):
+            pass
+        if not missing:
+            print(f"ok   real data from the demo after {time.time() - started:.0f} s")
+            return True
+        time.sleep(2)
+    print(f"FAIL no real data after {time.time() - started:.0f} s for: {missing}")
+    print("     Prometheus log:\n" + (tmp / "prometheus.log").read_text()[-2000:])
+    print("     demo log:\n" + (tmp / "demo.log").read_text()[-3000:])
+    return False
 
 
 def run_checks(base, boards, tmp):
-    # The rules have caught up when every site has a health state and the silent one alerts.
-    deadline = time.time() + 90
-    while True:
-        try:
-            if (len(query(base, "site:linkprobe_health:state")) == len(SITES)
-                    and query(base, 'ALERTS{alertname="LinkprobeAgentSilent", alertstate="firing"}')):
-                break
-        except (OSError, ValueError):
-            pass
-        if time.time() > deadline:
-            print("Prometheus did not evaluate the rules in time; its log:")
-            print((tmp / "prometheus.log").read_text()[-3000:])
-            return 1
-        time.sleep(1)
-
-    # The fleet is what the checks below assume: gp1 ok, gp2 degraded, gp3 down.
-    health = {r["metric"]["site"]: r["value"][1] for r in query(base, "site:linkprobe_health:state")}
-    failures = 0 if health == {"gp1": "0", "gp2": "1", "gp3": "2"} else 1
-    print(f"{'ok  ' if not failures else 'FAIL'} health states of the synthetic fleet: {health}")
+    if not wait_ready(base, tmp):
+        return 1
+    failures = 0
+    health = query(base, f'site:linkprobe_health:state{{site="{SITE}"}}')
+    healthy = [r["value"][1] for r in health] == ["0"]
+    print(f"{'ok  ' if healthy else 'FAIL'} the demo site is healthy: site:linkprobe_health:state = "
+          f"{[r['value'][1] for r in health]}")
+    failures += 0 if healthy else 1
+    seen_keys = set()
     total = 1
-    for board in boards:
-        for where, expr in dashboard_queries(board):
-            total += 1
-            # The site dashboard: a query passes if some site has data (gp3's alerts, gp2's loss).
-            results, error = [], None
-            for site in SITES:
-                try:
-                    results = query(base, substitute(expr, site))
-                except ValueError as e:
-                    error = str(e)
-                    break
-                if results or "$site" not in expr:
-                    break
-            if error or not results:
-                failures += 1
-                print(f"FAIL {where}: {error or 'no data'}\n     {substitute(expr, 'gp2')}")
-            else:
-                print(f"ok   {where}: {len(results)} series")
-    print(f"{total} checks against a live Prometheus (health states + dashboard queries), {failures} failed")
+    expressions = [e for b in boards for e in dashboard_queries(b)] + list(rule_expressions())
+    for key, where, raw in expressions:
+        total += 1
+        seen_keys.add(key)
+        expr = substitute(raw)
+        try:
+            results = query(base, expr)
+        except ValueError as e:
+            failures += 1
+            print(f"FAIL {where}: {e}\n     {expr}")
+            continue
+        if results:
+            print(f"ok   {where}: {len(results)} series")
+            continue
+        alert = key.startswith("alert ")
+        reason = EMPTY_BY_DESIGN.get(key) or (ALERT_DATA_EMPTY_BY_DESIGN.get(key[6:]) if alert else None)
+        if reason and "no data side" in reason or alert and key[6:] in ALERT_DATA_EMPTY_BY_DESIGN:
+            print(f"ok   {where}: empty by design ({reason})")
+            continue
+        if alert or reason:
+            data_side = strip_thresholds(expr)
+            data = query(base, data_side)
+            if data:
+                why = "its condition is false on a healthy site" if alert else reason
+                print(f"ok   {where}: empty by design ({why}); without thresholds {len(data)} series")
+                continue
+            failures += 1
+            print(f"FAIL {where}: no data even without its thresholds\n     {data_side}")
+            continue
+        failures += 1
+        print(f"FAIL {where}: no data from a real collector\n     {expr}")
+    stale = [k for k in EMPTY_BY_DESIGN if k not in seen_keys]
+    stale += [a for a in ALERT_DATA_EMPTY_BY_DESIGN if f"alert {a}" not in seen_keys]
+    for k in stale:
+        failures += 1
+        print(f"FAIL the empty-by-design list names '{k}', which no dashboard or rule has: remove it")
+    print(f"{total} checks against a Prometheus scraping the demo's real collector, {failures} failed")
     return 1 if failures else 0
 
 

@@ -4,6 +4,7 @@ import io.linkprobe.agent.cli.CheckConfigCommand;
 import io.linkprobe.agent.cli.ResponderCommand;
 import io.linkprobe.agent.cli.RunCommand;
 import io.linkprobe.agent.cli.TestCommand;
+import io.linkprobe.common.cli.BuildInfo;
 import io.linkprobe.common.cli.ExitCodes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,7 +37,7 @@ public final class AgentMain implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"linkprobe-agent " + ExitCodes.version(AgentMain.class)};
+            return new String[] {BuildInfo.current().versionLine("linkprobe-agent")};
         }
     }
 }

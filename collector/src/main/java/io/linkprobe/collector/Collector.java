@@ -6,10 +6,14 @@ import io.linkprobe.collector.archive.JdbcArchive;
 import io.linkprobe.collector.archive.KnownSite;
 import io.linkprobe.collector.archive.SqlDialect;
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.collector.config.WebConfig;
+import io.linkprobe.collector.http.BasicAuth;
+import io.linkprobe.collector.http.Endpoint;
 import io.linkprobe.collector.http.HttpServer;
 import io.linkprobe.collector.http.Router;
 import io.linkprobe.collector.ingest.PushValidator;
 import io.linkprobe.collector.ingest.SamplesEndpoint;
+import io.linkprobe.collector.metrics.CollectorRegistry;
 import io.linkprobe.collector.metrics.LinkAggregator;
 import io.linkprobe.collector.metrics.MetricsEndpoint;
 import io.linkprobe.collector.metrics.SelfMetrics;
@@ -48,7 +52,6 @@ import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.Json;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.HttpMethod;
@@ -59,6 +62,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,27 +102,36 @@ public final class Collector implements AutoCloseable {
      *
      * @param responders starts the STAMP reflector and throughput server when
      *     {@code responder.enabled}; {@link #NO_RESPONDER} starts none
+     * @param web TLS and basic auth from {@code --web.config.file}; {@link WebConfig#NONE} for neither
      */
-    public record Options(Clock clock, ResponderFactory responders) {
+    public record Options(Clock clock, ResponderFactory responders, WebConfig web) {
         public static final ResponderFactory NO_RESPONDER = (config, keys, registry, group) -> java.util.List.of();
 
+        public Options(Clock clock, ResponderFactory responders) {
+            this(clock, responders, WebConfig.NONE);
+        }
+
         public static Options defaults() {
-            return new Options(Clock.systemUTC(), new CommonResponders());
+            return new Options(Clock.systemUTC(), new CommonResponders(), WebConfig.NONE);
         }
 
         public Options withClock(Clock newClock) {
-            return new Options(newClock, responders);
+            return new Options(newClock, responders, web);
         }
 
         public Options withResponders(ResponderFactory factory) {
-            return new Options(clock, factory);
+            return new Options(clock, factory, web);
+        }
+
+        public Options withWeb(WebConfig newWeb) {
+            return new Options(clock, responders, newWeb);
         }
     }
 
     private final CollectorConfig config;
     private final Clock clock;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry = new CollectorRegistry();
     private SiteRegistry sites;
     private Archive archive;
     /** The archive database's engine, for the tables kept beside the archive (cut-overs). */
@@ -146,6 +159,10 @@ public final class Collector implements AutoCloseable {
      * @throws CollectorStartException when the port, archive or responder cannot be had (exit code 1)
      */
     public static Collector start(CollectorConfig config, Options options) throws ConfigException, CollectorStartException {
+        if (config.http().tls() != null && options.web().tlsServerConfig() != null) {
+            throw new ConfigException("TLS is set twice, by http.tls in the config and tls_server_config in the web "
+                    + "config file; keep one of them.");
+        }
         Collector c = new Collector(config, options.clock());
         try {
             c.startParts(options);
@@ -216,27 +233,31 @@ public final class Collector implements AutoCloseable {
                 Upgrades.BEFORE, Upgrades.SETTLE, Upgrades.AFTER);
         upgradeMetrics = new UpgradeMetrics(registry);
         UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(upgrades, readers);
+        // Reads by people and Prometheus take basic auth when the web config has users; pushes keep
+        // their site's bearer token, and health checks stay open.
+        UnaryOperator<Endpoint> reader = options.web().basicAuth()
+                ? new BasicAuth(options.web().basicAuthUsers())::guard : UnaryOperator.identity();
         Router router = new Router()
                 .route(HttpMethod.POST, SamplesEndpoint.PATH, new SamplesEndpoint(tokens,
                         new PushValidator(config.limits(), config.archive().rawRetention()), sites, archive, self, clock))
                 .route(HttpMethod.GET, PlanEndpoint.PATH, new PlanEndpoint(live, self))
                 .route(HttpMethod.POST, ReloadEndpoint.PATH, new ReloadEndpoint(live, config.http().reloadEndpoint(), readers))
-                .route(HttpMethod.GET, "/metrics", new MetricsEndpoint(registry, readers))
-                .route(HttpMethod.GET, "/api/v1/sites", new SitesEndpoint(sites, clock, readers))
+                .route(HttpMethod.GET, "/metrics", reader.apply(new MetricsEndpoint(registry, readers)))
+                .route(HttpMethod.GET, "/api/v1/sites", reader.apply(new SitesEndpoint(sites, clock, readers)))
                 .routePrefix(HttpMethod.GET, SiteHistoryEndpoint.PREFIX,
-                        new SiteHistoryEndpoint(sites, archive, clock, readers))
+                        reader.apply(new SiteHistoryEndpoint(sites, archive, clock, readers)))
                 .route(HttpMethod.GET, "/-/healthy", Probes.healthy())
                 .route(HttpMethod.GET, "/-/ready", Probes.ready(() -> ready ? archive.writeProblem()
                         : java.util.Optional.of("starting or stopping")))
-                .route(HttpMethod.GET, "/", new StatusPage(sites, archive, clock, readers, this::poolNote))
-                .routePrefix(HttpMethod.GET, SitePage.PREFIX, new SitePage(sites, archive, clock, readers))
-                .route(HttpMethod.GET, UpgradesEndpoint.PATH, upgradesEndpoint.list())
-                .route(HttpMethod.GET, UpgradesPage.PATH, new UpgradesPage(upgrades, readers))
+                .route(HttpMethod.GET, "/", reader.apply(new StatusPage(sites, archive, clock, readers, this::poolNote)))
+                .routePrefix(HttpMethod.GET, SitePage.PREFIX, reader.apply(new SitePage(sites, archive, clock, readers, config.grafanaUrl())))
+                .route(HttpMethod.GET, UpgradesEndpoint.PATH, reader.apply(upgradesEndpoint.list()))
+                .route(HttpMethod.GET, UpgradesPage.PATH, reader.apply(new UpgradesPage(upgrades, readers)))
                 .routePrefix(HttpMethod.POST, UpgradesEndpoint.SITES_PREFIX, upgradesEndpoint.record());
         try {
-            server = HttpServer.start(config, workers, router, self);
+            server = HttpServer.start(config, options.web().tlsServerConfig(), workers, router, self);
         } catch (HttpServer.HttpStartException e) {
-            throw new CollectorStartException(e.getMessage(), e);
+            throw new CollectorStartException(e.getMessage(), e, e.configError());
         }
         resources.push(server);
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "linkprobe-collector", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Central collector of linkprobe: ingests agents' results, archives them, exposes Prometheus metrics.",
-        subcommands = {RunCommand.class, CheckConfigCommand.class, TokenCommand.class, PlanCommand.class})
+        subcommands = {RunCommand.class, CheckConfigCommand.class, TokenCommand.class, PlanCommand.class,
+            CommandLine.HelpCommand.class})
 public final class CollectorMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

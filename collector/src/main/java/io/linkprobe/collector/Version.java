@@ -1,12 +1,12 @@
 package io.linkprobe.collector;
 
-import io.linkprobe.common.cli.ExitCodes;
+import io.linkprobe.common.cli.BuildInfo;
 import picocli.CommandLine;
 
-/** The jar's version, from its manifest (absent when run from classes, e.g. in tests). */
+/** Version, git revision, build date and Java runtime, as {@code --version} prints them. */
 final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        return new String[] {"linkprobe-collector " + ExitCodes.version(Collector.class)};
+        return new String[] {BuildInfo.current().versionLine("linkprobe-collector")};
     }
 }

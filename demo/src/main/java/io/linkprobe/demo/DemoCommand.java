@@ -2,7 +2,6 @@ package io.linkprobe.demo;
 
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.LatencySettings;
-import io.linkprobe.agent.config.TargetConfig;
 import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.runtime.AgentRuntime;
 import io.linkprobe.agent.runtime.AgentState;
@@ -12,9 +11,12 @@ import io.linkprobe.common.auth.Tokens;
 import io.linkprobe.collector.config.CollectorConfig;
 import io.linkprobe.collector.responder.CommonResponders;
 import io.linkprobe.collector.responder.ResponderPart;
+import io.linkprobe.common.cli.BuildInfo;
+import io.linkprobe.common.cli.DurationConverter;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.Durations;
+import io.linkprobe.common.config.SettingRules;
 import io.linkprobe.common.net.DefaultPorts;
 import java.io.IOException;
 import java.net.URI;
@@ -41,13 +43,24 @@ import picocli.CommandLine.Option;
 @Command(name = "linkprobe-demo", mixinStandardHelpOptions = true, versionProvider = DemoCommand.Version.class,
         description = "Run a collector and an in-process agent (site 'demo') on loopback; Ctrl-C stops both.")
 public final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = "--http-port", defaultValue = "" + DefaultPorts.COLLECTOR_HTTP, paramLabel = "PORT",
             description = "collector HTTP port on 127.0.0.1 (default ${DEFAULT-VALUE}); 0 = any free port")
     int httpPort;
 
-    @Option(names = "--window", defaultValue = "5s", paramLabel = "DURATION",
+    @Option(names = "--window", defaultValue = "5s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "the agent's window (default ${DEFAULT-VALUE}; production uses 60s)")
-    String window;
+    Duration window;
+
+    @Option(names = "--link", defaultValue = "loopback", paramLabel = "TYPE",
+            description = "the site's link label (default ${DEFAULT-VALUE}); e.g. fttp to see the full-fibre panels and alerts")
+    String link;
+
+    @Option(names = "--throughput-every", defaultValue = "1m", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "the agent's throughput test period (default ${DEFAULT-VALUE}, at least 1m; production uses 4h)")
+    Duration throughputEvery;
 
     public static void main(String[] args) {
         System.exit(ExitCodes.configure(new CommandLine(new DemoCommand())).execute(args));
@@ -67,26 +80,60 @@ public final class DemoCommand implements Callable<Integer> {
         try {
             String token = Tokens.newToken();
             Path tokens = Files.writeString(dir.resolve("tokens"), Tokens.fileLine(token, "demo") + "\n");
+            // The site's token is also the key that signs throughput tests: written out so that a
+            // one-shot `linkprobe-agent test` can sign its own against this demo.
+            Path tokenFile = Files.writeString(dir.resolve("token"), token + "\n");
+            try {
+                SettingRules.window(window);
+                SettingRules.throughputEvery(throughputEvery);
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage() + ".");
+                close(agent, collector, dir);
+                return ExitCodes.USAGE;
+            }
             CollectorConfig config = CollectorConfig.defaults(tokens)
+                    .withFleetFile(Files.writeString(dir.resolve("fleet.yml"), fleet(null)))
                     .withHttp(CollectorConfig.Http.loopback(httpPort))
                     .withArchive(CollectorConfig.Archive.sqlite(dir.resolve("archive.db")))
                     // Any free ports: the demo must not need root (862) nor clash with a real responder.
-                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null));
+                    // Two tests at once: the printed one-shot test is not turned away as busy while
+                    // the demo's own agent runs its scheduled one.
+                    .withResponder(new CollectorConfig.Responder(true, 0, 0, 2, null, null));
             collector = Collector.start(config, Collector.Options.defaults().withResponders(new CommonResponders("127.0.0.1")));
             int stampPort = collector.responder().port(ResponderPart.STAMP).orElseThrow();
             int throughputPort = collector.responder().port(ResponderPart.THROUGHPUT).orElseThrow();
+            // Now that the ports are known: the plan's target, with the TCP connect probe on the
+            // collector's HTTP port (a responder target alone has no connect port).
+            Files.writeString(dir.resolve("fleet.yml"), fleet("[{name: collector, host: 127.0.0.1, stamp_port: " + stampPort
+                    + ", connect_port: " + collector.httpPort() + "}]"));
+            io.linkprobe.collector.reload.LiveConfig.Outcome reloaded = collector.reload("demo");
+            if (!reloaded.ok()) {
+                System.err.println("error: the demo's own fleet file was refused (" + reloaded.problem() + "); this is a bug.");
+                close(agent, collector, dir);
+                return ExitCodes.FAILURE;
+            }
 
-            agent = AgentRuntime.start(agentConfig(dir, collector.httpPort(), stampPort, throughputPort),
-                    io.linkprobe.agent.push.AgentToken.fixed(token), null,
+            AgentConfig agentConfig;
+            try {
+                agentConfig = agentConfig(dir, collector.httpPort());
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage() + ".");
+                close(agent, collector, dir);
+                return ExitCodes.USAGE;
+            }
+            agent = AgentRuntime.start(agentConfig, io.linkprobe.agent.push.AgentToken.fixed(token), null,
                     AgentState.open(dir.resolve("agent"), null), ExitCodes.version(DemoCommand.class));
 
             String base = "http://127.0.0.1:" + collector.httpPort();
-            System.out.println("linkprobe demo running (site 'demo', " + window + " windows):");
+            System.out.println("linkprobe demo running (site 'demo', " + Durations.format(window) + " windows):");
             System.out.println("  status page   " + base + "/");
             System.out.println("  metrics       " + base + "/metrics");
             System.out.println("  sites (JSON)  " + base + "/api/v1/sites");
             System.out.println("  responder     STAMP udp 127.0.0.1:" + stampPort + ", throughput tcp 127.0.0.1:" + throughputPort);
-            System.out.println("First latency window in ~" + window + "; first throughput test within a minute. Ctrl-C stops.");
+            System.out.println("  key file      " + tokenFile + " (site 'demo')");
+            System.out.println("  one-shot test " + testCommand(stampPort, throughputPort, tokenFile));
+            System.out.println("First latency window in ~" + Durations.format(window) + "; first throughput test within "
+                    + Durations.format(throughputEvery) + " (the collector's plan gives its slot). Ctrl-C stops.");
             System.out.flush();
 
             CountDownLatch stop = new CountDownLatch(1);
@@ -118,17 +165,44 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private AgentConfig agentConfig(Path dir, int httpPort, int stampPort, int throughputPort) {
-        Duration windowDuration = Durations.parse(window);
-        TargetConfig target = new TargetConfig("collector", "127.0.0.1", stampPort, throughputPort, httpPort);
-        // Short, capped throughput tests every minute: loopback runs at many Gbit/s.
-        ThroughputSettings throughput = new ThroughputSettings(true, Duration.ofMinutes(1), Duration.ofSeconds(3),
+    /** The command line, from the repository root, that measures this demo's responder as a site would. */
+    static String testCommand(int stampPort, int throughputPort, Path keyFile) {
+        return "java -jar agent/target/linkprobe-agent.jar test 127.0.0.1 --stamp-port " + stampPort
+                + " --throughput-port " + throughputPort + " --key-file " + keyFile + " --key-id demo --duration 3s";
+    }
+
+    /**
+     * The demo collector's fleet file: what every site measures, so the plan the agent fetches is the
+     * demo's (short windows, a throughput test every --throughput-every) and not the production
+     * defaults a collector without a fleet file plans (60 s windows, a test every 4 h).
+     *
+     * @param targets the latency and connect targets as a YAML flow list; null before the ports are
+     *     known (the site then measures latency towards its responder, the collector's own)
+     */
+    String fleet(String targets) {
+        // Short, capped throughput tests: loopback runs at many Gbit/s.
+        return "defaults:\n"
+                + (targets == null ? "" : "  targets: " + targets + "\n")
+                + "  window: " + Durations.format(window) + "\n"
+                + "  latency: {interval: 100ms}\n"
+                + "  throughput: {enabled: true, every: " + Durations.format(throughputEvery)
+                + ", duration: 3s, direction: both, streams: 1, max_bytes_per_test: " + (512L << 20) + "}\n";
+    }
+
+    /**
+     * The agent's own config: no targets of its own (the plan brings them), and the same settings as
+     * the fleet file for the moment before the plan arrives.
+     */
+    private AgentConfig agentConfig(Path dir, int httpPort) {
+        Duration windowDuration = window;
+        Duration every = throughputEvery;
+        ThroughputSettings throughput = new ThroughputSettings(true, every, Duration.ofSeconds(3),
                 1, "both", 512L << 20, 0L, null, null, null, null, null, null, null, null);
         return new AgentConfig("demo", null, dir.resolve("agent"),
                 new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null,
                         null, null),
-                Map.of("region", "demo", "link", "loopback"), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
-                new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, null, List.of(target));
+                Map.of("region", "demo", "link", link), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
+                new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, null, List.of());
     }
 
     private static void close(AgentRuntime agent, Collector collector, Path dir) {
@@ -144,7 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"linkprobe-demo " + ExitCodes.version(DemoCommand.class)};
+            return new String[] {BuildInfo.current().versionLine("linkprobe-demo")};
         }
     }
 

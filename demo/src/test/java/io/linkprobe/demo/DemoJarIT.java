@@ -1,5 +1,6 @@
 package io.linkprobe.demo;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,26 @@ class DemoJarIT {
     private static final Pattern RTT_COUNT =
             Pattern.compile("(?m)^linkprobe_rtt_seconds_count\\{site=\"demo\",target=\"collector\"} (\\d+)");
 
+    /**
+     * What a newcomer does next: runs the printed {@code linkprobe-agent test} command as it is
+     * (from the repository root, where its jar path points; {@code java} is this JVM's), with
+     * throughput both ways, and it succeeds against the demo.
+     */
+    private static void runPrintedTestCommand(Path java, String printed) throws Exception {
+        List<String> words = new java.util.ArrayList<>(List.of(printed.trim().split("\\s+")));
+        assertTrue(words.get(0).equals("java") && !printed.contains("--latency-only"), printed);
+        words.set(0, java.toString());
+        words.add("--json");
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(root.resolve("agent/target/linkprobe-agent.jar")), "the agent jar is built");
+        Process test = new ProcessBuilder(words).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String json = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(test.waitFor(120, TimeUnit.SECONDS), "the printed test command did not finish");
+        System.out.println("demo's printed test command: " + printed + "\n" + json);
+        assertEquals(0, test.exitValue(), json);
+        assertTrue(json.contains("\"download\"") && json.contains("\"upload\"") && !json.contains("\"error\""), json);
+    }
+
     @Test
     void demoShowsRttForSiteDemoAndStopsOnSigterm() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -40,6 +61,7 @@ class DemoJarIT {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String metricsUrl = null;
+            String testCommand = null;
             StringBuilder seen = new StringBuilder();
             long started = System.nanoTime();
             for (String line; (line = out.readLine()) != null; ) {
@@ -47,10 +69,15 @@ class DemoJarIT {
                 Matcher m = Pattern.compile("metrics\\s+(http://\\S+/metrics)").matcher(line);
                 if (m.find()) {
                     metricsUrl = m.group(1);
+                }
+                Matcher t = Pattern.compile("one-shot test\\s+(java -jar .*)").matcher(line);
+                if (t.find()) {
+                    testCommand = t.group(1);
                     break;
                 }
             }
             assertNotNull(metricsUrl, "demo printed no metrics URL:\n" + seen);
+            assertNotNull(testCommand, "demo printed no one-shot test command:\n" + seen);
             Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
             drain.setDaemon(true);
             drain.start();
@@ -67,6 +94,17 @@ class DemoJarIT {
                 }
             }
             assertTrue(count > 0, "no RTT observations for site demo within 60 s");
+            // The agent runs the plan the demo's collector gives it: the demo's window and test
+            // period, not the production defaults (60 s windows, a test every 4 h).
+            Matcher key = Pattern.compile("--key-file (\\S+)").matcher(testCommand);
+            assertTrue(key.find(), testCommand);
+            String token = Files.readString(Path.of(key.group(1))).strip();
+            String plan = http.send(HttpRequest.newBuilder(URI.create(metricsUrl.replace("/metrics", "/api/v1/plan")))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(plan.contains("\"window_millis\":2000") && plan.contains("\"every_millis\":60000"), plan);
+            assertTrue(plan.matches("(?s).*\"connect_port\":" + URI.create(metricsUrl).getPort() + "\\b.*"),
+                    "the plan's target has the connect probe on the collector's port: " + plan);
+            runPrintedTestCommand(java, testCommand);
             System.out.printf("demo: first RTT observations on /metrics %.1f s after start%n",
                     (System.nanoTime() - started) / 1e9);
 

@@ -1,6 +1,7 @@
 package io.linkprobe.agent.cli;
 
 import io.linkprobe.common.auth.TokensFileKeys;
+import io.linkprobe.common.cli.DurationConverter;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
 import io.linkprobe.common.config.ConfigException;
@@ -33,6 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "responder", mixinStandardHelpOptions = true,
         description = "Run a STAMP reflector and a throughput responder (the far end agents measure towards).")
 public final class ResponderCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = "--bind", defaultValue = ResponderOptions.DEFAULT_BIND_ADDRESS, paramLabel = "ADDR",
             description = "address to listen on (default ${DEFAULT-VALUE})")
     String bind;
@@ -61,10 +65,10 @@ public final class ResponderCommand implements Callable<Integer> {
             description = "throughput tests at once; others are told busy with a retry time (default ${DEFAULT-VALUE})")
     int maxConcurrent;
 
-    @Option(names = "--max-duration", defaultValue = "" + ServerOptions.DEFAULT_MAX_DURATION_SECONDS,
-            paramLabel = "SECONDS",
+    @Option(names = "--max-duration", defaultValue = ServerOptions.DEFAULT_MAX_DURATION_SECONDS + "s",
+            paramLabel = "DURATION", converter = DurationConverter.class,
             description = "longest test the responder allows, whatever clients ask (default ${DEFAULT-VALUE})")
-    int maxDurationSeconds;
+    Duration maxDuration;
 
     @Option(names = "--max-bytes", defaultValue = "" + ServerOptions.DEFAULT_MAX_BYTES, paramLabel = "BYTES",
             description = "most bytes one test may move (default ${DEFAULT-VALUE})")
@@ -152,7 +156,7 @@ public final class ResponderCommand implements Callable<Integer> {
                     .withBindAddress(bind)
                     .withPorts(stampPort, throughputPort)
                     .withMaxConcurrentTests(maxConcurrent)
-                    .withLimits(Duration.ofSeconds(maxDurationSeconds), maxBytes)
+                    .withLimits(maxDuration, maxBytes)
                     .withKeys(keys)
                     .withCongestionControl(congestionControl)
                     .withBusyPoll(busyPoll);

@@ -20,13 +20,16 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Measure the site's link continuously and push results to the collector.")
 public final class RunCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "agent config (YAML)")
     Path config;
 
     @Override
     public Integer call() throws ConfigException, InterruptedException {
         AgentConfig cfg = ConfigLoader.load(config, AgentConfig.class);
-        AgentToken token = new AgentToken(cfg.collector().tokenFile(), AgentSetup.readToken(cfg));
+        AgentToken token = new AgentToken(cfg.collector().tokenFile(), AgentSetup.readToken(cfg, config));
         SSLContext collectorTls = AgentSetup.collectorTls(cfg);
         AgentState state;
         try {

@@ -3,6 +3,7 @@ package io.linkprobe.agent.cli;
 import io.linkprobe.agent.config.LatencySettings;
 import io.linkprobe.agent.config.ThroughputSettings;
 import io.linkprobe.agent.linktest.LinkTest;
+import io.linkprobe.common.cli.DurationConverter;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.cli.UserException;
 import io.linkprobe.common.net.CongestionControl;
@@ -25,7 +26,10 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +46,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Measure latency, loss, throughput and bufferbloat to HOST once and print the result.")
 public final class TestCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    io.linkprobe.common.log.LogOptions logOptions;
+
     @Parameters(index = "0", paramLabel = "HOST", description = "responder or STAMP reflector to test against")
     String host;
 
@@ -57,8 +64,13 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--count", defaultValue = "20", paramLabel = "N", description = "STAMP packets for the latency part (default ${DEFAULT-VALUE})")
     int count;
 
-    @Option(names = "--interval-ms", defaultValue = "100", paramLabel = "MS", description = "mean gap between STAMP packets (default ${DEFAULT-VALUE})")
-    int intervalMillis;
+    @Option(names = "--interval", defaultValue = "100ms", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "mean gap between STAMP packets, e.g. 10ms (default ${DEFAULT-VALUE})")
+    Duration interval;
+
+    /** Deprecated spelling of {@code --interval}, kept so that existing scripts run. */
+    @Option(names = "--interval-ms", hidden = true, paramLabel = "MS")
+    Integer intervalMillis;
 
     @Option(names = "--periodic", description = "send STAMP packets at fixed intervals instead of Poisson-distributed gaps")
     boolean periodic;
@@ -66,14 +78,20 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--packet-size", defaultValue = "44", paramLabel = "BYTES", description = "STAMP packet size, 44-1472 (default ${DEFAULT-VALUE})")
     int packetSize;
 
-    @Option(names = "--timeout-ms", defaultValue = "3000", paramLabel = "MS", description = "a STAMP packet unanswered this long is lost (default ${DEFAULT-VALUE})")
-    int timeoutMillis;
+    @Option(names = "--timeout", defaultValue = "3s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "a STAMP packet unanswered this long is lost (default ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    /** Deprecated spelling of {@code --timeout}. */
+    @Option(names = "--timeout-ms", hidden = true, paramLabel = "MS")
+    Integer timeoutMillis;
 
     @Option(names = "--direction", defaultValue = "both", paramLabel = "down|up|both", description = "throughput direction(s) (default ${DEFAULT-VALUE})")
     String direction;
 
-    @Option(names = "--duration", defaultValue = "10", paramLabel = "SECONDS", description = "longest load per direction; stops earlier once stable (default ${DEFAULT-VALUE})")
-    int durationSeconds;
+    @Option(names = "--duration", defaultValue = "10s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "longest load per direction, e.g. 10s; stops earlier once stable (default ${DEFAULT-VALUE})")
+    Duration duration;
 
     @Option(names = "--streams", defaultValue = "1", paramLabel = "N", description = "parallel TCP streams (default ${DEFAULT-VALUE})")
     int streams;
@@ -108,6 +126,34 @@ public final class TestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!json) {
+            return measure();
+        }
+        // With --json a failure is a JSON document too: {"host": ..., "error": {"kind", "message"}}.
+        try {
+            return measure();
+        } catch (UserException e) {
+            printJsonError("failure", e.getMessage());
+            return ExitCodes.FAILURE;
+        } catch (CommandLine.ParameterException e) {
+            printJsonError("usage", e.getMessage());
+            return ExitCodes.USAGE;
+        }
+    }
+
+    private void printJsonError(String kind, String message) throws IOException {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("kind", kind);
+        error.put("message", message);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("host", host);
+        out.put("error", error);
+        System.out.println(Json.mapper().writeValueAsString(out));
+        System.err.println("error: " + message);
+    }
+
+    private Integer measure() throws Exception {
+        applyDeprecatedAliases();
         validate();
         InetAddress address;
         try {
@@ -126,12 +172,18 @@ public final class TestCommand implements Callable<Integer> {
             List<ThroughputResult> results = directions.isEmpty() ? List.of()
                     : measureThroughput(group, address, directions, secret);
             TestReport report = new TestReport(host, latency, results, stampDiagnostics, rawRtts);
+            List<String> problems = problems(latency, results);
             if (json) {
-                System.out.println(Json.mapper().writeValueAsString(report.json()));
+                com.fasterxml.jackson.databind.node.ObjectNode out = report.json();
+                if (!problems.isEmpty()) {
+                    out.putObject("error").put("kind", "failure").put("message", String.join(" ", problems));
+                }
+                System.out.println(Json.mapper().writeValueAsString(out));
             } else {
                 System.out.print(report.human());
             }
-            return exitCode(latency, results);
+            problems.forEach(p -> System.err.println("error: " + p));
+            return problems.isEmpty() ? ExitCodes.OK : ExitCodes.FAILURE;
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         }
@@ -155,16 +207,28 @@ public final class TestCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** {@code --interval-ms} and {@code --timeout-ms} still work, with a warning naming the new spelling. */
+    private void applyDeprecatedAliases() {
+        if (intervalMillis != null) {
+            interval = Duration.ofMillis(intervalMillis);
+            System.err.println("warning: --interval-ms is deprecated; write --interval " + intervalMillis + "ms");
+        }
+        if (timeoutMillis != null) {
+            timeout = Duration.ofMillis(timeoutMillis);
+            System.err.println("warning: --timeout-ms is deprecated; write --timeout " + timeoutMillis + "ms");
+        }
+    }
+
     private void validate() {
         String problem = null;
         String ccProblem = congestionControl == null ? null : CongestionControl.problem(congestionControl);
         if (stampPort < 1 || stampPort > 65535) problem = "--stamp-port must be 1-65535";
         else if (throughputPort < 1 || throughputPort > 65535) problem = "--throughput-port must be 1-65535";
         else if (count < 1 || count > 1_000_000) problem = "--count must be 1-1000000";
-        else if (intervalMillis < 1 || intervalMillis > 60_000) problem = "--interval-ms must be 1-60000";
+        else if (interval.toMillis() < 1 || interval.compareTo(Duration.ofMinutes(1)) > 0) problem = "--interval must be between 1ms and 1m";
         else if (packetSize < 44 || packetSize > 1472) problem = "--packet-size must be 44-1472";
-        else if (timeoutMillis < 10 || timeoutMillis > 60_000) problem = "--timeout-ms must be 10-60000";
-        else if (durationSeconds < 1 || durationSeconds > 600) problem = "--duration must be 1-600 seconds";
+        else if (timeout.toMillis() < 10 || timeout.compareTo(Duration.ofMinutes(1)) > 0) problem = "--timeout must be between 10ms and 1m";
+        else if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofMinutes(10)) > 0) problem = "--duration must be between 1s and 10m";
         else if (streams < 1 || streams > 64) problem = "--streams must be 1-64";
         else if (maxBytes < 0) problem = "--max-bytes cannot be negative";
         else if (ccProblem != null) problem = "--congestion-control " + ccProblem;
@@ -212,7 +276,7 @@ public final class TestCommand implements Callable<Integer> {
                 .withTarget(host)
                 .withDirections(directions)
                 .withStreams(streams)
-                .withLimits(Duration.ofSeconds(durationSeconds), maxBytes)
+                .withLimits(duration, maxBytes)
                 .withCongestionControl(congestionControl);
         if (secret != null) {
             request = request.withKey(keyId, secret);
@@ -224,24 +288,22 @@ public final class TestCommand implements Callable<Integer> {
     }
 
     private SenderOptions stampOptions() {
-        return LatencySettings.senderOptions(Duration.ofMillis(intervalMillis),
-                periodic ? LatencySettings.Schedule.PERIODIC : LatencySettings.Schedule.POISSON, packetSize,
-                Duration.ofMillis(timeoutMillis));
+        return LatencySettings.senderOptions(interval,
+                periodic ? LatencySettings.Schedule.PERIODIC : LatencySettings.Schedule.POISSON, packetSize, timeout);
     }
 
-    private int exitCode(LatencyWindow latency, List<ThroughputResult> results) {
-        int code = ExitCodes.OK;
+    /** One sentence per part that did not measure; empty when everything did. Warnings go to stderr. */
+    private List<String> problems(LatencyWindow latency, List<ThroughputResult> results) {
+        List<String> out = new ArrayList<>();
         long unusable = stampDiagnostics == null ? 0 : stampDiagnostics.unusableReplies();
         if (latency.received() == 0 && unusable > 0) {
-            System.err.println("error: " + host + ":" + stampPort + " answered, but none of its " + unusable
+            out.add(host + ":" + stampPort + " answered, but none of its " + unusable
                     + " replies was a STAMP reply (" + stampDiagnostics.repliesTooShort() + " shorter than 38 bytes, "
                     + stampDiagnostics.repliesMalformed() + " too long or with a bad HMAC); check that it is a "
                     + "STAMP/TWAMP-Light reflector in the same mode (authenticated or not) as this test.");
-            code = ExitCodes.FAILURE;
         } else if (latency.received() == 0) {
-            System.err.println("error: no STAMP replies from " + host + ":" + stampPort
+            out.add("no STAMP replies from " + host + ":" + stampPort
                     + "; check that a reflector runs there and that UDP " + stampPort + " is open on the path.");
-            code = ExitCodes.FAILURE;
         } else if (unusable > 0) {
             System.err.println("warning: " + unusable + " replies from " + host + ":" + stampPort + " were not STAMP ("
                     + stampDiagnostics.repliesTooShort() + " too short, " + stampDiagnostics.repliesMalformed()
@@ -249,12 +311,10 @@ public final class TestCommand implements Callable<Integer> {
         }
         for (ThroughputResult r : results) {
             if (!r.result().equals(ThroughputResult.Outcome.OK.wireName())) {
-                System.err.println("error: " + (r.direction().equals("down") ? "download" : "upload") + " test "
-                        + r.result() + ": " + r.message());
-                code = ExitCodes.FAILURE;
+                out.add((r.direction().equals("down") ? "download" : "upload") + " test " + r.result() + ": " + r.message());
             }
         }
-        return code;
+        return out;
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,5 +1,6 @@
 package io.linkprobe.agent.config;
 
+import io.linkprobe.common.config.ByteSizes;
 import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
 import io.linkprobe.common.config.SettingRules;
@@ -201,11 +202,12 @@ public record AgentConfig(
     }
 
     /** Durable store of results not yet acknowledged by the collector. */
-    public record SpoolSettings(Path path, Long maxBytes) {
+    public record SpoolSettings(Path path,
+            @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ByteSizes.LongReader.class) Long maxBytes) {
         public SpoolSettings {
             maxBytes = maxBytes == null ? 64L << 20 : maxBytes;
             if (maxBytes < 1 << 20) {
-                throw new InvalidValue("max_bytes", "spool.max_bytes must be at least 1048576 (1 MiB)");
+                throw new InvalidValue("max_bytes", "spool.max_bytes must be at least 1MiB");
             }
         }
     }

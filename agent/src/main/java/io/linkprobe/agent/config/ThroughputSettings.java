@@ -1,5 +1,7 @@
 package io.linkprobe.agent.config;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.linkprobe.common.config.ByteSizes;
 import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
 import io.linkprobe.common.config.SettingRules;
@@ -28,8 +30,8 @@ public record ThroughputSettings(
         Duration duration,
         Integer streams,
         String direction,
-        Long maxBytesPerTest,
-        Long maxBytesPerDay,
+        @JsonDeserialize(using = ByteSizes.LongReader.class) Long maxBytesPerTest,
+        @JsonDeserialize(using = ByteSizes.LongReader.class) Long maxBytesPerDay,
         Duration loadedProbeInterval,
         String congestionControl,
         Double slipFraction,

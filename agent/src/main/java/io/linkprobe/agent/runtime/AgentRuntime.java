@@ -1,5 +1,6 @@
 package io.linkprobe.agent.runtime;
 
+import io.linkprobe.common.cli.BuildInfo;
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.plan.PlanKeeper;
 import io.linkprobe.agent.plan.Workload;
@@ -182,7 +183,8 @@ public final class AgentRuntime implements AutoCloseable {
 
     private AgentIdentity identity(AgentConfig config) {
         return new AgentIdentity(config.site(), agentId, bootId, version, config.labels(),
-                new AgentIdentity.Contract(config.expected().downBytesPerSecond(), config.expected().upBytesPerSecond()));
+                new AgentIdentity.Contract(config.expected().downBytesPerSecond(), config.expected().upBytesPerSecond()),
+                BuildInfo.current().revision(), BuildInfo.current().javaVersion());
     }
 
     /** Files every continuous prober's window, then the agent's health. */

@@ -57,7 +57,7 @@ class AgentCliTest {
     @Test
     void latencyOnlyJsonHoldsTheDocumentedKeys() throws Exception {
         CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--latency-only",
-                "--count", "15", "--interval-ms", "10", "--json");
+                "--count", "15", "--interval", "10ms", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
         JsonNode l = j.get("latency");
@@ -121,8 +121,8 @@ class AgentCliTest {
     @Test
     void fullTestReportsBothDirectionsWithLoadedLatency() throws Exception {
         CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
-                "--throughput-port", String.valueOf(server.localPort()), "--duration", "2", "--count", "5",
-                "--interval-ms", "10", "--json");
+                "--throughput-port", String.valueOf(server.localPort()), "--duration", "2s", "--count", "5",
+                "--interval", "10ms", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
         for (String dir : new String[] {"download", "upload"}) {
@@ -149,7 +149,7 @@ class AgentCliTest {
         }
         CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()),
                 "--throughput-port", String.valueOf(closedPort), "--direction", "down", "--count", "3",
-                "--interval-ms", "10");
+                "--interval", "10ms");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("error: download test refused"), r.err());
     }
@@ -164,6 +164,45 @@ class AgentCliTest {
                 "--count", "2", "--interval-ms", "10", "--timeout-ms", "200");
         assertEquals(1, r.exit(), r.out() + r.err());
         assertTrue(r.err().contains("no STAMP replies"), r.err());
+        assertTrue(r.err().contains("--interval-ms is deprecated; write --interval 10ms"), r.err());
+    }
+
+    @Test
+    void durationsAreWrittenAsInConfigAndABareNumberNamesTheFix() {
+        CliRun bare = run("test", "127.0.0.1", "--duration", "10");
+        assertEquals(2, bare.exit(), bare.err());
+        assertTrue(bare.err().contains("'10' is not a duration; write e.g. 200ms, 60s"), bare.err());
+    }
+
+    @Test
+    void jsonFailureCarriesAnErrorObject() throws Exception {
+        int silentPort;
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            silentPort = s.getLocalPort();
+        }
+        CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(silentPort), "--latency-only",
+                "--count", "2", "--interval", "10ms", "--timeout", "200ms", "--json");
+        assertEquals(1, r.exit(), r.out() + r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        assertEquals("failure", j.get("error").get("kind").asText(), r.out());
+        assertTrue(j.get("error").get("message").asText().contains("no STAMP replies"), r.out());
+        assertTrue(j.has("latency"), "the measured part is still reported: " + r.out());
+
+        CliRun unresolvable = run("test", "no-such-host.invalid", "--latency-only", "--json");
+        assertEquals(1, unresolvable.exit(), unresolvable.err());
+        JsonNode u = Json.mapper().readTree(unresolvable.out());
+        assertTrue(u.get("error").get("message").asText().contains("cannot resolve host"), unresolvable.out());
+
+        CliRun usage = run("test", "127.0.0.1", "--direction", "sideways", "--json");
+        assertEquals(2, usage.exit(), usage.err());
+        assertEquals("usage", Json.mapper().readTree(usage.out()).get("error").get("kind").asText(), usage.out());
+    }
+
+    @Test
+    void helpSubcommandExplainsACommand() {
+        CliRun help = run("help", "test");
+        assertEquals(0, help.exit(), help.err());
+        assertTrue(help.out().contains("--duration=DURATION"), help.out());
     }
 
     @Test
@@ -203,10 +242,12 @@ class AgentCliTest {
                 + "\ntargets: [{name: hub, host: 127.0.0.1}]\n");
         CliRun r = run("check-config", "--config", cfg.toString());
         assertEquals(0, r.exit(), r.err());
+        assertEquals(cfg + ": ok (site s1, 1 target(s) of its own; the collector's plan adds its targets and schedule)\n", r.out());
         Files.delete(token);
         CliRun missing = run("check-config", "--config", cfg.toString());
         assertEquals(2, missing.exit());
-        assertTrue(missing.err().contains("does not exist"), missing.err());
+        assertTrue(missing.err().startsWith("error: " + cfg + ":4:3: collector.token_file " + token + " does not exist"),
+                missing.err());
     }
 
     @Test
@@ -217,7 +258,7 @@ class AgentCliTest {
         String help = r.out().substring(r.out().indexOf("--bind=ADDR  ")).replaceAll("\\s+", " ");
         Map<String, Object> defaults = Map.of("--bind=ADDR", d.bindAddress(), "--stamp-port=PORT", d.stampPort(),
                 "--throughput-port=PORT", d.throughputPort(), "--max-concurrent-tests=N", d.maxConcurrentTests(),
-                "--max-duration=SECONDS", d.maxDuration().toSeconds(), "--max-bytes=BYTES", d.maxBytes());
+                "--max-duration=DURATION", d.maxDuration().toSeconds() + "s", "--max-bytes=BYTES", d.maxBytes());
         defaults.forEach((flag, value) -> {
             Matcher m = Pattern.compile(Pattern.quote(flag) + " (.*?)(?= -[hV],| --[a-z-]+(=| )|$)").matcher(help);
             assertTrue(m.find(), flag + " in " + help);

@@ -28,7 +28,7 @@ class AgentConfigFuzzTest {
         Files.write(file, yaml);
         Refusals.accepted(() -> {
             AgentConfig cfg = ConfigLoader.load(file, AgentConfig.class);
-            AgentSetup.readToken(cfg);
+            AgentSetup.readToken(cfg, file);
             AgentSetup.collectorTls(cfg);
         }, ConfigException.class);
     }

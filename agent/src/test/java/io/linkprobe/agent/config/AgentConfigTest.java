@@ -80,12 +80,23 @@ class AgentConfigTest {
     /** Each invalid-NAME.yml sits next to invalid-NAME.msg holding the exact message expected. */
     @ParameterizedTest
     @ValueSource(strings = {"unknown-key", "no-site", "no-collector", "bad-duration", "duplicate-target", "bad-url", "ca-file-without-https",
-        "busy-retry-range", "connect-timeout", "backoff-range", "throughput-timeout"})
+        "busy-retry-range", "connect-timeout", "backoff-range", "throughput-timeout", "duration-without-unit", "duplicate-key",
+        "yaml-syntax", "type", "bad-size", "plan-refresh"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim();
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(yml, AgentConfig.class));
         assertEquals(expected, e.getMessage().replace(yml.toString(), yml.getFileName().toString()));
+    }
+
+    @Test
+    void byteSizesAcceptUnitsAsInTheCollector() throws Exception {
+        AgentConfig c = ConfigLoader.parse("agent.yml", "site: s1\ncollector: {url: 'http://c:9862'}\n"
+                + "throughput: {max_bytes_per_test: 512MiB, max_bytes_per_day: 4GB}\nspool: {max_bytes: 16777216}\n",
+                AgentConfig.class);
+        assertEquals(512L << 20, c.throughput().maxBytesPerTest());
+        assertEquals(4_000_000_000L, c.throughput().maxBytesPerDay());
+        assertEquals(16L << 20, c.spool().maxBytes());
     }
 
     @Test

@@ -73,7 +73,7 @@ class LinkprobeLatencyComparisonTest {
         try (LabNetwork lab = LabNetwork.up(spec)) {
             Irtt.startServer(lab);
             List<String> testArgs = new ArrayList<>(List.of(
-                    "--direction", direction == LinkDirection.DOWN ? "down" : "up", "--duration", "10"));
+                    "--direction", direction == LinkDirection.DOWN ? "down" : "up", "--duration", "10s"));
             if (congestionControl != null) {
                 LinkprobeCli.startResponder(lab, "--congestion-control", congestionControl);
                 testArgs.addAll(List.of("--congestion-control", congestionControl));
@@ -119,7 +119,7 @@ class LinkprobeLatencyComparisonTest {
             LinkprobeCli.startResponder(lab);
             DelayLineStats before = lab.delayLineStats();
             JsonNode linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(90),
-                    "--latency-only", "--count", "10000", "--interval-ms", "1");
+                    "--latency-only", "--count", "10000", "--interval", "1ms");
             DelayLineStats line = lab.delayLineStats().since(before);
             double sent = LinkprobeCli.number(linkprobe, "latency.sent");
             double lostUp = LinkprobeCli.number(linkprobe, "latency.lost_up");
@@ -153,7 +153,7 @@ class LinkprobeLatencyComparisonTest {
         LinkprobeCli.startResponder(lab);
         Irtt.Client irtt = Irtt.startClient(lab, INTERVAL, Duration.ofSeconds(60));
         JsonNode linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(45), "--latency-only",
-                "--count", Integer.toString(IDLE_COUNT), "--interval-ms", Long.toString(INTERVAL.toMillis()));
+                "--count", Integer.toString(IDLE_COUNT), "--interval", INTERVAL.toMillis() + "ms");
         Irtt.Result reference = irtt.stop();
         return new double[] {LinkprobeCli.number(linkprobe, "latency.rtt_ms.p50"), reference.rttP50Millis()};
     }

@@ -30,7 +30,7 @@ class LinkprobeThroughputComparisonTest {
             LinkprobeCli.startResponder(lab);
             Iperf3.startServer(lab);
             JsonNode linkprobe = LinkprobeCli.test(lab, Duration.ofSeconds(4L * SECONDS + 60),
-                    "--direction", "both", "--duration", Integer.toString(SECONDS));
+                    "--direction", "both", "--duration", SECONDS + "s");
             List<String> failures = new ArrayList<>();
             for (LinkDirection direction : LinkDirection.values()) {
                 Iperf3.Result iperf3 = Iperf3.run(lab, direction, SECONDS);

@@ -6,10 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import io.linkprobe.common.config.ByteSizes;
 import java.io.IOException;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A size as operators write it: {@code 1MiB}, {@code 512KiB}, {@code 16kB}, or a bare number of
@@ -18,9 +16,6 @@ import java.util.regex.Pattern;
  */
 @JsonDeserialize(using = ByteSize.Reader.class)
 public record ByteSize(long bytes) {
-    private static final Pattern FORMAT =
-            Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?", Pattern.CASE_INSENSITIVE);
-
     public ByteSize {
         if (bytes < 0) {
             throw new IllegalArgumentException("a size cannot be negative");
@@ -35,23 +30,9 @@ public record ByteSize(long bytes) {
         return new ByteSize(Math.multiplyExact(n, 1024L * 1024L));
     }
 
+    /** Reads a size by the rule agent.yml uses too ({@link ByteSizes}). */
     public static ByteSize parse(String text) {
-        Matcher m = FORMAT.matcher(text == null ? "" : text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a size; write e.g. 1048576, 512KiB or 1MiB");
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit) {
-            case "kb" -> 1_000L;
-            case "kib" -> 1_024L;
-            case "mb" -> 1_000_000L;
-            case "mib" -> 1_048_576L;
-            case "gb" -> 1_000_000_000L;
-            case "gib" -> 1_073_741_824L;
-            default -> 1L;
-        };
-        return new ByteSize(Math.multiplyExact(n, factor));
+        return new ByteSize(ByteSizes.parse(text));
     }
 
     /** The size as an int, for Netty limits that take one; refuses what does not fit. */

@@ -4,6 +4,7 @@ import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.ConfigLoader;
 import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.net.BindAddress;
 import io.linkprobe.common.net.CongestionControl;
 import io.linkprobe.common.net.DefaultPorts;
 import io.linkprobe.common.throughput.server.ServerOptions;
@@ -29,6 +30,7 @@ import java.time.Duration;
  * series_ttl: 1h
  * responder: {enabled: true, stamp_port: 862, throughput_port: 9863, max_concurrent_tests: 1, busy_poll: false}
  * limits: {max_body_bytes: 1MiB, max_header_bytes: 16KiB, read_timeout: 30s, idle_timeout: 120s, ...}
+ * grafana_url: https://grafana.example.org   # optional: site pages link the Grafana site dashboard
  * </pre>
  */
 public record CollectorConfig(
@@ -38,7 +40,8 @@ public record CollectorConfig(
         Archive archive,
         Duration seriesTtl,
         Responder responder,
-        Limits limits) {
+        Limits limits,
+        String grafanaUrl) {
 
     public static final Duration DEFAULT_SERIES_TTL = Duration.ofHours(1);
 
@@ -53,6 +56,20 @@ public record CollectorConfig(
                     + "'linkprobe-collector token new --site SITE --tokens-file FILE' and name it here.");
         }
         requireAtLeast("series_ttl", seriesTtl, Duration.ofMillis(100));
+        if (grafanaUrl != null && !grafanaUrl.matches("https?://[^\\s\"<>]+")) {
+            throw new InvalidValue("grafana_url", "'grafana_url' must be the http:// or https:// address of the Grafana "
+                    + "with linkprobe's dashboards, e.g. https://grafana.example.org");
+        }
+    }
+
+    /** Without a Grafana link (the form every caller had before grafana_url). */
+    public CollectorConfig(Http http, Path tokensFile, Path fleetFile, Archive archive, Duration seriesTtl,
+            Responder responder, Limits limits) {
+        this(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, null);
+    }
+
+    public CollectorConfig withGrafanaUrl(String url) {
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, url);
     }
 
     /**
@@ -63,6 +80,17 @@ public record CollectorConfig(
         CollectorConfig config = ConfigLoader.load(file, CollectorConfig.class);
         Path dir = file.toAbsolutePath().getParent();
         CollectorConfig resolved = config.resolvedAgainst(dir);
+        // Port 0 (any free port) is for tests building a config in code: agents and Prometheus
+        // cannot find a collector whose port changes at every start.
+        requirePort(file, "http.port", resolved.http().port());
+        String bindProblem = BindAddress.problem(resolved.http().bind());
+        if (bindProblem != null) {
+            throw new ConfigException(ConfigLoader.at(file, "http.bind") + "http.bind " + bindProblem + ".");
+        }
+        if (resolved.responder().enabled()) {
+            requirePort(file, "responder.stamp_port", resolved.responder().stampPort());
+            requirePort(file, "responder.throughput_port", resolved.responder().throughputPort());
+        }
         requireFile(file, "tokens_file", resolved.tokensFile());
         if (resolved.fleetFile() != null) {
             requireFile(file, "fleet_file", resolved.fleetFile());
@@ -74,6 +102,8 @@ public record CollectorConfig(
         if (resolved.archive().postgres()) {
             if (resolved.archive().passwordFile() != null) {
                 requireFile(file, "archive.password_file", resolved.archive().passwordFile());
+                requireNotBlank(file, "archive.password_file", resolved.archive().passwordFile(),
+                        "write the PostgreSQL password in it, or remove password_file if the server needs none");
             }
         } else {
             Path dbDir = resolved.archive().path().toAbsolutePath().getParent();
@@ -91,27 +121,27 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withHttp(Http newHttp) {
-        return new CollectorConfig(newHttp, tokensFile, fleetFile, archive, seriesTtl, responder, limits);
+        return new CollectorConfig(newHttp, tokensFile, fleetFile, archive, seriesTtl, responder, limits, grafanaUrl);
     }
 
     public CollectorConfig withArchive(Archive newArchive) {
-        return new CollectorConfig(http, tokensFile, fleetFile, newArchive, seriesTtl, responder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, newArchive, seriesTtl, responder, limits, grafanaUrl);
     }
 
     public CollectorConfig withSeriesTtl(Duration ttl) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, ttl, responder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, ttl, responder, limits, grafanaUrl);
     }
 
     public CollectorConfig withResponder(Responder newResponder) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, newResponder, limits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, newResponder, limits, grafanaUrl);
     }
 
     public CollectorConfig withLimits(Limits newLimits) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, newLimits);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, newLimits, grafanaUrl);
     }
 
     public CollectorConfig withFleetFile(Path newFleetFile) {
-        return new CollectorConfig(http, tokensFile, newFleetFile, archive, seriesTtl, responder, limits);
+        return new CollectorConfig(http, tokensFile, newFleetFile, archive, seriesTtl, responder, limits, grafanaUrl);
     }
 
     CollectorConfig resolvedAgainst(Path dir) {
@@ -119,7 +149,7 @@ public record CollectorConfig(
                 : new Tls(resolve(dir, http.tls().certFile()), resolve(dir, http.tls().keyFile()));
         return new CollectorConfig(new Http(http.bind(), http.port(), tls, http.reloadEndpoint()), resolve(dir, tokensFile),
                 fleetFile == null ? null : resolve(dir, fleetFile),
-                archive.resolvedAgainst(dir), seriesTtl, responder, limits);
+                archive.resolvedAgainst(dir), seriesTtl, responder, limits, grafanaUrl);
     }
 
     private static Path resolve(Path dir, Path p) {
@@ -128,10 +158,28 @@ public record CollectorConfig(
 
     private static void requireFile(Path config, String key, Path p) throws ConfigException {
         if (!Files.isRegularFile(p)) {
-            throw new ConfigException(config + ": " + key + " " + p + " does not exist; create it or fix the path.");
+            throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " does not exist; create it or fix the path.");
         }
         if (!Files.isReadable(p)) {
-            throw new ConfigException(config + ": " + key + " " + p + " is not readable; fix its permissions.");
+            throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " is not readable; fix its permissions.");
+        }
+    }
+
+    private static void requireNotBlank(Path config, String key, Path p, String fix) throws ConfigException {
+        try {
+            if (Files.readString(p).isBlank()) {
+                throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " is empty; " + fix + ".");
+            }
+        } catch (java.io.IOException e) {
+            throw new ConfigException(ConfigLoader.at(config, key) + key + " " + p + " cannot be read (" + e.getMessage()
+                    + "); make it readable by the collector's user.");
+        }
+    }
+
+    private static void requirePort(Path config, String key, int port) throws ConfigException {
+        if (port < 1 || port > 65535) {
+            throw new ConfigException(ConfigLoader.at(config, key) + "'" + key + "' is " + port
+                    + "; a port is between 1 and 65535.");
         }
     }
 
@@ -214,6 +262,11 @@ public record CollectorConfig(
                     throw new InvalidValue("url", "archive.url holds a password; remove it from the URL and put it in"
                             + " a file named by archive.password_file (readable by the collector only).");
                 }
+                String hostProblem = postgresHostProblem(url);
+                if (hostProblem != null) {
+                    throw new InvalidValue("url", "archive.url " + hostProblem + "; the form is"
+                            + " jdbc:postgresql://HOST:PORT/DATABASE, e.g. jdbc:postgresql://db.example.net:5432/linkprobe.");
+                }
             } else {
                 path = path != null ? path : Path.of("collector.db");
                 if (passwordFile != null) {
@@ -248,6 +301,48 @@ public record CollectorConfig(
                             + " PostgreSQL (archive.url).");
                 }
             }
+        }
+
+        /**
+         * What the PostgreSQL driver would refuse only when the collector connects: no database, an
+         * empty host or a port that is not 1-65535 in {@code jdbc:postgresql://host[:port][,...]/db}.
+         * Null when the URL reads well (or names no host part: {@code jdbc:postgresql:db} is localhost).
+         */
+        static String postgresHostProblem(String url) {
+            String prefix = "jdbc:postgresql://";
+            if (!url.startsWith(prefix)) {
+                return null;
+            }
+            String rest = url.substring(prefix.length());
+            int slash = rest.indexOf('/');
+            int query = rest.indexOf('?');
+            if (slash < 0 || query >= 0 && query < slash) {
+                return "names no database (the /DATABASE after the host)";
+            }
+            for (String hostPort : rest.substring(0, slash).split(",", -1)) {
+                int colon = hostPort.lastIndexOf(':');
+                if (colon < hostPort.lastIndexOf(']') || hostPort.indexOf(':') != colon && !hostPort.startsWith("[")) {
+                    colon = -1;  // [v6] without a port, or a bare IPv6 address
+                }
+                String host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+                if (host.isEmpty() && colon < 0) {
+                    return "names no host";
+                }
+                if (colon >= 0) {
+                    String port = hostPort.substring(colon + 1);
+                    int n;
+                    try {
+                        n = Integer.parseInt(port);
+                    } catch (NumberFormatException e) {
+                        n = -1;
+                    }
+                    if (n < 1 || n > 65535) {
+                        return "has port '" + port + "'" + (host.isEmpty() ? "" : " for " + host)
+                                + ", not one between 1 and 65535";
+                    }
+                }
+            }
+            return null;
         }
 
         /** SQLite at {@code path}, default retention. */

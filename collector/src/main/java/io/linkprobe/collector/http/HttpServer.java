@@ -1,6 +1,8 @@
 package io.linkprobe.collector.http;
 
 import io.linkprobe.collector.config.CollectorConfig;
+import io.linkprobe.collector.config.WebConfig;
+import io.linkprobe.common.net.BindFailure;
 import io.linkprobe.common.net.Transports;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -8,10 +10,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -44,8 +46,14 @@ public final class HttpServer implements AutoCloseable {
      */
     public static HttpServer start(CollectorConfig config, EventLoopGroup workers, Router router,
             RejectionCounter rejections) throws HttpStartException {
+        return start(config, null, workers, router, rejections);
+    }
+
+    /** @param web TLS from the web config file (exporter-toolkit's tls_server_config), or null */
+    public static HttpServer start(CollectorConfig config, WebConfig.TlsServerConfig web, EventLoopGroup workers,
+            Router router, RejectionCounter rejections) throws HttpStartException {
         CollectorConfig.Http http = config.http();
-        SslContext ssl = http.tls() == null ? null : sslContext(http.tls());
+        SslContext ssl = web != null ? sslContext(web) : http.tls() == null ? null : sslContext(http.tls());
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits().maxConnections(), rejections);
         EventLoopGroup boss = Transports.group(1, "collector-accept");
         ChannelGroup connections = new DefaultChannelGroup("http", GlobalEventExecutor.INSTANCE);
@@ -60,9 +68,23 @@ public final class HttpServer implements AutoCloseable {
             return new HttpServer(boss, listener, connections, limiter, ssl != null);
         } catch (Exception e) {
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            String why = e instanceof BindException ? e.getMessage() : e.toString();
-            throw new HttpStartException("cannot listen on " + http.bind() + ":" + http.port() + " (" + why
-                    + "); stop whatever holds the port or change http.port", e);
+            InetSocketAddress at = new InetSocketAddress(http.bind(), http.port());
+            throw new HttpStartException(BindFailure.explain("tcp", at, e, "http.port"), e, BindFailure.isConfigError(at, e));
+        }
+    }
+
+    private static SslContext sslContext(WebConfig.TlsServerConfig tls) throws HttpStartException {
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(tls.certFile().toFile(), tls.keyFile().toFile());
+            if (tls.verifiesClients()) {
+                b.trustManager(tls.clientCaFile().toFile())
+                        .clientAuth(tls.requiresClientCert() ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+            }
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new HttpStartException("cannot use the TLS files of the web config (" + tls.certFile() + ", "
+                    + tls.keyFile() + (tls.clientCaFile() != null ? ", " + tls.clientCaFile() : "") + "): " + e.getMessage()
+                    + "; give PEM certificates and a PEM PKCS#8 key", e);
         }
     }
 
@@ -98,8 +120,20 @@ public final class HttpServer implements AutoCloseable {
 
     /** The listener could not start; the message is one sentence for the operator. */
     public static final class HttpStartException extends Exception {
+        private final boolean configError;
+
         public HttpStartException(String message, Throwable cause) {
+            this(message, cause, true);
+        }
+
+        public HttpStartException(String message, Throwable cause, boolean configError) {
             super(message, cause);
+            this.configError = configError;
+        }
+
+        /** The config must change (exit 2), rather than something of the moment (exit 1). */
+        public boolean configError() {
+            return configError;
         }
     }
 }

@@ -64,6 +64,12 @@ public final class PushValidator {
         if (agent.version() != null) {
             labelValue("agent.version", agent.version(), 64);
         }
+        if (agent.revision() != null) {
+            labelValue("agent.revision", agent.revision(), 64);
+        }
+        if (agent.javaVersion() != null) {
+            labelValue("agent.java_version", agent.javaVersion(), 64);
+        }
         labels(agent.labels());
         if (agent.expected() != null) {
             rate("agent.expected.down_bytes_per_second", agent.expected().downBytesPerSecond());

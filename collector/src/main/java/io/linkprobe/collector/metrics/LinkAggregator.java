@@ -1,6 +1,7 @@
 package io.linkprobe.collector.metrics;
 
 import io.linkprobe.collector.metrics.LinkprobeMeter.Tag;
+import io.linkprobe.common.cli.BuildInfo;
 import io.linkprobe.common.wire.AgentHealth;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.ConnectResult;
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 public final class LinkAggregator {
     static final String UP = "up";
     static final String DOWN = "down";
+    /** {@code probe} values of {@code linkprobe_probe_success}. */
+    static final String PROBE_STAMP = "stamp";
+    static final String PROBE_CONNECT = "tcp_connect";
 
     private final MeterRegistry registry;
     private final Timer sampleDelay;
@@ -64,6 +68,7 @@ public final class LinkAggregator {
         Map<String, String> labels = agent.labels();
         m.presence(pushMillis, labels.getOrDefault(Tag.REGION, ""), labels.getOrDefault(Tag.LINK, ""),
                 agent.version() == null ? "" : agent.version());
+        m.build(orUnknown(agent.version()), orUnknown(agent.revision()), orUnknown(agent.javaVersion()));
         AgentIdentity.Contract contract = agent.expected();
         if (contract != null) {
             if (contract.downBytesPerSecond() > 0) {
@@ -73,6 +78,10 @@ public final class LinkAggregator {
                 m.gauge(LinkprobeMeter.EXPECTED_THROUGHPUT, contract.upBytesPerSecond(), pushMillis, UP);
             }
         }
+    }
+
+    private static String orUnknown(String value) {
+        return value == null || value.isEmpty() ? BuildInfo.UNKNOWN : value;
     }
 
     /** One sample's meters, one method per kind, for one site under its lock. */
@@ -97,6 +106,9 @@ public final class LinkAggregator {
                 }
             }
             m.counter(LinkprobeMeter.PACKETS_SENT, target).increment(w.sent());
+            if (w.sent() > 0) {
+                m.gauge(LinkprobeMeter.PROBE_SUCCESS, w.received() > 0 ? 1 : 0, w.endEpochMillis(), target, PROBE_STAMP);
+            }
             m.counter(LinkprobeMeter.PACKETS_LOST, target, UP).increment(w.lostForward());
             m.counter(LinkprobeMeter.PACKETS_LOST, target, DOWN).increment(w.lostBackward());
             m.counter(LinkprobeMeter.PACKETS_DUPLICATED, target).increment(w.duplicates());
@@ -119,6 +131,8 @@ public final class LinkAggregator {
             }
             if (ThroughputResult.Outcome.OK.wireName().equals(r.result())) {
                 m.gauge(LinkprobeMeter.THROUGHPUT, r.steadyBytesPerSecond(), r.endEpochMillis(), target, direction);
+                m.gauge(LinkprobeMeter.THROUGHPUT_LAST_TEST, r.endEpochMillis() / 1000.0, r.endEpochMillis(), target,
+                        direction);
                 if (r.loaded() != null) {
                     m.gauge(LinkprobeMeter.LOADED_RTT, r.loaded().loadedRttP50Micros() / 1e6, r.endEpochMillis(),
                             target, direction);
@@ -131,6 +145,7 @@ public final class LinkAggregator {
 
         @Override
         public Void connect(ConnectResult c) {
+            m.gauge(LinkprobeMeter.PROBE_SUCCESS, c.success() ? 1 : 0, c.endEpochMillis(), c.target(), PROBE_CONNECT);
             if (c.success() && c.connectMicros() != null) {
                 m.timer(LinkprobeMeter.TCP_CONNECT, c.target())
                         .record(Math.round(c.connectMicros() * 1000), TimeUnit.NANOSECONDS);

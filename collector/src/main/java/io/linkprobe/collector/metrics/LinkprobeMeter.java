@@ -35,6 +35,13 @@ public enum LinkprobeMeter {
     BUFFERBLOAT("linkprobe.bufferbloat", Kind.GAUGE, "seconds", "linkprobe_bufferbloat_seconds",
             "Increase of the median round-trip time under load over idle (RFC 6349 buffer delay)",
             Tag.SITE, Tag.TARGET, Tag.DIRECTION),
+    THROUGHPUT_LAST_TEST("linkprobe.throughput.last.test.timestamp", Kind.GAUGE, "seconds",
+            "linkprobe_throughput_last_test_timestamp_seconds",
+            "Unix time the latest successful throughput test ended (the one the throughput gauges show)",
+            Tag.SITE, Tag.TARGET, Tag.DIRECTION),
+    PROBE_SUCCESS("linkprobe.probe.success", Kind.GAUGE, null, "linkprobe_probe_success",
+            "1 if the target answered the latest window of STAMP probes (probe=stamp) or the latest TCP connect "
+                    + "(probe=tcp_connect), 0 if not", Tag.SITE, Tag.TARGET, Tag.PROBE),
     THROUGHPUT_TESTS("linkprobe.throughput.tests", Kind.COUNTER, null, "linkprobe_throughput_tests_total",
             "Throughput tests by outcome", Tag.SITE, Tag.TARGET, Tag.DIRECTION, Tag.RESULT),
     PROBE_BYTES("linkprobe.probe", Kind.COUNTER, "bytes", "linkprobe_probe_bytes_total",
@@ -49,6 +56,9 @@ public enum LinkprobeMeter {
     SITE_INFO("linkprobe.site.info", Kind.GAUGE, null, "linkprobe_site_info",
             "Always 1; carries the site's region, link type and agent version for joins",
             Tag.SITE, Tag.REGION, Tag.LINK, Tag.AGENT_VERSION),
+    AGENT_BUILD_INFO("linkprobe.agent.build.info", Kind.GAUGE, null, "linkprobe_agent_build_info",
+            "Always 1; the build the site's agent runs (agents are not scraped: it comes with their pushes)",
+            Tag.SITE, Tag.VERSION, Tag.REVISION, Tag.JAVA_VERSION),
     AGENT_LAST_PUSH("linkprobe.agent.last.push.timestamp", Kind.GAUGE, "seconds",
             "linkprobe_agent_last_push_timestamp_seconds",
             "Unix time of the site's latest accepted push; alert on time() minus this", Tag.SITE),
@@ -67,6 +77,8 @@ public enum LinkprobeMeter {
             "Verdict of the site's latest upgrade (cut-over): 1 delivered, 2 partly delivered, 3 not delivered,"
                     + " 0 insufficient data, -1 pending (after window not over)", Tag.SITE),
 
+    BUILD_INFO("linkprobe.build.info", Kind.GAUGE, null, "linkprobe_build_info",
+            "Always 1; the collector's version, git revision and Java runtime", Tag.VERSION, Tag.REVISION, Tag.JAVA_VERSION),
     COLLECTOR_INGESTED("linkprobe.collector.ingested", Kind.COUNTER, null, "linkprobe_collector_ingested_total",
             "Results accepted and stored"),
     COLLECTOR_DUPLICATES("linkprobe.collector.duplicates", Kind.COUNTER, null, "linkprobe_collector_duplicates_total",
@@ -130,6 +142,10 @@ public enum LinkprobeMeter {
         public static final String LINK = "link";
         public static final String AGENT_VERSION = "agent_version";
         public static final String REASON = "reason";
+        public static final String PROBE = "probe";
+        public static final String VERSION = "version";
+        public static final String REVISION = "revision";
+        public static final String JAVA_VERSION = "java_version";
 
         private Tag() {}
     }

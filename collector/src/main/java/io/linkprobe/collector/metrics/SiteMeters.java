@@ -30,6 +30,8 @@ public final class SiteMeters {
     private Gauge lastPush;
     private Gauge info;
     private List<String> infoTags = List.of();
+    private Gauge build;
+    private List<String> buildTags = List.of();
     /** The last running total each agent reported, per counter it reports one for. */
     private final Map<AgentTotal, Long> lastTotals = new HashMap<>();
 
@@ -72,6 +74,18 @@ public final class SiteMeters {
         }
     }
 
+    /** The agent's build ({@code linkprobe_agent_build_info}), a presence series like the site info. */
+    void build(String version, String revision, String javaVersion) {
+        List<String> tags = List.of(site, version, revision, javaVersion);
+        if (!tags.equals(buildTags)) {
+            if (build != null) {
+                registry.remove(build);
+            }
+            build = Meters.gauge(registry, LinkprobeMeter.AGENT_BUILD_INFO, this, m -> 1.0, tags.toArray(String[]::new));
+            buildTags = tags;
+        }
+    }
+
     /**
      * Turns a running total an agent reports (results dropped from its spool, spool recoveries)
      * into an increment of {@code meter}. The first total seen (new agent, or after a collector
@@ -110,10 +124,15 @@ public final class SiteMeters {
         if (info != null) {
             presence.add(info);
         }
+        if (build != null) {
+            presence.add(build);
+        }
         presence.forEach(registry::remove);
         lastPush = null;
         info = null;
         infoTags = List.of();
+        build = null;
+        buildTags = List.of();
     }
 
     private Key key(LinkprobeMeter def, String[] tags) {

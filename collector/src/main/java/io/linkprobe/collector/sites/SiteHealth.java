@@ -36,7 +36,9 @@ public final class SiteHealth {
         for (LatencyWindow w : s.latestLatency.values()) {
             anySent |= w.sent() > 0;
             anyReceived |= w.received() > 0;
-            if (w.sent() > 0 && (double) w.lost() / w.sent() >= DEGRADED_LOSS_RATIO && lossy == null) {
+            if (w.sent() > 0 && w.received() == 0 && lossy == null) {
+                lossy = "no reply from " + w.target();
+            } else if (w.sent() > 0 && (double) w.lost() / w.sent() >= DEGRADED_LOSS_RATIO && lossy == null) {
                 lossy = String.format(Locale.ROOT, "%.1f %% loss to %s", 100.0 * w.lost() / w.sent(), w.target());
             }
         }

@@ -14,6 +14,12 @@ import java.util.List;
  */
 final class Plot {
     private static final String[] PALETTE = {"#0b4f9c", "#c05600", "#2e7d32", "#6a1b9a", "#00838f", "#ad1457"};
+    /** p50 lines: cool, dark hues, one per target. */
+    private static final String[] P50 = {"#0b4f9c", "#00838f", "#2e7d32", "#283593", "#37474f", "#4e342e"};
+    /** p90 lines: warm hues, none shared with a p50, so a p90 is never mistaken for a p50. */
+    private static final String[] P90 = {"#e65100", "#ad1457", "#c62828", "#6a1b9a", "#f9a825", "#8d6e63"};
+    /** Contract lines (down, up): grey tones no measured series uses. */
+    private static final String[] CONTRACT = {"#5f6b7a", "#9aa5b1"};
     private static final long HOUR = 3_600_000L;
     private static final long[] TICK_STEPS = {HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR};
     private static final int LEFT = 48;
@@ -42,6 +48,18 @@ final class Plot {
 
     static String color(int i) {
         return PALETTE[Math.floorMod(i, PALETTE.length)];
+    }
+
+    static String p50Color(int target) {
+        return P50[Math.floorMod(target, P50.length)];
+    }
+
+    static String p90Color(int target) {
+        return P90[Math.floorMod(target, P90.length)];
+    }
+
+    static String contractColor(int direction) {
+        return CONTRACT[Math.floorMod(direction, CONTRACT.length)];
     }
 
     /** Adds a series; {@code times} ascending, NaN values skipped. */

@@ -21,14 +21,25 @@ final class ResultTables {
         for (SiteView.Latency l : latest) {
             out.append("<tr><td>").append(Html.escape(l.target())).append("</td><td>").append(Format.utc(l.endEpochMillis()))
                     .append("</td><td class=\"num\">").append(l.sent()).append("</td><td class=\"num\">").append(l.received())
-                    .append("</td><td class=\"num\">").append(loss(l.lostUp(), l.sent()))
-                    .append("</td><td class=\"num\">").append(loss(l.lostDown(), l.sent()))
+                    .append(lossCells(l.sent(), l.received(), l.lostUp(), l.lostDown()))
                     .append("</td><td class=\"num\">").append(Format.millis(l.rttMinSeconds()))
                     .append("</td><td class=\"num\">").append(Format.millis(l.rttP50Seconds()))
                     .append("</td><td class=\"num\">").append(Format.millis(l.rttP99Seconds()))
                     .append("</td><td class=\"num\">").append(Format.millis(l.jitterSeconds())).append("</td></tr>\n");
         }
         out.append("</tbody></table>\n");
+    }
+
+    /**
+     * The two loss cells (up, down), or one "no reply" across both when nothing came back: with
+     * no reply the reflector's counter is unknown, so every loss would count as "up", which reads
+     * as a fault of the site's upstream when the target (or the whole path) is simply not answering.
+     */
+    static String lossCells(long sent, long received, long lostUp, long lostDown) {
+        if (sent > 0 && received == 0) {
+            return "</td><td class=\"bad\" colspan=\"2\">no reply";
+        }
+        return "</td><td class=\"num\">" + loss(lostUp, sent) + "</td><td class=\"num\">" + loss(lostDown, sent);
     }
 
     static void recent(StringBuilder out, List<LatencyWindow> windows) {
@@ -43,8 +54,7 @@ final class ResultTables {
             LatencyWindow.RttSummary r = w.rtt();
             out.append("<tr><td>").append(Format.utc(w.endEpochMillis())).append("</td><td>").append(Html.escape(w.target()))
                     .append("</td><td class=\"num\">").append(w.sent())
-                    .append("</td><td class=\"num\">").append(loss(w.lostForward(), w.sent()))
-                    .append("</td><td class=\"num\">").append(loss(w.lostBackward(), w.sent()))
+                    .append(lossCells(w.sent(), w.received(), w.lostForward(), w.lostBackward()))
                     .append("</td><td class=\"num\">").append(w.duplicates())
                     .append("</td><td class=\"num\">").append(w.reordered())
                     .append("</td><td class=\"num\">").append(micros(r == null ? null : r.p50()))

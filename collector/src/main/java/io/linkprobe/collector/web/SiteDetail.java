@@ -31,7 +31,7 @@ final class SiteDetail {
     }
 
     String render() {
-        StringBuilder page = Page.start("linkprobe: " + view.site(), 64 * 1024);
+        StringBuilder page = Page.start("linkprobe: " + view.site(), 64 * 1024, StatusPage.REFRESH_SECONDS);
         page.append("<h2>").append(Html.escape(view.site())).append(" <span class=\"badge ")
                 .append(Html.escape(view.health())).append("\">").append(Html.escape(view.health())).append("</span> ")
                 .append(view.healthReason() == null ? "" : "<span class=\"small\">" + Html.escape(view.healthReason())
@@ -57,9 +57,21 @@ final class SiteDetail {
         page.append("<h2>Connect results</h2>\n");
         ResultTables.connects(page, data.connects().subList(0, Math.min(RECENT_ROWS, data.connects().size())));
         page.append("<p class=\"small\">JSON: <a href=\"/api/v1/sites/").append(Html.escape(Html.pathSegment(view.site())))
-                .append("\">/api/v1/sites/").append(Html.escape(view.site())).append("</a> · generated ")
+                .append("\">/api/v1/sites/").append(Html.escape(view.site())).append("</a>");
+        if (data.grafanaUrl() != null) {
+            page.append(" · <a href=\"").append(Html.escape(grafanaLink(data.grafanaUrl(), view.site())))
+                    .append("\">Grafana site dashboard</a>");
+        }
+        page.append(" · generated ")
                 .append(Format.utc(now)).append("</p>\n");
         return Page.end(page);
+    }
+
+    /** The site dashboard of deploy/grafana (uid linkprobe-site) for this site. */
+    static String grafanaLink(String grafanaUrl, String site) {
+        String base = grafanaUrl.endsWith("/") ? grafanaUrl.substring(0, grafanaUrl.length() - 1) : grafanaUrl;
+        return base + "/d/linkprobe-site/linkprobe-site?var-site="
+                + java.net.URLEncoder.encode(site, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void facts(StringBuilder out) {
@@ -103,7 +115,7 @@ final class SiteDetail {
                 p50[k] = w.rtt() == null ? Double.NaN : w.rtt().p50() / 1000;
                 p90[k] = w.rtt() == null ? Double.NaN : w.rtt().p90() / 1000;
             }
-            plot.line(e.getKey() + " p50", Plot.color(i), false, t, p50).line(e.getKey() + " p90", Plot.color(i), true, t, p90);
+            plot.line(e.getKey() + " p50", Plot.p50Color(i), false, t, p50).line(e.getKey() + " p90", Plot.p90Color(i), true, t, p90);
             if (++i == PLOTTED_TARGETS) {
                 break;
             }
@@ -115,6 +127,9 @@ final class SiteDetail {
     private String lossPlot() {
         TreeMap<Long, long[]> perMinute = new TreeMap<>();
         for (LatencyWindow w : data.windows()) {
+            if (w.received() == 0) {
+                continue; // no reply at all: shown as "no reply", not as loss in one direction
+            }
             long[] sums = perMinute.computeIfAbsent(w.endEpochMillis() / 60_000 * 60_000, m -> new long[3]);
             sums[0] += w.sent();
             sums[1] += w.lostForward();
@@ -157,7 +172,7 @@ final class SiteDetail {
             }
             plot.points(directions[d], Plot.color(d), t, rate);
             if (contract[d] != null) {
-                plot.reference("contract " + directions[d], Plot.color(d), contract[d] * 8 / 1e6);
+                plot.reference("contract " + directions[d], Plot.contractColor(d), contract[d] * 8 / 1e6);
             }
         }
         return plot.html(PLOT_WIDTH, PLOT_HEIGHT);

@@ -39,8 +39,15 @@ public final class SitePage implements Endpoint {
     private final ArchivedResults archived;
     private final Clock clock;
     private final Executor readers;
+    private final String grafanaUrl;
 
     public SitePage(SiteRegistry sites, Archive archive, Clock clock, Executor readers) {
+        this(sites, archive, clock, readers, null);
+    }
+
+    /** @param grafanaUrl the Grafana that has the site dashboard ({@code grafana_url}); null for no link */
+    public SitePage(SiteRegistry sites, Archive archive, Clock clock, Executor readers, String grafanaUrl) {
+        this.grafanaUrl = grafanaUrl;
         this.sites = sites;
         this.archived = new ArchivedResults(archive);
         this.clock = clock;
@@ -49,7 +56,7 @@ public final class SitePage implements Endpoint {
 
     /** What the page shows, newest first in each list. */
     record Data(SiteView view, long nowMillis, List<LatencyWindow> windows, boolean windowsTruncated,
-            List<ThroughputResult> tests, List<ConnectResult> connects) {}
+            List<ThroughputResult> tests, List<ConnectResult> connects, String grafanaUrl) {}
 
     @Override
     public CompletionStage<Reply> handle(Request request) {
@@ -80,6 +87,6 @@ public final class SitePage implements Endpoint {
         }
         archived.refillDay(sites, site, now, windows);
         return new Data(view, now, windows, truncated, archived.tests(site, now, THROUGHPUT_SPAN, MAX_TESTS),
-                archived.connects(site, now, MAX_CONNECTS));
+                archived.connects(site, now, MAX_CONNECTS), grafanaUrl);
     }
 }

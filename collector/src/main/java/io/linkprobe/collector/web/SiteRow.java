@@ -23,7 +23,8 @@ record SiteRow(
         Double lossDown,
         Double lossRatio,
         Rate down,
-        Rate up) {
+        Rate up,
+        String noReplyTarget) {
 
     /**
      * The latest throughput test in one direction against the contract.
@@ -42,7 +43,12 @@ record SiteRow(
         long sent = 0;
         long lostUp = 0;
         long lostDown = 0;
+        String noReply = null;
         for (SiteView.Latency l : v.latency()) {
+            if (l.sent() > 0 && l.received() == 0) {
+                noReply = noReply == null ? l.target() : noReply;
+                continue; // not loss in one direction: no reply at all
+            }
             sent += l.sent();
             lostUp += l.lostUp();
             lostDown += l.lostDown();
@@ -65,7 +71,9 @@ record SiteRow(
         }
         return new SiteRow(v, v.labels().get("region"), v.labels().get("link"), severity(v.health()), rtt, rttTarget,
                 sent == 0 ? null : (double) lostUp / sent, sent == 0 ? null : (double) lostDown / sent,
-                sent == 0 ? null : (double) (lostUp + lostDown) / sent, down, up);
+                // A target that does not answer sorts as the worst loss, though it is shown as "no reply".
+                noReply != null ? Double.valueOf(1.0) : sent == 0 ? null : (double) (lostUp + lostDown) / sent, down, up,
+                noReply);
     }
 
     String site() {

@@ -118,9 +118,15 @@ final class SiteTable {
             out.append(" title=\"to ").append(Html.escape(r.rttTarget())).append('"');
         }
         out.append('>').append(Format.millis(r.rttP50Seconds())).append("</td><td class=\"num\">");
-        loss(out, r.lossUp());
-        out.append(" / ");
-        loss(out, r.lossDown());
+        if (r.noReplyTarget() != null) {
+            out.append("<span class=\"bad\">no reply</span> <span class=\"small\">(")
+                    .append(Html.escape(r.noReplyTarget())).append(")</span>").append(r.lossUp() == null ? "" : "<br>");
+        }
+        if (r.lossUp() != null || r.noReplyTarget() == null) {
+            loss(out, r.lossUp());
+            out.append(" / ");
+            loss(out, r.lossDown());
+        }
         out.append("</td><td class=\"num\">");
         rate(out, r.down());
         out.append("</td><td class=\"num\">");

@@ -29,7 +29,7 @@ class CliTest {
         CliRun r = run("check-config", "--config", config.toString());
 
         assertEquals(0, r.exit(), r.err());
-        assertEquals("ok\n", r.out());
+        assertEquals(config + ": ok (0 token(s), http 0.0.0.0:9862, archive SQLite " + dir.resolve("collector.db") + ")\n", r.out());
     }
 
     @Test
@@ -44,12 +44,37 @@ class CliTest {
         CliRun missing = run("check-config");
 
         assertEquals(2, r.exit());
-        assertTrue(r.err().startsWith(config + ":2:"), r.err());
+        assertTrue(r.err().startsWith("error: " + config + ":2:"), r.err());
         assertTrue(r.err().contains("'soon' is not a valid duration for 'series_ttl'"), r.err());
         assertEquals("", r.out());
         assertEquals(2, t.exit());
-        assertTrue(t.err().startsWith(dir.resolve("bad-tokens") + ":1:"), t.err());
+        assertTrue(t.err().startsWith("error: " + dir.resolve("bad-tokens") + ":1:"), t.err());
         assertEquals(2, missing.exit(), "usage error");
+    }
+
+    /**
+     * A PostgreSQL archive is checked without connecting (check-config runs where the database may
+     * not be reachable): the URL's form, and the password file it names, which must hold something.
+     */
+    @Test
+    void checkConfigChecksThePostgresArchiveWithoutConnecting() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Files.writeString(dir.resolve("pgpass"), "secret\n");
+        Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\narchive:\n"
+                + "  url: jdbc:postgresql://db.example.net:5432/linkprobe?user=linkprobe\n  password_file: pgpass\n");
+        assertEquals(new CliRun(0, config + ": ok (0 token(s), http 0.0.0.0:9862, archive PostgreSQL "
+                + "jdbc:postgresql://db.example.net:5432/linkprobe)\n", ""), run("check-config", "--config", config.toString()));
+
+        Files.writeString(dir.resolve("pgpass"), "");
+        CliRun empty = run("check-config", "--config", config.toString());
+        assertEquals(new CliRun(2, "", "error: " + config + ":4:3: archive.password_file " + dir.resolve("pgpass")
+                + " is empty; write the PostgreSQL password in it, or remove password_file if the server needs none.\n"), empty);
+
+        Files.writeString(config, "tokens_file: tokens\narchive: {url: 'jdbc:postgresql://db.example.net:5432x/linkprobe'}\n");
+        CliRun port = run("check-config", "--config", config.toString());
+        assertEquals(2, port.exit(), port.err());
+        assertTrue(port.err().startsWith("error: " + config + ":2:"), port.err());
+        assertTrue(port.err().contains("has port '5432x' for db.example.net, not one between 1 and 65535"), port.err());
     }
 
     @Test
@@ -57,18 +82,20 @@ class CliTest {
         Files.writeString(dir.resolve("tokens"), "");
         Path config = Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\n");
         Path fleet = Files.writeString(dir.resolve("fleet.yml"), "defaults: {targets: [{name: hub, host: 127.0.0.1, stamp_port: 862}]}\nsites: {s1: {}}\n");
-        assertEquals(new CliRun(0, "ok\n", ""), run("check-config", "--config", config.toString()));
+        assertEquals(new CliRun(0, config + ": ok (0 token(s), http 0.0.0.0:9862, archive SQLite " + dir.resolve("collector.db")
+                + ", fleet file " + fleet + ")\n", ""),
+                run("check-config", "--config", config.toString()));
 
         Files.writeString(fleet, "responders:\n  - {name: hub, host: hub.example.net, max_mbps: 0}\n");
         CliRun r = run("check-config", "--config", config.toString());
         assertEquals(2, r.exit());
-        assertEquals(fleet + ":2:40: responder 'hub': max_mbps must be more than 0 and at most 1000000\n", r.err());
+        assertEquals("error: " + fleet + ":2:40: responder 'hub': max_mbps must be more than 0 and at most 1000000\n", r.err());
 
         Files.writeString(dir.resolve("collector.yml"), "tokens_file: tokens\nfleet_file: fleet.yml\nresponder: {enabled: false}\n");
         Files.writeString(fleet, "embedded_responder: {enabled: true}\n");
         r = run("check-config", "--config", config.toString());
         assertEquals(2, r.exit());
-        assertTrue(r.err().startsWith(fleet + ": embedded_responder.enabled is true, but collector.yml turns"), r.err());
+        assertTrue(r.err().startsWith("error: " + fleet + ": embedded_responder.enabled is true, but collector.yml turns"), r.err());
     }
 
     @Test
@@ -193,7 +220,28 @@ class CliTest {
             assertEquals(2, r.exit());
             assertTrue(r.err().contains("unknown key 'prot'"), r.err());
             assertEquals(1, b.exit());
-            assertTrue(b.err().startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort()), b.err());
+            assertTrue(b.err().startsWith("error: cannot listen on tcp port " + taken.getLocalPort()
+                    + " on 127.0.0.1: another program already uses it; stop it or change http.port."), b.err());
         }
+    }
+
+    @Test
+    void runRefusesAnAddressThatIsNotThisHostsAsAConfigErrorNotAsATakenPort() throws Exception {
+        Files.writeString(dir.resolve("tokens"), "");
+        Path unresolvable = Files.writeString(dir.resolve("c.yml"), "tokens_file: tokens\nresponder: {enabled: false}\n"
+                + "archive: {path: c.db}\nhttp: {bind: no-such-host.invalid, port: 19862}\n");
+
+        CliRun r = run("run", "--config", unresolvable.toString());
+
+        assertEquals(2, r.exit(), r.err());
+        assertTrue(r.err().contains("http.bind 'no-such-host.invalid' does not resolve"), r.err());
+        assertTrue(!r.err().contains("stop"), r.err());
+    }
+
+    @Test
+    void helpSubcommandExplainsACommand() {
+        CliRun r = run("help", "check-config");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("--config=FILE"), r.out());
     }
 }

@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -86,7 +87,11 @@ class CollectorConfigTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"unknown-key", "no-tokens-file", "bad-duration", "bad-size", "out-of-range", "bad-port",
-            "tls-half", "missing-tokens", "short-retention", "missing-fleet-file", "reload-endpoint"})
+            "tls-half", "missing-tokens", "short-retention", "missing-fleet-file", "reload-endpoint",
+            "port-zero", "bind-unresolvable", "bind-not-here", "duplicate-key", "duration-without-unit", "yaml-syntax", "type",
+            "type-mapping", "archive-not-postgres", "archive-password-in-url", "archive-path-and-url", "archive-bad-port",
+            "archive-no-database", "archive-missing-password-file", "archive-empty-password-file",
+            "archive-password-file-for-sqlite"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim()
@@ -96,6 +101,23 @@ class CollectorConfigTest {
 
         assertTrue(actual.startsWith(yml.getFileName().toString()), actual);
         assertEquals(expected, actual);
+    }
+
+    /** The driver's own forms are accepted as it reads them; what it would refuse at connect is refused here. */
+    @Test
+    void postgresUrlsReadAsTheDriverReadsThem() {
+        for (String ok : List.of("jdbc:postgresql:linkprobe", "jdbc:postgresql://db.example.net/linkprobe",
+                "jdbc:postgresql://db.example.net:5432/linkprobe?user=linkprobe", "jdbc:postgresql://[::1]:5432/linkprobe",
+                "jdbc:postgresql://[::1]/linkprobe", "jdbc:postgresql://a:5432,b/linkprobe", "jdbc:postgresql://:5432/linkprobe")) {
+            assertNull(CollectorConfig.Archive.postgresHostProblem(ok), ok);
+        }
+        assertEquals("names no host", CollectorConfig.Archive.postgresHostProblem("jdbc:postgresql:///linkprobe"));
+        assertEquals("has port '0' for a, not one between 1 and 65535",
+                CollectorConfig.Archive.postgresHostProblem("jdbc:postgresql://a:0/linkprobe"));
+        assertEquals("has port '70000' for [::1], not one between 1 and 65535",
+                CollectorConfig.Archive.postgresHostProblem("jdbc:postgresql://[::1]:70000/linkprobe"));
+        assertEquals("names no database (the /DATABASE after the host)",
+                CollectorConfig.Archive.postgresHostProblem("jdbc:postgresql://db.example.net?user=x"));
     }
 
     @Test

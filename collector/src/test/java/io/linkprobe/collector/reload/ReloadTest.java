@@ -15,7 +15,10 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -105,13 +108,25 @@ class ReloadTest {
     void sighupReloadsTheRunningCollector() throws Exception {
         Files.writeString(dir.resolve("tokens"), Tokens.fileLine("token-a", "site-a") + "\n");
         Files.writeString(dir.resolve("fleet.yml"), "defaults: {throughput: {every: 4h}}\n");
+        // A config file names real ports (0 is refused there: agents and Prometheus could not find
+        // the collector): ports free now, on loopback.
+        int httpPort;
+        int throughputPort;
+        int stampPort;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            httpPort = a.getLocalPort();
+            throughputPort = b.getLocalPort();
+            stampPort = u.getLocalPort();
+        }
         Path config = Files.writeString(dir.resolve("collector.yml"), """
-                http: {bind: 127.0.0.1, port: 0}
+                http: {bind: 127.0.0.1, port: %d}
                 tokens_file: tokens
                 fleet_file: fleet.yml
                 archive: {path: archive.db}
-                responder: {stamp_port: 0, throughput_port: 0}
-                """);
+                responder: {stamp_port: %d, throughput_port: %d}
+                """.formatted(httpPort, stampPort, throughputPort));
         String logback = Path.of(ReloadTest.class.getResource("/logback.xml").toURI()).toString();
         // env --default-signal=HUP: a SIGHUP that this test's own parent ignores (mvn started under
         // nohup, as on a busy CI runner) would be inherited as ignored, and the JVM keeps it so.

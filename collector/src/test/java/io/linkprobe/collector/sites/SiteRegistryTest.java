@@ -77,7 +77,7 @@ class SiteRegistryTest {
         assertEquals(NOW - 60_000, view.lastSeenEpochMillis());
         assertEquals((NOW - 60_000) / 1000.0,
                 meters.get("linkprobe.agent.last.push.timestamp").tag("site", "a").gauge().value());
-        assertEquals(Set.of("linkprobe.agent.last.push.timestamp", "linkprobe.site.info",
+        assertEquals(Set.of("linkprobe.agent.last.push.timestamp", "linkprobe.site.info", "linkprobe.agent.build.info",
                 "linkprobe.expected.throughput"), namesOf("a"));
     }
 

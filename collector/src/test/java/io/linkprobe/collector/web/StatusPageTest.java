@@ -211,4 +211,45 @@ class StatusPageTest {
         assertTrue(page.body().contains("No site &#39;&lt;script&gt;nobody&#39; is known"), page.body());
         assertFalse(page.body().contains("<script"));
     }
+
+    @Test
+    void aTargetThatDoesNotAnswerReadsNoReplyNotUpstreamLoss() throws Exception {
+        fleet.pushFleet();
+        String hull = Fleet.row(c.get("/").body(), "hull-clinic");
+        assertTrue(hull.contains("<span class=\"bad\">no reply</span>"), hull);
+        assertFalse(hull.contains("60 %"), "3 of 5 probes 'lost up' is the reflector's unknown counter, not the site's upstream: " + hull);
+        String page = c.get("/sites/hull-clinic").body();
+        assertTrue(page.contains("<td class=\"bad\" colspan=\"2\">no reply"), page);
+        assertFalse(page.contains("60.0 %"), page);
+    }
+
+    @Test
+    void sitePagesRefreshLikeTheIndexAndDrawP50P90AndContractInTheirOwnColours() throws Exception {
+        fleet.pushFleet();
+        String page = c.get("/sites/leeds-gp").body();
+        assertTrue(page.contains("<meta http-equiv=\"refresh\" content=\"" + StatusPage.REFRESH_SECONDS + "\">"), page);
+        for (int target = 0; target < SiteDetail.PLOTTED_TARGETS; target++) {
+            for (int other = 0; other < SiteDetail.PLOTTED_TARGETS; other++) {
+                assertFalse(Plot.p50Color(target).equals(Plot.p90Color(other)), "a p90 never wears a p50's colour");
+            }
+        }
+        java.util.Set<String> throughput = new java.util.HashSet<>(List.of(Plot.contractColor(0), Plot.contractColor(1),
+                Plot.color(0), Plot.color(1)));
+        assertEquals(4, throughput.size(), "both contracts and both measured directions differ: " + throughput);
+        assertTrue(page.contains("stroke=\"" + Plot.p50Color(0) + "\"") && page.contains("stroke=\"" + Plot.p90Color(0) + "\""),
+                "RTT p50 and p90 drawn in their colours");
+        assertTrue(page.contains("stroke=\"" + Plot.contractColor(0) + "\""), "the contract line in its own colour");
+        assertFalse(page.contains("Grafana site dashboard"), "no link without grafana_url");
+    }
+
+    @Test
+    void sitePageLinksTheGrafanaSiteDashboardWhenGrafanaUrlIsSet(@TempDir Path other) throws Exception {
+        try (TestCollector g = TestCollector.start(other, Fleet.TOKENS, io.linkprobe.collector.MutableClock.now(),
+                config -> config.withGrafanaUrl("https://grafana.example.org/"))) {
+            new Fleet(g).pushFleet();
+            String page = g.get("/sites/leeds-gp").body();
+            assertTrue(page.contains("<a href=\"https://grafana.example.org/d/linkprobe-site/linkprobe-site?var-site=leeds-gp\">"
+                    + "Grafana site dashboard</a>"), page);
+        }
+    }
 }

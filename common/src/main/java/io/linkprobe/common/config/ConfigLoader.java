@@ -39,6 +39,9 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
+            // A key given twice in one mapping: YAML forbids it, and silently taking the last one
+            // hides the setting the operator was looking at.
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -84,23 +87,81 @@ public final class ConfigLoader {
             }
             throw new ConfigException(where(name, text, at, e) + cause.getMessage(), e);
         } catch (InvalidFormatException e) {
+            if (e.getTargetType() == Duration.class && String.valueOf(e.getValue()).trim().matches("\\d+(\\.\\d+)?")) {
+                String v = String.valueOf(e.getValue()).trim();
+                throw new ConfigException(where(name, text, pathOf(e), e) + "'" + path(e) + ": " + v
+                        + "' has no unit; write e.g. " + v + "s (units: ms, s, m, h, d).", e);
+            }
             throw new ConfigException(where(name, text, pathOf(e), e) + "'" + e.getValue() + "' is not a valid "
                     + friendlyType(e.getTargetType()) + " for '" + path(e) + "'"
-                    + (e.getTargetType() == Duration.class ? "; write e.g. 200ms, 60s, 5m or 4h." : "."), e);
+                    + (e.getTargetType() == Duration.class ? "; write e.g. 200ms, 60s, 5m or 4h." : example(path(e), e.getTargetType())), e);
         } catch (MismatchedInputException e) {
             String key = path(e);
             String problem = e.getOriginalMessage();
             if (problem != null && problem.startsWith("Missing required creator property")) {
                 problem = "a required key is missing";
-            } else {
-                problem = "wrong kind of value (expected " + friendlyType(e.getTargetType()) + ")";
+                throw new ConfigException(where(name, text, pathOf(e), e) + problem + (key.isEmpty() ? "" : " at '" + key + "'") + ".", e);
             }
-            throw new ConfigException(where(name, text, pathOf(e), e) + problem + (key.isEmpty() ? "" : " at '" + key + "'") + ".", e);
+            throw new ConfigException(where(name, text, pathOf(e), e) + typeError(key, e.getTargetType()), e);
         } catch (JsonMappingException e) {
+            if (yamlProblem(e) != null || String.valueOf(e.getOriginalMessage()).contains("Duplicate field")) {
+                throw new ConfigException(syntaxError(name, e), e);
+            }
             throw new ConfigException(where(name, e) + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(where(name, e) + "not valid YAML: " + e.getOriginalMessage(), e);
+            throw new ConfigException(syntaxError(name, e), e);
         }
+    }
+
+    /**
+     * A YAML syntax error or a duplicate key as one sentence at file:line:column, not the parser's
+     * multi-line excerpt of the file.
+     */
+    private static String syntaxError(String name, JsonProcessingException e) {
+        String original = String.valueOf(e.getOriginalMessage());
+        java.util.regex.Matcher dup = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(original);
+        if (dup.find()) {
+            return where(name, e) + "key '" + dup.group(1) + "' appears twice in the same mapping; keep one of them.";
+        }
+        org.yaml.snakeyaml.error.MarkedYAMLException y = yamlProblem(e);
+        if (y != null) {
+            Mark mark = y.getProblemMark();
+            String problem = y.getProblem() == null ? "unexpected text" : y.getProblem();
+            Mark from = y.getContextMark();
+            String context = y.getContext() == null ? "" : " " + y.getContext()
+                    + (from == null ? "" : " that starts at line " + (from.getLine() + 1) + ", column " + (from.getColumn() + 1));
+            return name + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": not valid YAML: " + problem
+                    + context + "; check the indentation, quotes and colons around that spot.";
+        }
+        String firstLine = original.lines().findFirst().orElse("unexpected text");
+        return where(name, e) + "not valid YAML: " + firstLine + "; check the indentation, quotes and colons around that spot.";
+    }
+
+    /** The YAML parser's own error in the cause chain, if it has a position. */
+    private static org.yaml.snakeyaml.error.MarkedYAMLException yamlProblem(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException y && y.getProblemMark() != null) {
+                return y;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * "{@code file:line:column: }" of a key path (e.g. {@code collector.token_file}) in a config
+     * file, for problems found after loading (a file the config names is missing); "{@code file: }"
+     * when the key is not in the file.
+     */
+    public static String at(Path file, String keyPath) {
+        try {
+            Mark mark = YamlLocator.locate(Files.readString(file), YamlLocator.parseKey(keyPath));
+            if (mark != null) {
+                return file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
+            }
+        } catch (IOException | RuntimeException e) {
+            // Fall through: the file name alone still says where.
+        }
+        return file + ": ";
     }
 
     private static List<Object> pathOf(JsonMappingException e) {
@@ -146,6 +207,39 @@ public final class ConfigLoader {
         return " (allowed here: " + known.stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")";
     }
 
+    /** "'port' needs a whole number; write e.g. port: 10" — the kind of value and how to write it. */
+    private static String typeError(String key, Class<?> type) {
+        String leaf = key.isEmpty() ? "value" : key.substring(key.lastIndexOf('.') + 1).replaceAll("\\[\\d+]$", "");
+        String example;
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            example = leaf + ": 10";
+        } else if (type == double.class || type == Double.class) {
+            example = leaf + ": 0.5";
+        } else if (type == boolean.class || type == Boolean.class) {
+            example = leaf + ": true";
+        } else if (type != null && java.util.Collection.class.isAssignableFrom(type)) {
+            example = leaf + ": [...] or one '- item' per line below it";
+        } else if (type != null && (java.util.Map.class.isAssignableFrom(type) || type.isRecord())) {
+            example = leaf + ": followed by its keys indented on the lines below";
+        } else {
+            example = leaf + ": some-text";
+        }
+        return "'" + (key.isEmpty() ? "the value" : key) + "' needs " + article(friendlyType(type)) + "; write e.g. "
+                + example + ".";
+    }
+
+    private static String example(String key, Class<?> type) {
+        if (type != null && type.isEnum()) {
+            return "."; // the message already lists the values
+        }
+        String msg = typeError(key, type);
+        return msg.substring(msg.indexOf(";")) ;
+    }
+
+    private static String article(String kind) {
+        return kind.startsWith("one of") ? kind : (kind.matches("^[aeiou].*") ? "an " : "a ") + kind;
+    }
+
     private static String friendlyType(Class<?> type) {
         if (type == null) {
             return "value";
@@ -171,7 +265,10 @@ public final class ConfigLoader {
         return type.getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Reads {@code 200ms}, {@code 60s}, {@code 4h}; a bare number is seconds. */
+    /**
+     * Reads {@code 200ms}, {@code 60s}, {@code 4h}. A bare number is refused: {@code window: 60}
+     * could mean seconds or milliseconds, and guessing wrong is a setting 1000 times off.
+     */
     private static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
         DurationDeserializer() {
             super(Duration.class);
@@ -184,8 +281,9 @@ public final class ConfigLoader {
                 return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
             }
             try {
-                if (text.matches("\\d+(\\.\\d+)?")) {
-                    return Durations.parse(text + "s");
+                if (text.trim().matches("\\d+(\\.\\d+)?")) {
+                    throw com.fasterxml.jackson.databind.exc.InvalidFormatException.from(p,
+                            "a duration needs a unit", text, Duration.class);
                 }
                 return Durations.parse(text);
             } catch (IllegalArgumentException e) {

@@ -24,6 +24,19 @@ public final class BindFailure {
         if (m.contains("cannot assign") || m.contains("eaddrnotavail")) {
             return "cannot listen on " + where + ": that address is not on this machine; bind one of its addresses or 0.0.0.0.";
         }
+        if (at.isUnresolved() || e instanceof java.net.UnknownHostException || m.contains("unresolved")) {
+            return "cannot listen on " + where + ": the address does not resolve; bind an IP address of this host or 0.0.0.0.";
+        }
         return "cannot listen on " + where + ": " + e.getMessage() + ".";
+    }
+
+    /**
+     * True when the failure is the configuration's (a privileged port without the capability, an
+     * address this host does not have or that does not resolve): exit code 2, fix the config.
+     * A port another program holds is a failure of the moment (exit code 1).
+     */
+    public static boolean isConfigError(InetSocketAddress at, Throwable e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return !(m.contains("address already in use") || m.contains("eaddrinuse"));
     }
 }
