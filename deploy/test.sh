@@ -3,9 +3,11 @@
 # (static checks, and every panel and rule expression against a Prometheus scraping a real
 # collector fed by a real agent: the demo jar), metric names against the README's metrics table,
 # YAML files, the compose file, the systemd units, the runbooks, the example Alertmanager config and
-# the example configs. Exits non-zero if any check fails. Needs: the built jars
+# the example configs, and the same rules under vmalert (-dryRun) and scrape configs under vmagent
+# (-dryRun) for deploy/multi-region. Exits non-zero if any check fails. Needs: the built jars
 # (`mvn -q -DskipTests package`), promtool + prometheus (Debian package `prometheus`), python3 with
-# PyYAML. Optional: amtool (Debian `prometheus-alertmanager`), docker compose, systemd-analyze.
+# PyYAML, vmalert + vmagent (Debian package `victoria-metrics`). Optional: amtool (Debian
+# `prometheus-alertmanager`), docker compose, systemd-analyze.
 #
 #   deploy/test.sh
 set -uo pipefail
@@ -74,6 +76,23 @@ for f in sys.argv[1:]:
         exprs += len(t.get("promql_expr_test", []))
 print(f"      {len(sys.argv) - 1} test files, {cases} test cases, {alerts} alert assertions, {exprs} expression assertions")
 EOF
+
+# --- VictoriaMetrics (deploy/multi-region): the same rules under vmalert's MetricsQL parser -------
+if command -v vmalert >/dev/null && command -v vmagent >/dev/null; then
+  echo "using vmalert $(dpkg-query -W -f='${Version}' victoria-metrics 2>/dev/null || echo '(version unknown)')"
+  check "vmalert -dryRun loads prometheus/rules/*.yml" \
+    vmalert -dryRun -loggerLevel=ERROR $(printf -- '-rule=%s ' prometheus/rules/*.yml)
+  vmagent_configs() {
+    local f bad=0
+    for f in multi-region/vmagent/*.yml; do
+      vmagent -dryRun -loggerLevel=ERROR -promscrape.config="$f" || { echo "$f"; bad=1; }
+    done
+    return $bad
+  }
+  check "vmagent -dryRun accepts multi-region/vmagent/*.yml" vmagent_configs
+else
+  skip "vmalert/vmagent checks (apt-get install victoria-metrics)"
+fi
 
 covered() {
   local missing=0 name
@@ -191,6 +210,38 @@ for name, s in c["services"].items():
 EOF
 }
 check "docker-compose.yml: services, mounted files and Dockerfiles exist" compose_services
+
+multi_region_services() {
+  python3 - <<'EOF2'
+import sys, yaml, os
+os.chdir("multi-region")
+c = yaml.safe_load(open("docker-compose.yml"))
+s = c["services"]
+want = {"postgres", "victoria-metrics", "vmalert", "grafana"}
+missing = want - set(s)
+if missing: sys.exit(f"services missing: {missing}")
+collectors = sorted(n for n in s if n.startswith("collector-"))
+agents = sorted(n for n in s if n.startswith("vmagent-"))
+if len(collectors) < 2: sys.exit("fewer than two collectors")
+if [n.split("-")[1] for n in collectors] != [n.split("-")[1] for n in agents]:
+    sys.exit(f"one vmagent per collector: {collectors} vs {agents}")
+for name in agents:
+    scrape = next(v.split(":")[0] for v in s[name]["volumes"] if "scrape.yml" in v)
+    sc = yaml.safe_load(open(scrape))["scrape_configs"][0]["static_configs"][0]
+    collector = name.replace("vmagent-", "collector-")
+    if sc["targets"] != [collector + ":9862"] or sc["labels"].get("collector") != collector:
+        sys.exit(f"{scrape}: must scrape {collector}:9862 with the label collector: {collector}")
+for name, svc in s.items():
+    for v in svc.get("volumes", []):
+        src = v.split(":")[0]
+        # collector/pgpass holds the PostgreSQL password: the operator creates it (not in git).
+        if src.startswith(".") and not src.endswith("pgpass") and not os.path.exists(src):
+            sys.exit(f"{name}: mounts missing {src}")
+    b = svc.get("build")
+    if b and not os.path.exists(os.path.join(b["context"], b["dockerfile"])): sys.exit(f"{name}: no {b['dockerfile']}")
+EOF2
+}
+check "multi-region/docker-compose.yml: services, a vmagent labelling each collector, mounted files" multi_region_services
 if docker compose version >/dev/null 2>&1; then
   check "docker compose config" docker compose -f docker-compose.yml config -q
 elif command -v docker-compose >/dev/null; then
@@ -247,6 +298,7 @@ config_check() {
   scratch=$(mktemp -d)
   mkdir -p "$scratch/etc" "$scratch/var"
   printf '%s\n' lpcheck-token > "$scratch/etc/agent.token"
+  printf '%s\n' pgcheck-password > "$scratch/etc/pgpass"
   printf '%s site-check\n' "$(printf '%s' lpcheck-token | sha256sum | cut -d' ' -f1)" > "$scratch/etc/tokens"
   cp examples/fleet.yml "$scratch/etc/fleet.yml"
   for cfg in "$@"; do
@@ -259,7 +311,8 @@ config_check() {
 }
 if [[ -f ../collector/target/linkprobe-collector.jar && -f ../agent/target/linkprobe-agent.jar ]]; then
   check "collector check-config accepts the example configs" \
-    config_check ../collector/target/linkprobe-collector.jar examples/collector.yml docker/compose/collector.yml
+    config_check ../collector/target/linkprobe-collector.jar examples/collector.yml docker/compose/collector.yml \
+      multi-region/collector/collector.yml
   # The example collector.yml leaves fleet_file commented out (its hubs are examples): check it named.
   with_fleet=$(mktemp -d)
   { cat examples/collector.yml; echo "fleet_file: /etc/linkprobe/fleet.yml"; } > "$with_fleet/collector-with-fleet.yml"

@@ -26,6 +26,15 @@ WITH_LABELS = 'on (site) group_left (region, link) site:linkprobe_site_info:labe
 SITE_LINK = "/d/linkprobe-site/linkprobe-site?${datasource:queryparam}&var-site=${__value.raw}"
 
 
+
+LATEST = "site_collector:linkprobe_agent_last_push_timestamp_seconds:latest"
+
+
+def latest(series, keys):
+    """A gauge of one site from the collector that has the site's latest push, else from any
+    collector that still has it (several collectors: see the recording rules), grouped by keys."""
+    return f"max by ({keys}) (({series} and on (site, collector) {LATEST}) or on ({keys}) {series})"
+
 def dashboard(uid, title, description, variables, panels, links, annotations=()):
     return {
         "uid": uid,
@@ -112,7 +121,7 @@ def overview():
     ], unit="s", w=12, h=9, site_link=SITE_LINK, sort="rtt p90",
         thresholds={"rtt p90": [("green", None), ("orange", 0.1), ("red", 0.3)]}))
     lay.add(table("Worst bufferbloat (last test, per direction)", [
-        ("topk(20, max by (site, region, link, direction) (linkprobe_bufferbloat_seconds * " + WITH_LABELS + "))", "bufferbloat"),
+        ("topk(20, max by (site, region, link, direction) (site_target_direction:linkprobe_bufferbloat_seconds:latest * " + WITH_LABELS + "))", "bufferbloat"),
     ], unit="s", w=12, h=9, site_link=SITE_LINK, sort="bufferbloat",
         thresholds={"bufferbloat": [("green", None), ("orange", 0.06), ("red", 0.1)]},
         description="RTT increase while the link is loaded by a throughput test (RFC 6349 buffer delay)."))
@@ -207,9 +216,9 @@ def site():
     lay.add(stat("Last throughput test", f"time() - max(linkprobe_throughput_last_test_timestamp_seconds{{{s}}})",
                  unit="s", w=4, h=4, color="thresholds", thresholds=[("green", None), ("orange", 6 * 3600), ("red", 24 * 3600)],
                  description="Since the end of the latest successful throughput test (the one the throughput panels show)."))
-    lay.add(stat("Contract down", f'linkprobe_expected_throughput_bytes_per_second{{{s}, direction="down"}} * 8',
+    lay.add(stat("Contract down", latest(f'linkprobe_expected_throughput_bytes_per_second{{{s}, direction="down"}}', "site, direction") + " * 8",
                  unit="bps", w=4, h=4, color="blue"))
-    lay.add(stat("Contract up", f'linkprobe_expected_throughput_bytes_per_second{{{s}, direction="up"}} * 8',
+    lay.add(stat("Contract up", latest(f'linkprobe_expected_throughput_bytes_per_second{{{s}, direction="up"}}', "site, direction") + " * 8",
                  unit="bps", w=4, h=4, color="blue"))
     lay.add(table("Site", [(f"max by (site, region, link, agent_version) (last_over_time(linkprobe_site_info{{{s}}}[1d]))", "info")],
                   w=4, h=4, hide=["info"]))
@@ -220,13 +229,13 @@ def site():
         (f"histogram_quantile(0.5, sum by (target, le) ({rtt}))", "p50 {{target}}"),
         (f"histogram_quantile(0.9, sum by (target, le) ({rtt}))", "p90 {{target}}"),
         (f"histogram_quantile(0.99, sum by (target, le) ({rtt}))", "p99 {{target}}"),
-        (f"linkprobe_rtt_min_seconds{{{st}}}", "min {{target}}"),
+        (latest(f"linkprobe_rtt_min_seconds{{{st}}}", "site, target"), "min {{target}}"),
     ], unit="s", w=12, h=9, min_interval="1m",
         description="From the histogram of every probe's RTT. Pushes arrive once a minute, so rates use at least a minute."))
     lay.add(heatmap("RTT distribution", f"sum by (le) (increase(linkprobe_rtt_seconds_bucket{{{st}}}[$__rate_interval]))",
                     w=12, h=9, min_interval="1m"))
     lay.add(timeseries("Jitter (RFC 3550, per 60 s window)", [
-        (f"linkprobe_jitter_seconds{{{st}}}", "{{target}}"),
+        (latest(f"linkprobe_jitter_seconds{{{st}}}", "site, target"), "{{target}}"),
     ], unit="s", w=12, h=8, threshold_line=0.03))
     lay.add(timeseries("Packet loss per direction", [
         (f"sum by (target, direction) (rate(linkprobe_packets_lost_total{{{st}}}[$__rate_interval]))"
@@ -247,18 +256,18 @@ def site():
 
     lay.add(row("Throughput (scheduled tests, every ~4 h)"))
     lay.add(timeseries("Throughput vs contract", [
-        (f"linkprobe_throughput_bytes_per_second{{{st}}} * 8", "{{direction}} {{target}}"),
-        (f"linkprobe_expected_throughput_bytes_per_second{{{s}}} * 8", "contract {{direction}}"),
+        (latest(f"linkprobe_throughput_bytes_per_second{{{st}}}", "site, target, direction") + " * 8", "{{direction}} {{target}}"),
+        (latest(f"linkprobe_expected_throughput_bytes_per_second{{{s}}}", "site, direction") + " * 8", "contract {{direction}}"),
     ], unit="bps", w=12, h=9, steps=True, dashed_regex="^contract .*",
         description="Steady goodput of the last test (warm-up excluded), against the contracted rate."))
     lay.add(timeseries("Throughput / contract", [
         (f"site_target_direction:linkprobe_throughput_bytes_per_second:contract_ratio{{{st}}}", "{{direction}} {{target}}"),
     ], unit="percentunit", w=12, h=9, steps=True, threshold_line=0.5))
     lay.add(timeseries("Loaded RTT (p50 while the link is saturated)", [
-        (f"linkprobe_loaded_rtt_seconds{{{st}}}", "{{direction}} {{target}}"),
+        (latest(f"linkprobe_loaded_rtt_seconds{{{st}}}", "site, target, direction"), "{{direction}} {{target}}"),
     ], unit="s", w=12, h=8, steps=True))
     lay.add(timeseries("Bufferbloat (loaded - idle RTT)", [
-        (f"linkprobe_bufferbloat_seconds{{{st}}}", "{{direction}} {{target}}"),
+        (latest(f"linkprobe_bufferbloat_seconds{{{st}}}", "site, target, direction"), "{{direction}} {{target}}"),
     ], unit="s", w=12, h=8, steps=True, threshold_line=0.1,
         description="A: < 30 ms, B: < 60 ms, C: < 200 ms, D: < 400 ms, F: beyond. Over 100 ms, calls stall whenever the link is busy."))
     lay.add(timeseries("TCP retransmits per hour", [
@@ -280,7 +289,7 @@ def site():
     ], unit="short", w=8, h=7, steps=True,
         description="Did the target answer the latest STAMP window / TCP connect? 0 = no reply at all (the target or the path is down), which is not the same as packet loss."))
     lay.add(timeseries("Spooled results dropped per hour", [
-        (f"increase(linkprobe_agent_spool_dropped_total{{{s}}}[1h])", "dropped"),
+        (f"sum by (site) (increase(linkprobe_agent_spool_dropped_total{{{s}}}[1h]))", "dropped"),
     ], unit="short", w=8, h=7))
 
     variables = [datasource_var()] + region_link_vars() + [
