@@ -127,7 +127,16 @@ class ReloadTest {
                 archive: {path: archive.db}
                 responder: {stamp_port: %d, throughput_port: %d}
                 """.formatted(httpPort, stampPort, throughputPort));
-        String logback = Path.of(ReloadTest.class.getResource("/logback.xml").toURI()).toString();
+        // The test class path has logback-test.xml (warnings only), which wins over --log.level: a
+        // configuration of its own at info, for the "listening on" and "reloaded" lines.
+        Path logback = Files.writeString(dir.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="out" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%level %logger{0}: %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="out"/></root>
+                </configuration>
+                """);
         // env --default-signal=HUP: a SIGHUP that this test's own parent ignores (mvn started under
         // nohup, as on a busy CI runner) would be inherited as ignored, and the JVM keeps it so.
         Process p = new ProcessBuilder("env", "--default-signal=HUP",
