@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -139,7 +140,12 @@ public final class SqliteDialect implements SqlDialect {
         } catch (IOException e) {
             throw new SQLException("cannot create the partition directory " + dir + ": " + e.getMessage(), e);
         }
-        try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + f); Statement s = own.createStatement()) {
+        // Built under another name and renamed into place whole: a reader listing the partition
+        // files (another connection of this collector, ArchiveDump) never attaches a file whose
+        // tables do not exist yet.
+        Path building = f.resolveSibling(f.getFileName() + ".new");
+        deleteWithJournals(building);
+        try (Connection own = DriverManager.getConnection("jdbc:sqlite:" + building); Statement s = own.createStatement()) {
             if (p.tier() == Tier.RAW) {
                 // Before the first table: a raw row (one push, ~0.8 KB) leaves a fifth of a 4 KiB
                 // page empty on average, a twentieth of a 16 KiB one (measured: 1,141 → 942 KB/site/day
@@ -152,20 +158,34 @@ public final class SqliteDialect implements SqlDialect {
                 s.execute(ddl);
             }
         }
+        try {
+            // The last connection's close checkpointed and removed the WAL; one left behind goes along.
+            Path wal = building.resolveSibling(building.getFileName() + "-wal");
+            if (Files.exists(wal)) {
+                Files.move(wal, f.resolveSibling(f.getFileName() + "-wal"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.deleteIfExists(building.resolveSibling(building.getFileName() + "-shm"));
+            Files.move(building, f, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new SQLException("cannot move the new partition " + building + " into place: " + e.getMessage(), e);
+        }
     }
 
-    @Override
-    public void drop(Connection c, Partition p) throws SQLException {
-        Path f = partitionFile(file, p);
+    private static void deleteWithJournals(Path f) throws SQLException {
         try {
-            // The main file last: a partition with its -wal gone but the file left reads as it was at
-            // its last checkpoint, never as something else.
             for (String suffix : new String[] {"-wal", "-shm", ""}) {
                 Files.deleteIfExists(f.resolveSibling(f.getFileName() + suffix));
             }
         } catch (IOException e) {
             throw new SQLException("cannot delete the partition file " + f + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void drop(Connection c, Partition p) throws SQLException {
+        // The main file last: a partition with its -wal gone but the file left reads as it was at
+        // its last checkpoint, never as something else.
+        deleteWithJournals(partitionFile(file, p));
     }
 
     @Override
