@@ -186,8 +186,26 @@ final class GroupCommitWriter implements AutoCloseable {
                 needed.addAll(job.partitions());
             }
             statements.prepare(needed);
+            int together = 0; // store jobs from next on that were stored together: done already
+            int alone = 0; // store jobs from next on to store one at a time: together they failed
             for (; next < jobs.size(); next++) {
                 WriteJob job = jobs.get(next);
+                if (together == 0 && alone == 0 && dialect.storesTogether() && job.batch() != null) {
+                    int n = storeTogether(jobs, next);
+                    if (n > 0) {
+                        together = n;
+                    } else {
+                        alone = -n;
+                    }
+                }
+                if (together > 0) {
+                    together--;
+                    done.add(job);
+                    continue;
+                }
+                if (alone > 0) {
+                    alone--;
+                }
                 Savepoint savepoint = connection.setSavepoint();
                 try {
                     job.run(statements);
@@ -225,6 +243,41 @@ final class GroupCommitWriter implements AutoCloseable {
             writable();
         }
         done.forEach(WriteJob::committed);
+    }
+
+    /**
+     * Stores the run of store jobs from {@code from} on together ({@link WriteStatements#storeAll}),
+     * under one savepoint. Returns how many it stored; 0 when there was only one; or minus their
+     * number when storing them together failed and was undone: the caller then stores them one at a
+     * time, so that only a bad one fails. Throws when the undo failed (the transaction is lost).
+     */
+    private int storeTogether(List<WriteJob> jobs, int from) throws SQLException {
+        int to = from;
+        while (to < jobs.size() && jobs.get(to).batch() != null) {
+            to++;
+        }
+        if (to - from < 2) {
+            return 0;
+        }
+        List<WriteJob> run = jobs.subList(from, to);
+        List<ArchiveBatch> batches = new ArrayList<>(run.size());
+        run.forEach(j -> batches.add(j.batch()));
+        Savepoint savepoint = connection.setSavepoint();
+        List<StoreResult> results;
+        try {
+            results = statements.storeAll(batches);
+        } catch (SQLException | RuntimeException e) {
+            statements.undone();
+            undo(savepoint, e);
+            log.debug("archive: {} pushes stored together failed ({}); storing them one at a time", batches.size(),
+                    e.toString());
+            return -run.size();
+        }
+        connection.releaseSavepoint(savepoint);
+        for (int i = 0; i < run.size(); i++) {
+            run.get(i).stored(results.get(i));
+        }
+        return run.size();
     }
 
     /**

@@ -48,6 +48,8 @@ public final class PostgresDialect implements SqlDialect {
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", "120");
         props.setProperty("tcpKeepAlive", "true");
+        // A batch of INSERTs goes as multi-row INSERTs: the writer's pushes of one transaction in a few statements.
+        props.setProperty("reWriteBatchedInserts", "true");
         return DriverManager.getConnection(url, props);
     }
 
@@ -156,6 +158,11 @@ public final class PostgresDialect implements SqlDialect {
 
     @Override
     public boolean dropsBesideTheWriter() {
+        return true;
+    }
+
+    @Override
+    public boolean storesTogether() {
         return true;
     }
 

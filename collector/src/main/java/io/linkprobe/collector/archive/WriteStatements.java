@@ -6,12 +6,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
@@ -39,6 +41,15 @@ final class WriteStatements implements AutoCloseable {
     private final PreparedStatement touch;
     private final PreparedStatement probe;
     private final Map<String, PreparedStatement> byTable = new HashMap<>();
+    /** {@link #storeAll}'s statements, prepared when first used (PostgreSQL only). */
+    private PreparedStatement lockKeys;
+    private PreparedStatement findPushes;
+    private PreparedStatement insertAll;
+    private PreparedStatement findNames;
+    private PreparedStatement addNames;
+    private PreparedStatement touchAll;
+    private PreparedStatement upsertAgents;
+    private PreparedStatement upsertSites;
     /** Name numbers per names table: committed ones, and those written in the open transaction. */
     private final Map<String, Map<String, Long>> names = new HashMap<>();
     private final Map<String, Map<String, Long>> pendingNames = new HashMap<>();
@@ -202,6 +213,246 @@ final class WriteStatements implements AutoCloseable {
         upsertSite.setString(3, batch.identityJson());
         upsertSite.executeUpdate();
         return new StoreResult(StoreResult.Outcome.STORED, acked);
+    }
+
+    /**
+     * Stores {@code batches} (in order) as {@link #store} stores each, but in a fixed number of
+     * statements whatever their number: the keys locked in one statement, looked up in one, the
+     * rows inserted in one batch, the site-hours, agents and sites upserted one statement each. For
+     * PostgreSQL ({@link SqlDialect#storesTogether}), where each statement is a round trip to the
+     * server: per push that was eight. A failure leaves the transaction to be undone to before the
+     * call; the caller then stores the batches one at a time to fail only the bad one.
+     */
+    List<StoreResult> storeAll(List<ArchiveBatch> batches) throws SQLException {
+        int n = batches.size();
+        if (lockKey != null) {
+            // Sorted, so two collectors storing overlapping keys take their locks in one order.
+            long[] keys = batches.stream().mapToLong(b -> keyHash(b.agentId(), b.sequence())).sorted().distinct().toArray();
+            if (lockKeys == null) {
+                // A function scan returns the array's elements in order, each locked as its row is made.
+                lockKeys = connection.prepareStatement("SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS u(k)");
+            }
+            lockKeys.setArray(1, connection.createArrayOf("bigint", boxed(keys)));
+            lockKeys.executeQuery().close();
+        }
+        // The keys already stored, in any raw partition, and the site each was stored for.
+        if (findPushes == null) {
+            findPushes = connection.prepareStatement("SELECT k.i, s.name FROM unnest(?::text[], ?::bigint[])"
+                    + " WITH ORDINALITY AS k(agent_id, sequence, i) JOIN names a ON a.name = k.agent_id"
+                    + " JOIN pushes p ON p.agent = a.no AND p.sequence = k.sequence JOIN names s ON s.no = p.site");
+        }
+        String[] agentIds = new String[n];
+        Long[] sequences = new Long[n];
+        for (int i = 0; i < n; i++) {
+            agentIds[i] = batches.get(i).agentId();
+            sequences[i] = batches.get(i).sequence();
+        }
+        String[] storedFor = new String[n];
+        findPushes.setArray(1, connection.createArrayOf("text", agentIds));
+        findPushes.setArray(2, connection.createArrayOf("bigint", sequences));
+        try (ResultSet rs = findPushes.executeQuery()) {
+            while (rs.next()) {
+                storedFor[(int) rs.getLong(1) - 1] = rs.getString(2);
+            }
+        }
+        // A key twice in this call (an agent's retry while the first was queued): the first stores it.
+        Map<String, String> storedHere = new HashMap<>();
+        StoreResult.Outcome[] outcomes = new StoreResult.Outcome[n];
+        Set<String> newNames = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            ArchiveBatch b = batches.get(i);
+            String before = storedFor[i] != null ? storedFor[i] : storedHere.get(b.agentId() + "\u0000" + b.sequence());
+            if (before != null) {
+                outcomes[i] = before.equals(b.site()) ? StoreResult.Outcome.DUPLICATE : StoreResult.Outcome.CONFLICT;
+                continue;
+            }
+            outcomes[i] = StoreResult.Outcome.STORED;
+            storedHere.put(b.agentId() + "\u0000" + b.sequence(), b.site());
+            newNames.add(b.agentId());
+            newNames.add(b.site());
+        }
+        Map<String, Long> numbers = nameNumbers(newNames);
+        // The rows, and what they change in touched, agents and sites (one row each: a statement may not
+        // update one row twice), sorted by key so that collectors sharing the database lock rows in one order.
+        if (insertAll == null) { // the driver sends the batch as multi-row INSERTs (reWriteBatchedInserts)
+            insertAll = connection.prepareStatement("INSERT INTO pushes"
+                    + " (agent, sequence, site, received_ms, first_end_ms, last_end_ms, kinds, samples, data)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        }
+        PreparedStatement insert = insertAll;
+        Map<String, Long> touchedHours = new TreeMap<>();
+        Map<String, ArchiveBatch> agentLast = new TreeMap<>();
+        Map<String, Long> agentMaxSequence = new HashMap<>();
+        Map<String, Long> agentMaxMillis = new HashMap<>();
+        Map<String, ArchiveBatch> siteLast = new TreeMap<>();
+        Map<String, Long> siteMaxMillis = new HashMap<>();
+        int rows = 0;
+        for (int i = 0; i < n; i++) {
+            ArchiveBatch b = batches.get(i);
+            if (outcomes[i] == StoreResult.Outcome.CONFLICT) {
+                continue;
+            }
+            for (long hour : b.hours()) { // a duplicate touches too: harmless, and heals a rollup that missed it
+                touchedHours.merge(b.site() + "\u0000" + hour, b.receivedMillis(), Math::max);
+            }
+            if (outcomes[i] != StoreResult.Outcome.STORED) {
+                continue;
+            }
+            insert.setLong(1, numbers.get(b.agentId()));
+            insert.setLong(2, b.sequence());
+            insert.setLong(3, numbers.get(b.site()));
+            insert.setLong(4, b.receivedMillis());
+            insert.setLong(5, b.firstEndMillis());
+            insert.setLong(6, b.lastEndMillis());
+            insert.setInt(7, b.kinds());
+            insert.setInt(8, b.sampleCount());
+            insert.setBytes(9, b.data());
+            insert.addBatch();
+            rows++;
+            agentLast.put(b.agentId(), b);
+            agentMaxSequence.merge(b.agentId(), b.sequence(), Math::max);
+            agentMaxMillis.merge(b.agentId(), b.receivedMillis(), Math::max);
+            siteLast.put(b.site(), b);
+            siteMaxMillis.merge(b.site(), b.receivedMillis(), Math::max);
+        }
+        if (rows > 0) {
+            for (int count : insert.executeBatch()) {
+                if (count == 0 || count == Statement.EXECUTE_FAILED) {
+                    throw new SQLException("storing " + rows + " pushes wrote no row for one of them");
+                }
+            }
+        }
+        if (!touchedHours.isEmpty()) {
+            List<String> sites = new ArrayList<>();
+            List<Long> hours = new ArrayList<>();
+            List<Long> received = new ArrayList<>();
+            touchedHours.forEach((key, millis) -> {
+                int cut = key.lastIndexOf('\u0000');
+                sites.add(key.substring(0, cut));
+                hours.add(Long.parseLong(key.substring(cut + 1)));
+                received.add(millis);
+            });
+            if (touchAll == null) {
+                touchAll = connection.prepareStatement("INSERT INTO touched (site, hour_ms, received_ms, version)"
+                        + " SELECT s, h, r, 0 FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS u(s, h, r)"
+                        + " ON CONFLICT (site, hour_ms) DO UPDATE SET received_ms = excluded.received_ms,"
+                        + " version = touched.version + 1");
+            }
+            touchAll.setArray(1, connection.createArrayOf("text", sites.toArray(new String[0])));
+            touchAll.setArray(2, connection.createArrayOf("bigint", hours.toArray(new Long[0])));
+            touchAll.setArray(3, connection.createArrayOf("bigint", received.toArray(new Long[0])));
+            touchAll.executeUpdate();
+        }
+        Map<String, Long> acked = new HashMap<>();
+        if (!agentLast.isEmpty()) {
+            List<String> ids = new ArrayList<>(agentLast.keySet());
+            String[] sites = new String[ids.size()];
+            Long[] seqs = new Long[ids.size()];
+            Long[] millis = new Long[ids.size()];
+            for (int i = 0; i < ids.size(); i++) {
+                sites[i] = agentLast.get(ids.get(i)).site();
+                seqs[i] = agentMaxSequence.get(ids.get(i));
+                millis[i] = agentMaxMillis.get(ids.get(i));
+            }
+            if (upsertAgents == null) {
+                upsertAgents = connection.prepareStatement("INSERT INTO agents (agent_id, site, acked_sequence, last_push_ms)"
+                        + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+                        + " ON CONFLICT (agent_id) DO UPDATE SET site = excluded.site,"
+                        + " acked_sequence = GREATEST(agents.acked_sequence, excluded.acked_sequence),"
+                        + " last_push_ms = GREATEST(agents.last_push_ms, excluded.last_push_ms)"
+                        + " RETURNING agent_id, acked_sequence");
+            }
+            upsertAgents.setArray(1, connection.createArrayOf("text", ids.toArray(new String[0])));
+            upsertAgents.setArray(2, connection.createArrayOf("text", sites));
+            upsertAgents.setArray(3, connection.createArrayOf("bigint", seqs));
+            upsertAgents.setArray(4, connection.createArrayOf("bigint", millis));
+            try (ResultSet rs = upsertAgents.executeQuery()) {
+                while (rs.next()) {
+                    acked.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            List<String> siteNames = new ArrayList<>(siteLast.keySet());
+            String[] identities = new String[siteNames.size()];
+            Long[] siteMillis = new Long[siteNames.size()];
+            for (int i = 0; i < siteNames.size(); i++) {
+                identities[i] = siteLast.get(siteNames.get(i)).identityJson();
+                siteMillis[i] = siteMaxMillis.get(siteNames.get(i));
+            }
+            if (upsertSites == null) {
+                upsertSites = connection.prepareStatement("INSERT INTO sites (site, last_push_ms, identity)"
+                        + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[])"
+                        + " ON CONFLICT (site) DO UPDATE SET last_push_ms = GREATEST(sites.last_push_ms, excluded.last_push_ms),"
+                        + " identity = excluded.identity");
+            }
+            upsertSites.setArray(1, connection.createArrayOf("text", siteNames.toArray(new String[0])));
+            upsertSites.setArray(2, connection.createArrayOf("bigint", siteMillis));
+            upsertSites.setArray(3, connection.createArrayOf("text", identities));
+            upsertSites.executeUpdate();
+        }
+        List<StoreResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String agent = batches.get(i).agentId();
+            Long a = acked.get(agent);
+            results.add(new StoreResult(outcomes[i], a != null ? a : ackedSequence(agent)));
+        }
+        return results;
+    }
+
+    /** The numbers of {@code wanted} in the (shared) names table, adding the new ones: at most three statements. */
+    private Map<String, Long> nameNumbers(Set<String> wanted) throws SQLException {
+        Map<String, Long> known = names.getOrDefault("names", Map.of());
+        Map<String, Long> pending = pendingNames.computeIfAbsent("names", t -> new HashMap<>());
+        Map<String, Long> numbers = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : wanted) {
+            Long no = known.get(name);
+            if (no == null) {
+                no = pending.get(name);
+            }
+            if (no != null) {
+                numbers.put(name, no);
+            } else {
+                unknown.add(name);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return numbers;
+        }
+        if (findNames == null) {
+            findNames = connection.prepareStatement("SELECT name, no FROM names WHERE name = ANY(?::text[])");
+            addNames = connection.prepareStatement("INSERT INTO names (name) SELECT unnest(?::text[]) ON CONFLICT (name) DO NOTHING");
+        }
+        java.sql.Array array = connection.createArrayOf("text", unknown.toArray(new String[0]));
+        readNames(array, numbers, pending);
+        if (numbers.size() < wanted.size()) {
+            addNames.setArray(1, array);
+            addNames.executeUpdate();
+            readNames(array, numbers, pending);
+            for (String name : unknown) {
+                if (!numbers.containsKey(name)) {
+                    throw new SQLException("name '" + name + "' not found in names after inserting it");
+                }
+            }
+        }
+        return numbers;
+    }
+
+    private void readNames(java.sql.Array array, Map<String, Long> numbers, Map<String, Long> pending) throws SQLException {
+        findNames.setArray(1, array);
+        try (ResultSet rs = findNames.executeQuery()) {
+            while (rs.next()) {
+                numbers.put(rs.getString(1), rs.getLong(2));
+                pending.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+    }
+
+    private static Long[] boxed(long[] values) {
+        Long[] boxed = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
     }
 
     /** The site a push with this key was stored for, in any raw partition; null if none. */

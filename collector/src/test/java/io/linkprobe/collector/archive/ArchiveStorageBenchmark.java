@@ -89,6 +89,24 @@ class ArchiveStorageBenchmark {
             s.execute("VACUUM ANALYZE");
             report("PostgreSQL", relationBytes(s, "pushes_" + Partition.raw(day).name().substring(4)),
                     relationBytes(s, "rollups_" + Partition.hourly(day).name().substring(7)), json[0]);
+            String rawTable = "pushes_" + Partition.raw(day).name().substring(4);
+            StringBuilder parts = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("SELECT pg_relation_size('" + rawTable + "'), coalesce(pg_total_relation_size("
+                    + " (SELECT reltoastrelid FROM pg_class WHERE relname = '" + rawTable + "' AND reltoastrelid <> 0)), 0),"
+                    + " (SELECT avg(octet_length(data)) FROM " + rawTable + "), (SELECT count(*) FROM " + rawTable + "),"
+                    + " (SELECT relpages FROM pg_class WHERE relname = '" + rawTable + "')")) {
+                rs.next();
+                parts.append(String.format("heap %.1f KB (%d rows in %d pages, blob %.0f B on average), TOAST %.1f KB",
+                        rs.getLong(1) / (double) SITES / 1024, rs.getLong(4), rs.getLong(5), rs.getDouble(3),
+                        rs.getLong(2) / (double) SITES / 1024));
+            }
+            try (ResultSet rs = s.executeQuery("SELECT c.relname, pg_relation_size(c.oid) FROM pg_index i"
+                    + " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = '" + rawTable + "'::regclass ORDER BY 1")) {
+                while (rs.next()) {
+                    parts.append(String.format(", index %s %.1f KB", rs.getString(1), rs.getLong(2) / (double) SITES / 1024));
+                }
+            }
+            System.out.println("  raw tier per site per day: " + parts);
         }
     }
 
