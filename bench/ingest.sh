@@ -102,7 +102,8 @@ ticks=$(getconf CLK_TCK)
 collector_cpu() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$collector_pid/stat"; }
 
 # --- the region: N sites, a token each --------------------------------------------------------
-gen() { java -Xmx1g -cp "$classes:$jar" io.linkprobe.collector.load.LoadMain "$@"; }
+gen_java=(java -Xmx1g -cp "$classes:$jar" io.linkprobe.collector.load.LoadMain)
+gen() { "${gen_java[@]}" "$@"; }
 gen prepare --dir "$work" --sites "$storm_agents"
 # A config file names a real port (port 0 is refused there): one free now, on loopback.
 http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -156,7 +157,9 @@ put run.load_average_at_start "$(cut -d' ' -f1 /proc/loadavg)"
 
 run_phase() { # run_phase PHASE generator-args...: one generator JVM; it also watches the collector's CPU
   local phase=$1; shift
-  gen "$@" --url "$url" --agents-file "$work/agents.tsv" --label "$phase" --watch-pid "$collector_pid" \
+  # The JVM itself in the background (not the gen function, whose subshell would be the pid that
+  # cleanup stops, leaving the JVM running).
+  "${gen_java[@]}" "$@" --url "$url" --agents-file "$work/agents.tsv" --label "$phase" --watch-pid "$collector_pid" \
       >> "$results" &
   gen_pid=$!
   wait "$gen_pid" || { echo "the $phase generator failed" >&2; exit 2; }
