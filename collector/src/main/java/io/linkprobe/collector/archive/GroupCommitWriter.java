@@ -262,18 +262,26 @@ final class GroupCommitWriter implements AutoCloseable {
         List<WriteJob> run = jobs.subList(from, to);
         List<ArchiveBatch> batches = new ArrayList<>(run.size());
         run.forEach(j -> batches.add(j.batch()));
-        Savepoint savepoint = connection.setSavepoint();
+        // When they are the whole transaction, a failure rolls it all back: no savepoint, two round trips fewer.
+        boolean whole = from == 0 && to == jobs.size();
+        Savepoint savepoint = whole ? null : connection.setSavepoint();
         List<StoreResult> results;
         try {
             results = statements.storeAll(batches);
         } catch (SQLException | RuntimeException e) {
             statements.undone();
-            undo(savepoint, e);
+            if (whole) {
+                rollback(e);
+            } else {
+                undo(savepoint, e);
+            }
             log.debug("archive: {} pushes stored together failed ({}); storing them one at a time", batches.size(),
                     e.toString());
             return -run.size();
         }
-        connection.releaseSavepoint(savepoint);
+        if (savepoint != null) {
+            connection.releaseSavepoint(savepoint);
+        }
         for (int i = 0; i < run.size(); i++) {
             run.get(i).stored(results.get(i));
         }
@@ -309,6 +317,17 @@ final class GroupCommitWriter implements AutoCloseable {
         try {
             connection.rollback(savepoint);
             connection.releaseSavepoint(savepoint);
+        } catch (SQLException gone) {
+            SQLException lost = cause instanceof SQLException s ? s : new SQLException(cause.toString(), cause);
+            lost.addSuppressed(gone);
+            throw lost;
+        }
+    }
+
+    /** Rolls the whole transaction back; if that fails, {@code cause} is rethrown to lose it. */
+    private void rollback(Exception cause) throws SQLException {
+        try {
+            connection.rollback();
         } catch (SQLException gone) {
             SQLException lost = cause instanceof SQLException s ? s : new SQLException(cause.toString(), cause);
             lost.addSuppressed(gone);

@@ -49,8 +49,6 @@ public final class PostgresDialect implements SqlDialect {
         props.setProperty("connectTimeout", "10");
         props.setProperty("socketTimeout", "120");
         props.setProperty("tcpKeepAlive", "true");
-        // A batch of INSERTs goes as multi-row INSERTs: the writer's pushes of one transaction in a few statements.
-        props.setProperty("reWriteBatchedInserts", "true");
         return DriverManager.getConnection(url, props);
     }
 

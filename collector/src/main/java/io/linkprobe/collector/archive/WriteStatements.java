@@ -44,12 +44,9 @@ final class WriteStatements implements AutoCloseable {
     /** {@link #storeAll}'s statements, prepared when first used (PostgreSQL only). */
     private PreparedStatement lockKeys;
     private PreparedStatement findPushes;
-    private PreparedStatement insertAll;
     private PreparedStatement findNames;
     private PreparedStatement addNames;
-    private PreparedStatement touchAll;
-    private PreparedStatement upsertAgents;
-    private PreparedStatement upsertSites;
+    private PreparedStatement writeAll;
     /** Name numbers per names table: committed ones, and those written in the open transaction. */
     private final Map<String, Map<String, Long>> names = new HashMap<>();
     private final Map<String, Map<String, Long>> pendingNames = new HashMap<>();
@@ -216,11 +213,11 @@ final class WriteStatements implements AutoCloseable {
     }
 
     /**
-     * Stores {@code batches} (in order) as {@link #store} stores each, but in a fixed number of
-     * statements whatever their number: the keys locked in one statement, looked up in one, the
-     * rows inserted in one batch, the site-hours, agents and sites upserted one statement each. For
-     * PostgreSQL ({@link SqlDialect#storesTogether}), where each statement is a round trip to the
-     * server: per push that was eight. A failure leaves the transaction to be undone to before the
+     * Stores {@code batches} (in order) as {@link #store} stores each, but in three statements
+     * whatever their number: the keys locked in one, looked up in one, and every row written in one
+     * (pushes, touched site-hours, agents, sites); names not seen before cost up to three more. For
+     * PostgreSQL ({@link SqlDialect#storesTogether}), where each statement is a round trip to a
+     * server process that must get a CPU to answer it: per push that was eight. A failure leaves the transaction to be undone to before the
      * call; the caller then stores the batches one at a time to fail only the bad one.
      */
     List<StoreResult> storeAll(List<ArchiveBatch> batches) throws SQLException {
@@ -274,21 +271,25 @@ final class WriteStatements implements AutoCloseable {
         Map<String, Long> numbers = nameNumbers(newNames);
         // The rows, and what they change in touched, agents and sites (one row each: a statement may not
         // update one row twice), sorted by key so that collectors sharing the database lock rows in one order.
-        if (insertAll == null) { // the driver sends the batch as multi-row INSERTs (reWriteBatchedInserts)
-            insertAll = connection.prepareStatement("INSERT INTO pushes"
-                    + " (agent, sequence, site, received_ms, first_end_ms, last_end_ms, kinds, samples, data)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        }
-        PreparedStatement insert = insertAll;
+        List<Integer> agentNos = new ArrayList<>();
+        List<Long> rowSequences = new ArrayList<>();
+        List<Integer> siteNos = new ArrayList<>();
+        List<Long> receivedMillis = new ArrayList<>();
+        List<Long> firstEnds = new ArrayList<>();
+        List<Long> lastEnds = new ArrayList<>();
+        List<Short> kinds = new ArrayList<>();
+        List<Integer> sampleCounts = new ArrayList<>();
+        List<byte[]> data = new ArrayList<>();
         Map<String, Long> touchedHours = new TreeMap<>();
         Map<String, ArchiveBatch> agentLast = new TreeMap<>();
         Map<String, Long> agentMaxSequence = new HashMap<>();
         Map<String, Long> agentMaxMillis = new HashMap<>();
         Map<String, ArchiveBatch> siteLast = new TreeMap<>();
         Map<String, Long> siteMaxMillis = new HashMap<>();
-        int rows = 0;
+        Set<String> allAgents = new TreeSet<>();
         for (int i = 0; i < n; i++) {
             ArchiveBatch b = batches.get(i);
+            allAgents.add(b.agentId());
             if (outcomes[i] == StoreResult.Outcome.CONFLICT) {
                 continue;
             }
@@ -298,96 +299,96 @@ final class WriteStatements implements AutoCloseable {
             if (outcomes[i] != StoreResult.Outcome.STORED) {
                 continue;
             }
-            insert.setLong(1, numbers.get(b.agentId()));
-            insert.setLong(2, b.sequence());
-            insert.setLong(3, numbers.get(b.site()));
-            insert.setLong(4, b.receivedMillis());
-            insert.setLong(5, b.firstEndMillis());
-            insert.setLong(6, b.lastEndMillis());
-            insert.setInt(7, b.kinds());
-            insert.setInt(8, b.sampleCount());
-            insert.setBytes(9, b.data());
-            insert.addBatch();
-            rows++;
+            agentNos.add(Math.toIntExact(numbers.get(b.agentId())));
+            rowSequences.add(b.sequence());
+            siteNos.add(Math.toIntExact(numbers.get(b.site())));
+            receivedMillis.add(b.receivedMillis());
+            firstEnds.add(b.firstEndMillis());
+            lastEnds.add(b.lastEndMillis());
+            kinds.add((short) b.kinds());
+            sampleCounts.add(b.sampleCount());
+            data.add(b.data());
             agentLast.put(b.agentId(), b);
             agentMaxSequence.merge(b.agentId(), b.sequence(), Math::max);
             agentMaxMillis.merge(b.agentId(), b.receivedMillis(), Math::max);
             siteLast.put(b.site(), b);
             siteMaxMillis.merge(b.site(), b.receivedMillis(), Math::max);
         }
-        if (rows > 0) {
-            for (int count : insert.executeBatch()) {
-                if (count == 0 || count == Statement.EXECUTE_FAILED) {
-                    throw new SQLException("storing " + rows + " pushes wrote no row for one of them");
-                }
-            }
+        List<String> touchedSites = new ArrayList<>();
+        List<Long> touchedHourList = new ArrayList<>();
+        List<Long> touchedReceived = new ArrayList<>();
+        touchedHours.forEach((key, millis) -> {
+            int cut = key.lastIndexOf('\u0000');
+            touchedSites.add(key.substring(0, cut));
+            touchedHourList.add(Long.parseLong(key.substring(cut + 1)));
+            touchedReceived.add(millis);
+        });
+        List<String> agentIdList = new ArrayList<>(agentLast.keySet());
+        List<String> agentSites = new ArrayList<>();
+        List<Long> agentSequences = new ArrayList<>();
+        List<Long> agentMillis = new ArrayList<>();
+        for (String id : agentIdList) {
+            agentSites.add(agentLast.get(id).site());
+            agentSequences.add(agentMaxSequence.get(id));
+            agentMillis.add(agentMaxMillis.get(id));
         }
-        if (!touchedHours.isEmpty()) {
-            List<String> sites = new ArrayList<>();
-            List<Long> hours = new ArrayList<>();
-            List<Long> received = new ArrayList<>();
-            touchedHours.forEach((key, millis) -> {
-                int cut = key.lastIndexOf('\u0000');
-                sites.add(key.substring(0, cut));
-                hours.add(Long.parseLong(key.substring(cut + 1)));
-                received.add(millis);
-            });
-            if (touchAll == null) {
-                touchAll = connection.prepareStatement("INSERT INTO touched (site, hour_ms, received_ms, version)"
-                        + " SELECT s, h, r, 0 FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS u(s, h, r)"
-                        + " ON CONFLICT (site, hour_ms) DO UPDATE SET received_ms = excluded.received_ms,"
-                        + " version = touched.version + 1");
-            }
-            touchAll.setArray(1, connection.createArrayOf("text", sites.toArray(new String[0])));
-            touchAll.setArray(2, connection.createArrayOf("bigint", hours.toArray(new Long[0])));
-            touchAll.setArray(3, connection.createArrayOf("bigint", received.toArray(new Long[0])));
-            touchAll.executeUpdate();
+        List<String> siteNames = new ArrayList<>(siteLast.keySet());
+        List<Long> siteMillis = new ArrayList<>();
+        List<String> identities = new ArrayList<>();
+        for (String site : siteNames) {
+            siteMillis.add(siteMaxMillis.get(site));
+            identities.add(siteLast.get(site).identityJson());
         }
+        // Every write in one statement, one round trip: data-modifying WITH queries all run, whether
+        // or not the outer query reads them. The outer query answers every agent's acked sequence:
+        // raised by this statement (RETURNING) or, for an agent with only duplicates here, as it was.
+        if (writeAll == null) {
+            writeAll = connection.prepareStatement("WITH p AS (INSERT INTO pushes"
+                    + " (agent, sequence, site, received_ms, first_end_ms, last_end_ms, kinds, samples, data)"
+                    + " SELECT * FROM unnest(?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[],"
+                    + " ?::smallint[], ?::int[], ?::bytea[])),"
+                    + " t AS (INSERT INTO touched (site, hour_ms, received_ms, version)"
+                    + " SELECT s, h, r, 0 FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS u(s, h, r)"
+                    + " ON CONFLICT (site, hour_ms) DO UPDATE SET received_ms = excluded.received_ms,"
+                    + " version = touched.version + 1),"
+                    + " s AS (INSERT INTO sites (site, last_push_ms, identity) SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[])"
+                    + " ON CONFLICT (site) DO UPDATE SET last_push_ms = GREATEST(sites.last_push_ms, excluded.last_push_ms),"
+                    + " identity = excluded.identity),"
+                    + " a AS (INSERT INTO agents (agent_id, site, acked_sequence, last_push_ms)"
+                    + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+                    + " ON CONFLICT (agent_id) DO UPDATE SET site = excluded.site,"
+                    + " acked_sequence = GREATEST(agents.acked_sequence, excluded.acked_sequence),"
+                    + " last_push_ms = GREATEST(agents.last_push_ms, excluded.last_push_ms)"
+                    + " RETURNING agent_id, acked_sequence)"
+                    + " SELECT agent_id, acked_sequence FROM a UNION ALL SELECT agent_id, acked_sequence FROM agents"
+                    + " WHERE agent_id = ANY(?::text[]) AND agent_id NOT IN (SELECT agent_id FROM a)");
+        }
+        int k = 1;
+        writeAll.setArray(k++, connection.createArrayOf("int4", agentNos.toArray(new Integer[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", rowSequences.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int4", siteNos.toArray(new Integer[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", receivedMillis.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", firstEnds.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", lastEnds.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int2", kinds.toArray(new Short[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int4", sampleCounts.toArray(new Integer[0])));
+        writeAll.setArray(k++, connection.createArrayOf("bytea", data.toArray(new byte[0][])));
+        writeAll.setArray(k++, connection.createArrayOf("text", touchedSites.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", touchedHourList.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", touchedReceived.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", siteNames.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", siteMillis.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", identities.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", agentIdList.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", agentSites.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", agentSequences.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", agentMillis.toArray(new Long[0])));
+        writeAll.setArray(k, connection.createArrayOf("text", allAgents.toArray(new String[0])));
         Map<String, Long> acked = new HashMap<>();
-        if (!agentLast.isEmpty()) {
-            List<String> ids = new ArrayList<>(agentLast.keySet());
-            String[] sites = new String[ids.size()];
-            Long[] seqs = new Long[ids.size()];
-            Long[] millis = new Long[ids.size()];
-            for (int i = 0; i < ids.size(); i++) {
-                sites[i] = agentLast.get(ids.get(i)).site();
-                seqs[i] = agentMaxSequence.get(ids.get(i));
-                millis[i] = agentMaxMillis.get(ids.get(i));
+        try (ResultSet rs = writeAll.executeQuery()) {
+            while (rs.next()) {
+                acked.put(rs.getString(1), rs.getLong(2));
             }
-            if (upsertAgents == null) {
-                upsertAgents = connection.prepareStatement("INSERT INTO agents (agent_id, site, acked_sequence, last_push_ms)"
-                        + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
-                        + " ON CONFLICT (agent_id) DO UPDATE SET site = excluded.site,"
-                        + " acked_sequence = GREATEST(agents.acked_sequence, excluded.acked_sequence),"
-                        + " last_push_ms = GREATEST(agents.last_push_ms, excluded.last_push_ms)"
-                        + " RETURNING agent_id, acked_sequence");
-            }
-            upsertAgents.setArray(1, connection.createArrayOf("text", ids.toArray(new String[0])));
-            upsertAgents.setArray(2, connection.createArrayOf("text", sites));
-            upsertAgents.setArray(3, connection.createArrayOf("bigint", seqs));
-            upsertAgents.setArray(4, connection.createArrayOf("bigint", millis));
-            try (ResultSet rs = upsertAgents.executeQuery()) {
-                while (rs.next()) {
-                    acked.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            List<String> siteNames = new ArrayList<>(siteLast.keySet());
-            String[] identities = new String[siteNames.size()];
-            Long[] siteMillis = new Long[siteNames.size()];
-            for (int i = 0; i < siteNames.size(); i++) {
-                identities[i] = siteLast.get(siteNames.get(i)).identityJson();
-                siteMillis[i] = siteMaxMillis.get(siteNames.get(i));
-            }
-            if (upsertSites == null) {
-                upsertSites = connection.prepareStatement("INSERT INTO sites (site, last_push_ms, identity)"
-                        + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[])"
-                        + " ON CONFLICT (site) DO UPDATE SET last_push_ms = GREATEST(sites.last_push_ms, excluded.last_push_ms),"
-                        + " identity = excluded.identity");
-            }
-            upsertSites.setArray(1, connection.createArrayOf("text", siteNames.toArray(new String[0])));
-            upsertSites.setArray(2, connection.createArrayOf("bigint", siteMillis));
-            upsertSites.setArray(3, connection.createArrayOf("text", identities));
-            upsertSites.executeUpdate();
         }
         List<StoreResult> results = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
