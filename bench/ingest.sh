@@ -92,6 +92,8 @@ cleanup() {
   if [ "$keep" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+# A step that fails under set -e is a setup error (2), never to be read as a missed target (1).
+trap 'echo "ingest.sh: a setup step failed (line $LINENO)" >&2; exit 2' ERR
 trap 'exit 130' INT TERM
 
 val() { awk -v k="$1" '$1 == "result" && $2 == k { v = $3 } END { print (v == "" ? "nan" : v) }' "$results"; }
@@ -100,7 +102,8 @@ ticks=$(getconf CLK_TCK)
 collector_cpu() { awk -v t="$ticks" '{ print ($14 + $15) / t }' "/proc/$collector_pid/stat"; }
 
 # --- the region: N sites, a token each --------------------------------------------------------
-gen() { java -Xmx1g -cp "$classes:$jar" io.linkprobe.collector.load.LoadMain "$@"; }
+gen_java=(java -Xmx1g -cp "$classes:$jar" io.linkprobe.collector.load.LoadMain)
+gen() { "${gen_java[@]}" "$@"; }
 gen prepare --dir "$work" --sites "$storm_agents"
 # A config file names a real port (port 0 is refused there): one free now, on loopback.
 http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -154,7 +157,9 @@ put run.load_average_at_start "$(cut -d' ' -f1 /proc/loadavg)"
 
 run_phase() { # run_phase PHASE generator-args...: one generator JVM; it also watches the collector's CPU
   local phase=$1; shift
-  gen "$@" --url "$url" --agents-file "$work/agents.tsv" --label "$phase" --watch-pid "$collector_pid" \
+  # The JVM itself in the background (not the gen function, whose subshell would be the pid that
+  # cleanup stops, leaving the JVM running).
+  "${gen_java[@]}" "$@" --url "$url" --agents-file "$work/agents.tsv" --label "$phase" --watch-pid "$collector_pid" \
       >> "$results" &
   gen_pid=$!
   wait "$gen_pid" || { echo "the $phase generator failed" >&2; exit 2; }
@@ -206,17 +211,27 @@ put heap.rss_mib "$(awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$collecto
 put run.archive_mib "$(du -sm "$work" | cut -f1)"
 
 # --- report -----------------------------------------------------------------------------------
-failed=0
+# verdict runs inside $(...), a subshell: a variable set there is lost, so a missed target is
+# recorded in a file the report checks at the end.
+failures=$work/failures
+: > "$failures"
 verdict() { # verdict VALUE OP TARGET
   if awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { if (v == "nan") exit 1;
       exit !((op == ">=" && v >= t) || (op == "<=" && v <= t) || (op == "<" && v < t) || (op == "==" && v == t)) }'; then
     echo PASS
   else
-    failed=1; echo FAIL
+    echo x >> "$failures"; echo FAIL
   fi
 }
 row() { printf '  %-46s %16s   %-14s %s\n' "$1" "$2" "$3" "${4:-}"; }
 fmt() { awk -v v="$1" -v d="${2:-0}" 'BEGIN { if (v == "nan") print "n/a"; else printf "%.*f", d, v }'; }
+kinds() { # kinds PHASE: what the phase's errors were, when it had any
+  awk -v p="$1" '$1 == "result" && index($2, p ".") == 1 && $3 + 0 > 0 {
+      k = substr($2, length(p) + 2)
+      if (k == "timeouts" || k == "connect_failures" || k == "connections_lost" || k ~ /^error_status_/) {
+        sub(/^error_status_/, "HTTP ", k); out = out (out == "" ? "" : ", ") k " " $3 } }
+    END { if (out != "") print "(" out ")" }' "$results"
+}
 cpu_line() { # the machine during a phase: who used the cores, and how long the collector waited for one
   printf '      %s\n' "cpu: collector $(fmt "$(val "$1.collector_cpu_cores")" 2) cores ($(fmt "$(val "$1.collector_cpu_ms_per_1000_results")") ms per 1,000 results), machine busy $(fmt "$(val "$1.machine_busy_cores")" 2) of $(nproc) cores; collector threads waited for a CPU $(fmt "$(awk -v w="$(val "$1.collector_cpu_wait_share")" 'BEGIN { print 100 * w }')")% of the time; load average $(val "$1.load_average")"
 }
@@ -232,7 +247,7 @@ row "    ack latency p50 / p90" "$(fmt "$(val steady.ack_p50_ms)" 1) / $(fmt "$(
 row "    ack latency p99" "$(fmt "$(val steady.ack_p99_ms)" 1) ms" "< $t_p99_ms ms" \
     "$(verdict "$(val steady.ack_p99_ms)" '<' "$t_p99_ms") (p99.9 $(fmt "$(val steady.ack_p999_ms)") ms)"
 row "    errors / late pushes" "$(val steady.errors) / $(val steady.late_pushes)" "0 errors" \
-    "$(verdict "$(val steady.errors)" '==' 0)"
+    "$(verdict "$(val steady.errors)" '==' 0) $(kinds steady)"
 cpu_line steady
 row "(r) retention: $(val retention.partitions_dropped) days of $retention_mib MiB dropped whole" \
     "$(fmt "$(val retention.drop_seconds)" 3) s" "" "(the collector's own figure, all days) while $(val retention.agents) agents pushed $(fmt "$(val retention.results_per_second)") results/s"
@@ -249,7 +264,7 @@ row "(b) replay storm, $(val storm.agents) agents x $(val storm.windows_per_agen
     "$(verdict "$(awk -v d="$(val storm.drain_seconds)" -v ok="$(val storm.drained)" 'BEGIN { print ok == 1 ? d : "nan" }')" '<=' "$t_drain_s")"
 row "    results stored" "$(val storm.results)" "$((storm_agents * storm_windows))" \
     "$(verdict "$(val storm.results)" '==' "$((storm_agents * storm_windows))")"
-row "    errors other than retried 429/503" "$(val storm.errors)" "0" "$(verdict "$(val storm.errors)" '==' 0)"
+row "    errors other than retried 429/503" "$(val storm.errors)" "0" "$(verdict "$(val storm.errors)" '==' 0) $(kinds storm)"
 row "    retried 429 / 503" "$(val storm.retried_429) / $(val storm.retried_503)" "" ""
 row "    drain rate" "$(fmt "$(val storm.results_per_second)") results/s" "" \
     "ack p99 $(fmt "$(awk -v v="$(val storm.ack_p99_ms)" 'BEGIN { print v / 1000 }')" 1) s (queued behind the storm)"
@@ -258,7 +273,7 @@ row "(b') the same storm, full jitter over $(val jitter.spread_seconds) s" \
     "$(fmt "$(val jitter.drain_seconds)" 1) s to drain" "<= $t_drain_s s" \
     "$(verdict "$(awk -v d="$(val jitter.drain_seconds)" -v ok="$(val jitter.drained)" 'BEGIN { print ok == 1 ? d : "nan" }')" '<=' "$t_drain_s")"
 row "    results stored / errors" "$(val jitter.results) / $(val jitter.errors)" "$((storm_agents * storm_windows)) / 0" \
-    "$(verdict "$(awk -v r="$(val jitter.results)" -v e="$(val jitter.errors)" -v t="$((storm_agents * storm_windows))" 'BEGIN { print (r == t && e == 0) ? 1 : 0 }')" '==' 1)"
+    "$(verdict "$(awk -v r="$(val jitter.results)" -v e="$(val jitter.errors)" -v t="$((storm_agents * storm_windows))" 'BEGIN { print (r == t && e == 0) ? 1 : 0 }')" '==' 1) $(kinds jitter)"
 row "    each agent's spool delivered, p50 / p99 / max" \
     "$(fmt "$(val jitter.caught_up_p50_seconds)" 1) / $(fmt "$(val jitter.caught_up_p99_seconds)" 1) / $(fmt "$(val jitter.caught_up_max_seconds)" 1) s" "" \
     "after the collector's return; retried 503 $(val jitter.retried_503), ack p99 $(fmt "$(awk -v v="$(val jitter.ack_p99_ms)" 'BEGIN { print v / 1000 }')" 1) s"
@@ -275,4 +290,8 @@ row "    collector GC pauses, whole run" "$(awk '/Pause/ && !/Diagnostic/ { p = 
     "$work/gc.log")" "" "(pauses stretch when the collector waits for a CPU)"
 [ "$mode" = quick ] && echo "  (quick mode: the storm, scrape and heap targets are for 10,000 sites; here $storm_agents)"
 echo "  generator CPU: $(fmt "$(val steady.generator_cpu_cores)" 2) cores (steady), $(fmt "$(val storm.generator_cpu_cores)" 2) cores (storm); both JVMs share this machine"
-exit "$failed"
+if [ -s "$failures" ]; then
+  echo "ingest benchmark: $(wc -l < "$failures") target(s) missed (FAIL above)" >&2
+  exit 1
+fi
+exit 0

@@ -186,8 +186,26 @@ final class GroupCommitWriter implements AutoCloseable {
                 needed.addAll(job.partitions());
             }
             statements.prepare(needed);
+            int together = 0; // store jobs from next on that were stored together: done already
+            int alone = 0; // store jobs from next on to store one at a time: together they failed
             for (; next < jobs.size(); next++) {
                 WriteJob job = jobs.get(next);
+                if (together == 0 && alone == 0 && dialect.storesTogether() && job.batch() != null) {
+                    int n = storeTogether(jobs, next);
+                    if (n > 0) {
+                        together = n;
+                    } else {
+                        alone = -n;
+                    }
+                }
+                if (together > 0) {
+                    together--;
+                    done.add(job);
+                    continue;
+                }
+                if (alone > 0) {
+                    alone--;
+                }
                 Savepoint savepoint = connection.setSavepoint();
                 try {
                     job.run(statements);
@@ -228,6 +246,49 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     /**
+     * Stores the run of store jobs from {@code from} on together ({@link WriteStatements#storeAll}),
+     * under one savepoint. Returns how many it stored; 0 when there was only one; or minus their
+     * number when storing them together failed and was undone: the caller then stores them one at a
+     * time, so that only a bad one fails. Throws when the undo failed (the transaction is lost).
+     */
+    private int storeTogether(List<WriteJob> jobs, int from) throws SQLException {
+        int to = from;
+        while (to < jobs.size() && jobs.get(to).batch() != null) {
+            to++;
+        }
+        if (to - from < 2) {
+            return 0;
+        }
+        List<WriteJob> run = jobs.subList(from, to);
+        List<ArchiveBatch> batches = new ArrayList<>(run.size());
+        run.forEach(j -> batches.add(j.batch()));
+        // When they are the whole transaction, a failure rolls it all back: no savepoint, two round trips fewer.
+        boolean whole = from == 0 && to == jobs.size();
+        Savepoint savepoint = whole ? null : connection.setSavepoint();
+        List<StoreResult> results;
+        try {
+            results = statements.storeAll(batches);
+        } catch (SQLException | RuntimeException e) {
+            statements.undone();
+            if (whole) {
+                rollback(e);
+            } else {
+                undo(savepoint, e);
+            }
+            log.debug("archive: {} pushes stored together failed ({}); storing them one at a time", batches.size(),
+                    e.toString());
+            return -run.size();
+        }
+        if (savepoint != null) {
+            connection.releaseSavepoint(savepoint);
+        }
+        for (int i = 0; i < run.size(); i++) {
+            run.get(i).stored(results.get(i));
+        }
+        return run.size();
+    }
+
+    /**
      * Runs a layout change alone, between transactions. A failure is the job's alone: the
      * connection is reset, since SQLite may have attached or detached part of what it was asked to.
      */
@@ -256,6 +317,17 @@ final class GroupCommitWriter implements AutoCloseable {
         try {
             connection.rollback(savepoint);
             connection.releaseSavepoint(savepoint);
+        } catch (SQLException gone) {
+            SQLException lost = cause instanceof SQLException s ? s : new SQLException(cause.toString(), cause);
+            lost.addSuppressed(gone);
+            throw lost;
+        }
+    }
+
+    /** Rolls the whole transaction back; if that fails, {@code cause} is rethrown to lose it. */
+    private void rollback(Exception cause) throws SQLException {
+        try {
+            connection.rollback();
         } catch (SQLException gone) {
             SQLException lost = cause instanceof SQLException s ? s : new SQLException(cause.toString(), cause);
             lost.addSuppressed(gone);

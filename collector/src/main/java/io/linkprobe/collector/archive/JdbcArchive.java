@@ -349,6 +349,16 @@ public final class JdbcArchive implements Archive {
         }
 
         @Override
+        public ArchiveBatch batch() {
+            return batch;
+        }
+
+        @Override
+        public void stored(StoreResult result) {
+            outcome = result;
+        }
+
+        @Override
         public Set<Partition> partitions() {
             return Set.of(batch.partition());
         }

@@ -87,6 +87,15 @@ public interface SqlDialect {
         return false;
     }
 
+    /**
+     * Whether the writer stores the pushes of a transaction together ({@link WriteStatements#storeAll}:
+     * a fixed number of statements, with arrays) rather than one after another under a savepoint
+     * each. PostgreSQL, where every statement is a round trip to the server; SQLite runs in-process.
+     */
+    default boolean storesTogether() {
+        return false;
+    }
+
     /** The most partitions of both tiers a connection can see at once (SQLite's attach limit), or 0 for no limit. */
     default int maxPartitions() {
         return 0;

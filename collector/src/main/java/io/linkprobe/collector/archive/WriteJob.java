@@ -28,6 +28,16 @@ interface WriteJob {
         return java.util.Set.of();
     }
 
+    /** The push a store job stores, which the writer may store together with others; null for other jobs. */
+    default ArchiveBatch batch() {
+        return null;
+    }
+
+    /** For a store job stored together with others instead of {@link #run}: what storing it did. */
+    default void stored(StoreResult result) {
+        throw new UnsupportedOperationException("not a store job");
+    }
+
     /**
      * True for a job that changes the layout (drops a partition): it runs alone, between
      * transactions, with the connection in autocommit mode; its {@link #run} may not be undone.

@@ -6,12 +6,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
@@ -39,6 +41,12 @@ final class WriteStatements implements AutoCloseable {
     private final PreparedStatement touch;
     private final PreparedStatement probe;
     private final Map<String, PreparedStatement> byTable = new HashMap<>();
+    /** {@link #storeAll}'s statements, prepared when first used (PostgreSQL only). */
+    private PreparedStatement lockKeys;
+    private PreparedStatement findPushes;
+    private PreparedStatement findNames;
+    private PreparedStatement addNames;
+    private PreparedStatement writeAll;
     /** Name numbers per names table: committed ones, and those written in the open transaction. */
     private final Map<String, Map<String, Long>> names = new HashMap<>();
     private final Map<String, Map<String, Long>> pendingNames = new HashMap<>();
@@ -202,6 +210,250 @@ final class WriteStatements implements AutoCloseable {
         upsertSite.setString(3, batch.identityJson());
         upsertSite.executeUpdate();
         return new StoreResult(StoreResult.Outcome.STORED, acked);
+    }
+
+    /**
+     * Stores {@code batches} (in order) as {@link #store} stores each, but in three statements
+     * whatever their number: the keys locked in one, looked up in one, and every row written in one
+     * (pushes, touched site-hours, agents, sites); names not seen before cost up to three more. For
+     * PostgreSQL ({@link SqlDialect#storesTogether}), where each statement is a round trip to a
+     * server process that must get a CPU to answer it: per push that was eight. A failure leaves the transaction to be undone to before the
+     * call; the caller then stores the batches one at a time to fail only the bad one.
+     */
+    List<StoreResult> storeAll(List<ArchiveBatch> batches) throws SQLException {
+        int n = batches.size();
+        if (lockKey != null) {
+            // Sorted, so two collectors storing overlapping keys take their locks in one order.
+            long[] keys = batches.stream().mapToLong(b -> keyHash(b.agentId(), b.sequence())).sorted().distinct().toArray();
+            if (lockKeys == null) {
+                // A function scan returns the array's elements in order, each locked as its row is made.
+                lockKeys = connection.prepareStatement("SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS u(k)");
+            }
+            lockKeys.setArray(1, connection.createArrayOf("bigint", boxed(keys)));
+            lockKeys.executeQuery().close();
+        }
+        // The keys already stored, in any raw partition, and the site each was stored for.
+        if (findPushes == null) {
+            findPushes = connection.prepareStatement("SELECT k.i, s.name FROM unnest(?::text[], ?::bigint[])"
+                    + " WITH ORDINALITY AS k(agent_id, sequence, i) JOIN names a ON a.name = k.agent_id"
+                    + " JOIN pushes p ON p.agent = a.no AND p.sequence = k.sequence JOIN names s ON s.no = p.site");
+        }
+        String[] agentIds = new String[n];
+        Long[] sequences = new Long[n];
+        for (int i = 0; i < n; i++) {
+            agentIds[i] = batches.get(i).agentId();
+            sequences[i] = batches.get(i).sequence();
+        }
+        String[] storedFor = new String[n];
+        findPushes.setArray(1, connection.createArrayOf("text", agentIds));
+        findPushes.setArray(2, connection.createArrayOf("bigint", sequences));
+        try (ResultSet rs = findPushes.executeQuery()) {
+            while (rs.next()) {
+                storedFor[(int) rs.getLong(1) - 1] = rs.getString(2);
+            }
+        }
+        // A key twice in this call (an agent's retry while the first was queued): the first stores it.
+        Map<String, String> storedHere = new HashMap<>();
+        StoreResult.Outcome[] outcomes = new StoreResult.Outcome[n];
+        Set<String> newNames = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            ArchiveBatch b = batches.get(i);
+            String before = storedFor[i] != null ? storedFor[i] : storedHere.get(b.agentId() + "\u0000" + b.sequence());
+            if (before != null) {
+                outcomes[i] = before.equals(b.site()) ? StoreResult.Outcome.DUPLICATE : StoreResult.Outcome.CONFLICT;
+                continue;
+            }
+            outcomes[i] = StoreResult.Outcome.STORED;
+            storedHere.put(b.agentId() + "\u0000" + b.sequence(), b.site());
+            newNames.add(b.agentId());
+            newNames.add(b.site());
+        }
+        Map<String, Long> numbers = nameNumbers(newNames);
+        // The rows, and what they change in touched, agents and sites (one row each: a statement may not
+        // update one row twice), sorted by key so that collectors sharing the database lock rows in one order.
+        List<Integer> agentNos = new ArrayList<>();
+        List<Long> rowSequences = new ArrayList<>();
+        List<Integer> siteNos = new ArrayList<>();
+        List<Long> receivedMillis = new ArrayList<>();
+        List<Long> firstEnds = new ArrayList<>();
+        List<Long> lastEnds = new ArrayList<>();
+        List<Short> kinds = new ArrayList<>();
+        List<Integer> sampleCounts = new ArrayList<>();
+        List<byte[]> data = new ArrayList<>();
+        Map<String, Long> touchedHours = new TreeMap<>();
+        Map<String, ArchiveBatch> agentLast = new TreeMap<>();
+        Map<String, Long> agentMaxSequence = new HashMap<>();
+        Map<String, Long> agentMaxMillis = new HashMap<>();
+        Map<String, ArchiveBatch> siteLast = new TreeMap<>();
+        Map<String, Long> siteMaxMillis = new HashMap<>();
+        Set<String> allAgents = new TreeSet<>();
+        for (int i = 0; i < n; i++) {
+            ArchiveBatch b = batches.get(i);
+            allAgents.add(b.agentId());
+            if (outcomes[i] == StoreResult.Outcome.CONFLICT) {
+                continue;
+            }
+            for (long hour : b.hours()) { // a duplicate touches too: harmless, and heals a rollup that missed it
+                touchedHours.merge(b.site() + "\u0000" + hour, b.receivedMillis(), Math::max);
+            }
+            if (outcomes[i] != StoreResult.Outcome.STORED) {
+                continue;
+            }
+            agentNos.add(Math.toIntExact(numbers.get(b.agentId())));
+            rowSequences.add(b.sequence());
+            siteNos.add(Math.toIntExact(numbers.get(b.site())));
+            receivedMillis.add(b.receivedMillis());
+            firstEnds.add(b.firstEndMillis());
+            lastEnds.add(b.lastEndMillis());
+            kinds.add((short) b.kinds());
+            sampleCounts.add(b.sampleCount());
+            data.add(b.data());
+            agentLast.put(b.agentId(), b);
+            agentMaxSequence.merge(b.agentId(), b.sequence(), Math::max);
+            agentMaxMillis.merge(b.agentId(), b.receivedMillis(), Math::max);
+            siteLast.put(b.site(), b);
+            siteMaxMillis.merge(b.site(), b.receivedMillis(), Math::max);
+        }
+        List<String> touchedSites = new ArrayList<>();
+        List<Long> touchedHourList = new ArrayList<>();
+        List<Long> touchedReceived = new ArrayList<>();
+        touchedHours.forEach((key, millis) -> {
+            int cut = key.lastIndexOf('\u0000');
+            touchedSites.add(key.substring(0, cut));
+            touchedHourList.add(Long.parseLong(key.substring(cut + 1)));
+            touchedReceived.add(millis);
+        });
+        List<String> agentIdList = new ArrayList<>(agentLast.keySet());
+        List<String> agentSites = new ArrayList<>();
+        List<Long> agentSequences = new ArrayList<>();
+        List<Long> agentMillis = new ArrayList<>();
+        for (String id : agentIdList) {
+            agentSites.add(agentLast.get(id).site());
+            agentSequences.add(agentMaxSequence.get(id));
+            agentMillis.add(agentMaxMillis.get(id));
+        }
+        List<String> siteNames = new ArrayList<>(siteLast.keySet());
+        List<Long> siteMillis = new ArrayList<>();
+        List<String> identities = new ArrayList<>();
+        for (String site : siteNames) {
+            siteMillis.add(siteMaxMillis.get(site));
+            identities.add(siteLast.get(site).identityJson());
+        }
+        // Every write in one statement, one round trip: data-modifying WITH queries all run, whether
+        // or not the outer query reads them. The outer query answers every agent's acked sequence:
+        // raised by this statement (RETURNING) or, for an agent with only duplicates here, as it was.
+        if (writeAll == null) {
+            writeAll = connection.prepareStatement("WITH p AS (INSERT INTO pushes"
+                    + " (agent, sequence, site, received_ms, first_end_ms, last_end_ms, kinds, samples, data)"
+                    + " SELECT * FROM unnest(?::int[], ?::bigint[], ?::int[], ?::bigint[], ?::bigint[], ?::bigint[],"
+                    + " ?::smallint[], ?::int[], ?::bytea[])),"
+                    + " t AS (INSERT INTO touched (site, hour_ms, received_ms, version)"
+                    + " SELECT s, h, r, 0 FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS u(s, h, r)"
+                    + " ON CONFLICT (site, hour_ms) DO UPDATE SET received_ms = excluded.received_ms,"
+                    + " version = touched.version + 1),"
+                    + " s AS (INSERT INTO sites (site, last_push_ms, identity) SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[])"
+                    + " ON CONFLICT (site) DO UPDATE SET last_push_ms = GREATEST(sites.last_push_ms, excluded.last_push_ms),"
+                    + " identity = excluded.identity),"
+                    + " a AS (INSERT INTO agents (agent_id, site, acked_sequence, last_push_ms)"
+                    + " SELECT * FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+                    + " ON CONFLICT (agent_id) DO UPDATE SET site = excluded.site,"
+                    + " acked_sequence = GREATEST(agents.acked_sequence, excluded.acked_sequence),"
+                    + " last_push_ms = GREATEST(agents.last_push_ms, excluded.last_push_ms)"
+                    + " RETURNING agent_id, acked_sequence)"
+                    + " SELECT agent_id, acked_sequence FROM a UNION ALL SELECT agent_id, acked_sequence FROM agents"
+                    + " WHERE agent_id = ANY(?::text[]) AND agent_id NOT IN (SELECT agent_id FROM a)");
+        }
+        int k = 1;
+        writeAll.setArray(k++, connection.createArrayOf("int4", agentNos.toArray(new Integer[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", rowSequences.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int4", siteNos.toArray(new Integer[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", receivedMillis.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", firstEnds.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", lastEnds.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int2", kinds.toArray(new Short[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int4", sampleCounts.toArray(new Integer[0])));
+        writeAll.setArray(k++, connection.createArrayOf("bytea", data.toArray(new byte[0][])));
+        writeAll.setArray(k++, connection.createArrayOf("text", touchedSites.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", touchedHourList.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", touchedReceived.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", siteNames.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", siteMillis.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", identities.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", agentIdList.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("text", agentSites.toArray(new String[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", agentSequences.toArray(new Long[0])));
+        writeAll.setArray(k++, connection.createArrayOf("int8", agentMillis.toArray(new Long[0])));
+        writeAll.setArray(k, connection.createArrayOf("text", allAgents.toArray(new String[0])));
+        Map<String, Long> acked = new HashMap<>();
+        try (ResultSet rs = writeAll.executeQuery()) {
+            while (rs.next()) {
+                acked.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        List<StoreResult> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String agent = batches.get(i).agentId();
+            Long a = acked.get(agent);
+            results.add(new StoreResult(outcomes[i], a != null ? a : ackedSequence(agent)));
+        }
+        return results;
+    }
+
+    /** The numbers of {@code wanted} in the (shared) names table, adding the new ones: at most three statements. */
+    private Map<String, Long> nameNumbers(Set<String> wanted) throws SQLException {
+        Map<String, Long> known = names.getOrDefault("names", Map.of());
+        Map<String, Long> pending = pendingNames.computeIfAbsent("names", t -> new HashMap<>());
+        Map<String, Long> numbers = new HashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : wanted) {
+            Long no = known.get(name);
+            if (no == null) {
+                no = pending.get(name);
+            }
+            if (no != null) {
+                numbers.put(name, no);
+            } else {
+                unknown.add(name);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return numbers;
+        }
+        if (findNames == null) {
+            findNames = connection.prepareStatement("SELECT name, no FROM names WHERE name = ANY(?::text[])");
+            addNames = connection.prepareStatement("INSERT INTO names (name) SELECT unnest(?::text[]) ON CONFLICT (name) DO NOTHING");
+        }
+        java.sql.Array array = connection.createArrayOf("text", unknown.toArray(new String[0]));
+        readNames(array, numbers, pending);
+        if (numbers.size() < wanted.size()) {
+            addNames.setArray(1, array);
+            addNames.executeUpdate();
+            readNames(array, numbers, pending);
+            for (String name : unknown) {
+                if (!numbers.containsKey(name)) {
+                    throw new SQLException("name '" + name + "' not found in names after inserting it");
+                }
+            }
+        }
+        return numbers;
+    }
+
+    private void readNames(java.sql.Array array, Map<String, Long> numbers, Map<String, Long> pending) throws SQLException {
+        findNames.setArray(1, array);
+        try (ResultSet rs = findNames.executeQuery()) {
+            while (rs.next()) {
+                numbers.put(rs.getString(1), rs.getLong(2));
+                pending.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+    }
+
+    private static Long[] boxed(long[] values) {
+        Long[] boxed = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
     }
 
     /** The site a push with this key was stored for, in any raw partition; null if none. */

@@ -65,7 +65,7 @@ class ArchiveStorageBenchmark {
         MutableClock clock = new MutableClock(day);
         long[] json = new long[1];
         try (JdbcArchive a = JdbcArchive.openSqlite(dir.resolve("a.db"), ArchiveRetention.DEFAULT, clock, timer)) {
-            fill(a, clock, json);
+            fill("SQLite", a, clock, json);
         }
         Path raw = SqliteDialect.partitionFile(dir.resolve("a.db"), Partition.raw(day));
         Path rollup = SqliteDialect.partitionFile(dir.resolve("a.db"), Partition.hourly(day));
@@ -83,12 +83,30 @@ class ArchiveStorageBenchmark {
         String url = server.newDatabase();
         clock = new MutableClock(day);
         try (JdbcArchive a = JdbcArchive.openPostgres(url, null, ArchiveRetention.DEFAULT, clock, timer)) {
-            fill(a, clock, new long[1]);
+            fill("PostgreSQL", a, clock, new long[1]);
         }
         try (Connection c = new PostgresDialect(url, null).connect(false); Statement s = c.createStatement()) {
             s.execute("VACUUM ANALYZE");
             report("PostgreSQL", relationBytes(s, "pushes_" + Partition.raw(day).name().substring(4)),
                     relationBytes(s, "rollups_" + Partition.hourly(day).name().substring(7)), json[0]);
+            String rawTable = "pushes_" + Partition.raw(day).name().substring(4);
+            StringBuilder parts = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("SELECT pg_relation_size('" + rawTable + "'), coalesce(pg_total_relation_size("
+                    + " (SELECT reltoastrelid FROM pg_class WHERE relname = '" + rawTable + "' AND reltoastrelid <> 0)), 0),"
+                    + " (SELECT avg(octet_length(data)) FROM " + rawTable + "), (SELECT count(*) FROM " + rawTable + "),"
+                    + " (SELECT relpages FROM pg_class WHERE relname = '" + rawTable + "')")) {
+                rs.next();
+                parts.append(String.format("heap %.1f KB (%d rows in %d pages, blob %.0f B on average), TOAST %.1f KB",
+                        rs.getLong(1) / (double) SITES / 1024, rs.getLong(4), rs.getLong(5), rs.getDouble(3),
+                        rs.getLong(2) / (double) SITES / 1024));
+            }
+            try (ResultSet rs = s.executeQuery("SELECT c.relname, pg_relation_size(c.oid) FROM pg_index i"
+                    + " JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = '" + rawTable + "'::regclass ORDER BY 1")) {
+                while (rs.next()) {
+                    parts.append(String.format(", index %s %.1f KB", rs.getString(1), rs.getLong(2) / (double) SITES / 1024));
+                }
+            }
+            System.out.println("  raw tier per site per day: " + parts);
         }
     }
 
@@ -115,10 +133,12 @@ class ArchiveStorageBenchmark {
     }
 
     /** One day of every site, pushed as agents push it, then rolled up. */
-    void fill(JdbcArchive a, MutableClock clock, long[] jsonBytes) throws Exception {
+    void fill(String engine, JdbcArchive a, MutableClock clock, long[] jsonBytes) throws Exception {
         Random random = new Random(42);
         Deque<CompletableFuture<StoreResult>> inFlight = new ArrayDeque<>();
         long pushes = 0;
+        long start = System.nanoTime();
+        long transactionsBefore = timer.count();
         for (int minute = 0; minute < 1_440; minute++) {
             long end = day + minute * 60_000L + 59_000; // received within the same UTC day
             clock.set(end + 500);
@@ -150,6 +170,10 @@ class ArchiveStorageBenchmark {
         while (!inFlight.isEmpty()) {
             assertEquals(StoreResult.Outcome.STORED, inFlight.poll().get(60, TimeUnit.SECONDS).outcome());
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("ArchiveStorageBenchmark %s: stored %d pushes in %.1f s (%.0f pushes/s with up to 2,000 waiting, %d transactions, each"
+                + " committed before its pushes count as stored; a figure of this busy machine, not a target)%n",
+                engine, pushes, seconds, pushes / seconds, timer.count() - transactionsBefore);
         clock.set(day + DAY + 10 * 60_000L);
         int siteHours = a.rollUp();
         assertEquals(SITES * 24, siteHours, "every site-hour rolled up");

@@ -49,6 +49,66 @@ class PostgresArchiveTest extends ArchiveContract {
     }
 
     /**
+     * Pushes queued while the writer is busy are stored together in its next transaction (a fixed
+     * number of statements, {@link WriteStatements#storeAll}) with the same outcomes as one at a
+     * time: a key twice among them is stored once (the second a duplicate), a key stored before for
+     * another site is a conflict, and one push the database refuses (a NUL in its site) fails alone
+     * while the others are stored.
+     */
+    @Test
+    void pushesQueuedTogetherAreStoredTogetherAndABadOneFailsAlone() throws Exception {
+        try (JdbcArchive a = open(ArchiveRetention.DEFAULT)) {
+            long now = clock.millis();
+            assertEquals(StoreResult.Outcome.STORED,
+                    a.store(batch("gp0", "agent-0", 7, now, windows(now, 2, 0))).get(60, TimeUnit.SECONDS).outcome());
+            java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread blocker = new Thread(() -> {
+                try {
+                    WriteTask.runAndWait(a.writer(), st -> {
+                        busy.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            blocker.start();
+            busy.await();
+            List<CompletableFuture<StoreResult>> results = new ArrayList<>();
+            for (int i = 1; i <= 40; i++) {
+                results.add(a.store(batch("gp" + i % 8, "agent-" + i % 8, i, now, windows(now - i, 2, i))));
+            }
+            ArchiveBatch good = batch("gp3", "agent-3", 3, now, windows(now - 3, 2, 3));
+            CompletableFuture<StoreResult> again = a.store(good); // the same key as i = 3, same site
+            CompletableFuture<StoreResult> elsewhere = a.store(batch("gp9", "agent-0", 7, now, windows(now, 2, 9)));
+            // PostgreSQL refuses a NUL in text: this push cannot be stored, the others can.
+            CompletableFuture<StoreResult> bad = a.store(batch("gp\u0000bad", "agent-5", 1_000, now, windows(now, 2, 5)));
+            results.add(a.store(batch("gp6", "agent-6", 41, now, windows(now - 41, 2, 41))));
+            release.countDown();
+            blocker.join();
+            for (CompletableFuture<StoreResult> r : results) {
+                assertEquals(StoreResult.Outcome.STORED, r.get(60, TimeUnit.SECONDS).outcome());
+            }
+            assertEquals(StoreResult.Outcome.DUPLICATE, again.get(60, TimeUnit.SECONDS).outcome());
+            assertEquals(StoreResult.Outcome.CONFLICT, elsewhere.get(60, TimeUnit.SECONDS).outcome());
+            java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> bad.get(60, TimeUnit.SECONDS));
+            org.junit.jupiter.api.Assertions.assertInstanceOf(ArchiveWriteException.class, failed.getCause());
+            Map<String, Integer> all = keys();
+            assertEquals(42, all.size(), "agent-0/7 and the 41 queued keys, each once: " + all.keySet());
+            assertEquals(33, a.ackedSequence("agent-1"), "agent-1 pushed 1, 9, ..., 33");
+            assertEquals(40, a.ackedSequence("agent-0"));
+            assertEquals(41, a.ackedSequence("agent-6"));
+            assertEquals(37, a.ackedSequence("agent-5"), "the refused push of agent-5 did not raise its acked sequence");
+        }
+    }
+
+    /**
      * Two collectors sharing the database, each storing the same pushes at the same moment (an
      * agent's replay racing its original): every key is stored once, one collector answers it
      * stored and the other duplicate, and the acked sequence only rises.
