@@ -187,7 +187,7 @@ EOF
     pid=$!
     pids+=("$pid")
     pid_of[$v]=$pid
-    wait_for_line "$dir/$v/log" "running:" 60 "$pid" || { cat "$dir/$v/log" >&2; die "agent $v did not start"; }
+    wait_for_line "$dir/$v/log" "Agent for site '.*' running" 60 "$pid" || { cat "$dir/$v/log" >&2; die "agent $v did not start"; }
     startup[$s.$v]=$(( $(now_ms) - t_start ))
   done
   if [ "$s" = up ] && [ -n "$classlist_out" ]; then
@@ -235,8 +235,8 @@ EOF
 
   # The figures count only if every agent did its work.
   for v in "${variants[@]}"; do
-    if grep -q " ERROR " "$dir/$v/log"; then
-      grep " ERROR " "$dir/$v/log" | head -5 >&2
+    if grep -q "level=error" "$dir/$v/log"; then
+      grep "level=error" "$dir/$v/log" | head -5 >&2
       [ "$s" = up ] && die "agent $v logged errors"
     fi
   done

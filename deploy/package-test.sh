@@ -27,7 +27,7 @@ collector_deb=$(ls collector/target/linkprobe-collector_*_all.deb 2>/dev/null | 
 # Everything the packages (and their scripts) may create; all of it must be gone after the purge.
 traces() {
   find /etc/linkprobe /usr/share/linkprobe /var/lib/linkprobe /var/cache/linkprobe /var/log/linkprobe \
-       /usr/share/doc/linkprobe-agent /usr/share/doc/linkprobe-collector 2>/dev/null
+       /usr/share/doc/linkprobe-agent /usr/share/doc/linkprobe 2>/dev/null
   ls -d /usr/bin/linkprobe-* /lib/systemd/system/linkprobe-* /usr/lib/systemd/system/linkprobe-* \
         /usr/lib/sysusers.d/linkprobe-* /etc/systemd/system/*/linkprobe-* /etc/systemd/system/linkprobe-* \
         /var/lib/systemd/deb-systemd-helper-enabled/linkprobe-* \
@@ -86,6 +86,18 @@ else
 fi
 check "systemd-analyze verify the installed agent units" \
   systemd-analyze verify /lib/systemd/system/linkprobe-agent.service /lib/systemd/system/linkprobe-responder.service
+# Every file:// a unit's Documentation= names (and the alerts' runbook_url, with the collector) is installed.
+unit_docs() {
+  local u url bad=0
+  for u in "$@"; do
+    for url in $(sed -n 's/^Documentation=//p' "$u"); do
+      case $url in file://*) [ -f "${url#file://}" ] || { echo "$u: $url is not installed"; bad=1; } ;; esac
+    done
+  done
+  return $bad
+}
+check "the agent units' Documentation= files are installed" \
+  unit_docs /lib/systemd/system/linkprobe-agent.service /lib/systemd/system/linkprobe-responder.service
 check "linkprobe-agent.service is enabled, the responder is not" \
   bash -c 'test -L /etc/systemd/system/multi-user.target.wants/linkprobe-agent.service && ! test -e /etc/systemd/system/multi-user.target.wants/linkprobe-responder.service'
 
@@ -100,6 +112,8 @@ check "/etc/linkprobe/collector.yml is a conffile; an empty tokens file 0640 roo
 check "linkprobe-collector check-config accepts the shipped config" \
   linkprobe-collector check-config --config /etc/linkprobe/collector.yml
 check "systemd-analyze verify the installed collector unit" systemd-analyze verify /lib/systemd/system/linkprobe-collector.service
+check "the collector unit's Documentation= files are installed" unit_docs /lib/systemd/system/linkprobe-collector.service
+check "the runbooks the alerts' runbook_url names are installed" test -f /usr/share/doc/linkprobe/deploy/runbooks.md
 check "linkprobe-collector.service is enabled" test -L /etc/systemd/system/multi-user.target.wants/linkprobe-collector.service
 
 echo "== a site: its token from the collector, in place on the gateway"
@@ -117,8 +131,8 @@ sed -e 's/^\(  *host: \).*/\1127.0.0.1/' -e 's#^\(  url: \).*#\1http://127.0.0.1
 chmod 0644 "$work/agent.yml"; chmod 0755 "$work"
 runuser -u linkprobe -- linkprobe-agent run --config "$work/agent.yml" > "$work/agent-run.log" 2>&1 &
 agent_pid=$!
-for _ in $(seq 1 300); do grep -q "running:" "$work/agent-run.log" && break; kill -0 "$agent_pid" 2>/dev/null || break; sleep 0.2; done
-check "linkprobe-agent run starts as linkprobe from the installed launcher" grep -q "running:" "$work/agent-run.log" \
+for _ in $(seq 1 300); do grep -q "Agent for site '.*' running" "$work/agent-run.log" && break; kill -0 "$agent_pid" 2>/dev/null || break; sleep 0.2; done
+check "linkprobe-agent run starts as linkprobe from the installed launcher" grep -q "Agent for site '.*' running" "$work/agent-run.log" \
   || sed 's/^/      /' "$work/agent-run.log"
 kill -TERM "$agent_pid" 2>/dev/null; wait "$agent_pid"; rc=$?; agent_pid=
 check "it stops on SIGTERM (the launcher execs the JVM: exit 143)" test "$rc" = 143

@@ -251,29 +251,44 @@ else
 fi
 
 # A unit's Documentation= must name something that exists once installed: each file:// path is
-# one the install steps in README.md (this directory's) put there.
+# one the package that ships the unit installs (the jdeb data sets of agent/pom.xml and
+# collector/pom.xml); the alerts' runbook_url names a file the collector package installs.
+# (package-test.sh checks the same on a real install.)
 unit_docs() {
   python3 - <<'PY'
-import glob, shlex, sys
-installed = set()
-for line in open("README.md"):
-    line = line.split("#")[0].strip()
-    if line.startswith("install ") and " -t " in line:
-        words = shlex.split(line)
-        i = words.index("-t")
-        for src in words[i + 2:]:
-            installed.add(words[i + 1].rstrip("/") + "/" + src.split("/")[-1])
+import glob, os, re, sys
+import xml.etree.ElementTree as ET
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+ships = {}  # package pom -> set of installed paths
+units = {}  # unit file name -> installed paths of its package
+for pom in ("../agent/pom.xml", "../collector/pom.xml"):
+    paths = set()
+    for data in ET.parse(pom).getroot().iter("{%s}data" % ns["m"]):
+        src = data.findtext("m:src", namespaces=ns)
+        prefix = data.findtext("m:mapper/m:prefix", namespaces=ns)
+        if not src or not prefix:
+            continue
+        paths.add(prefix.rstrip("/") + "/" + (data.findtext("m:dst", namespaces=ns) or os.path.basename(src)))
+    ships[pom] = paths
+    for p in paths:
+        if p.endswith(".service"):
+            units[os.path.basename(p)] = paths
 bad = 0
 for unit in sorted(glob.glob("systemd/*.service")):
+    # a unit no package ships (vmagent, vmalert: installed by hand) may name any package's files
+    installed = units.get(os.path.basename(unit), set().union(*ships.values()))
     for line in open(unit):
         if line.startswith("Documentation="):
             for url in line.split("=", 1)[1].split():
                 if url.startswith("file://") and url[7:] not in installed:
-                    print(f"{unit}: {url} is not installed by the steps in README.md"); bad = 1
+                    print(f"{unit}: {url} is not installed by the package that ships the unit"); bad = 1
+for url in sorted(set(re.findall(r'runbook_url: "file://([^"#]+)', open("prometheus/rules/linkprobe-alerts.yml").read()))):
+    if url not in ships["../collector/pom.xml"]:
+        print(f"runbook_url file://{url} is not installed by the collector package"); bad = 1
 sys.exit(bad)
 PY
 }
-check "the systemd units' Documentation= names files the install steps put there" unit_docs
+check "the units' Documentation= and the alerts' runbook_url name files their package installs" unit_docs
 
 # The project's design notes live outside the repository: nothing here may send a reader there.
 no_missing_files() {
