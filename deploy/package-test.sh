@@ -65,7 +65,7 @@ installed=1
 if apt-get install -y -q "./$agent_deb" > "$work/agent-install.log" 2>&1; then pass "apt-get install ./$agent_deb"
 else fail "apt-get install ./$agent_deb"; sed 's/^/      /' "$work/agent-install.log"; exit 1; fi
 check "postinst says the agent is enabled but not started, and why (no token yet)" \
-  grep -q "linkprobe-agent.service is enabled but not started: .*token file /etc/linkprobe/agent.token does not exist" "$work/agent-install.log"
+  grep -q "linkprobe-agent.service is enabled but not started: .*collector.token_file /etc/linkprobe/agent.token does not exist" "$work/agent-install.log"
 check "linkprobe-agent --version (from /usr/bin)" bash -c '[ "$(command -v linkprobe-agent)" = /usr/bin/linkprobe-agent ] && linkprobe-agent --version | grep -qx "linkprobe-agent [0-9].*"'
 check "files: jar and class list in /usr/share/linkprobe, unit, responder unit, sysusers, doc" \
   test -f /usr/share/linkprobe/linkprobe-agent.jar -a -f /usr/share/linkprobe/linkprobe-agent.classlist \
@@ -79,7 +79,7 @@ check "the class-data archive was made on install and this Java maps it (-Xshare
 
 # check-config of the shipped config: refused, with the fix named, until the token is there.
 out=$(linkprobe-agent check-config --config /etc/linkprobe/agent.yml 2>&1); rc=$?
-if [ "$rc" = 2 ] && echo "$out" | grep -q "token file /etc/linkprobe/agent.token does not exist: create it with the token from 'linkprobe-collector token new --site y99999-main'"; then
+if [ "$rc" = 2 ] && echo "$out" | grep -q "collector.token_file /etc/linkprobe/agent.token does not exist: create it with the token from 'linkprobe-collector token new --site y99999-main'"; then
   pass "check-config refuses the shipped config without a token (exit 2, names the file and the command)"
 else
   fail "check-config refuses the shipped config without a token (exit 2, names the file and the command)"; echo "      exit $rc: $out"
