@@ -251,29 +251,44 @@ else
 fi
 
 # A unit's Documentation= must name something that exists once installed: each file:// path is
-# one the install steps in README.md (this directory's) put there.
+# one the package that ships the unit installs (the jdeb data sets of agent/pom.xml and
+# collector/pom.xml); the alerts' runbook_url names a file the collector package installs.
+# (package-test.sh checks the same on a real install.)
 unit_docs() {
   python3 - <<'PY'
-import glob, shlex, sys
-installed = set()
-for line in open("README.md"):
-    line = line.split("#")[0].strip()
-    if line.startswith("install ") and " -t " in line:
-        words = shlex.split(line)
-        i = words.index("-t")
-        for src in words[i + 2:]:
-            installed.add(words[i + 1].rstrip("/") + "/" + src.split("/")[-1])
+import glob, os, re, sys
+import xml.etree.ElementTree as ET
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+ships = {}  # package pom -> set of installed paths
+units = {}  # unit file name -> installed paths of its package
+for pom in ("../agent/pom.xml", "../collector/pom.xml"):
+    paths = set()
+    for data in ET.parse(pom).getroot().iter("{%s}data" % ns["m"]):
+        src = data.findtext("m:src", namespaces=ns)
+        prefix = data.findtext("m:mapper/m:prefix", namespaces=ns)
+        if not src or not prefix:
+            continue
+        paths.add(prefix.rstrip("/") + "/" + (data.findtext("m:dst", namespaces=ns) or os.path.basename(src)))
+    ships[pom] = paths
+    for p in paths:
+        if p.endswith(".service"):
+            units[os.path.basename(p)] = paths
 bad = 0
 for unit in sorted(glob.glob("systemd/*.service")):
+    # a unit no package ships (vmagent, vmalert: installed by hand) may name any package's files
+    installed = units.get(os.path.basename(unit), set().union(*ships.values()))
     for line in open(unit):
         if line.startswith("Documentation="):
             for url in line.split("=", 1)[1].split():
                 if url.startswith("file://") and url[7:] not in installed:
-                    print(f"{unit}: {url} is not installed by the steps in README.md"); bad = 1
+                    print(f"{unit}: {url} is not installed by the package that ships the unit"); bad = 1
+for url in sorted(set(re.findall(r'runbook_url: "file://([^"#]+)', open("prometheus/rules/linkprobe-alerts.yml").read()))):
+    if url not in ships["../collector/pom.xml"]:
+        print(f"runbook_url file://{url} is not installed by the collector package"); bad = 1
 sys.exit(bad)
 PY
 }
-check "the systemd units' Documentation= names files the install steps put there" unit_docs
+check "the units' Documentation= and the alerts' runbook_url name files their package installs" unit_docs
 
 # The project's design notes live outside the repository: nothing here may send a reader there.
 no_missing_files() {
@@ -282,18 +297,77 @@ no_missing_files() {
 }
 check "README.md, ../README.md and test.sh name no design notes outside the repository" no_missing_files
 
+# The units start /usr/bin/linkprobe-*, which only the packages install (package-test.sh verifies the
+# installed units): here they are verified with ExecStart on this checkout's launchers.
+units_verify() {
+  local tmp u rc
+  tmp=$(mktemp -d)
+  for u in systemd/*.service; do
+    sed "s#/usr/bin/linkprobe-#$PWD/bin/linkprobe-#g" "$u" > "$tmp/$(basename "$u")"
+  done
+  systemd-analyze verify "$tmp"/*.service; rc=$?
+  rm -rf "$tmp"
+  return $rc
+}
 if command -v systemd-analyze >/dev/null; then
-  check "systemd-analyze verify systemd/*.service" systemd-analyze verify systemd/*.service
+  check "systemd-analyze verify systemd/*.service (ExecStart on bin/'s launchers)" units_verify
 else
   skip "systemd-analyze verify (not installed)"
 fi
+
+# --- The launcher (bin/linkprobe, called as linkprobe-agent / linkprobe-collector) -----------------
+launcher_names() {
+  bin/linkprobe-agent --version | grep -qx 'linkprobe-agent .*' && bin/linkprobe-collector --version | grep -qx 'linkprobe-collector .*'
+}
+launcher_options() { # LINKPROBE_JAVA_OPTS reaches the JVM (an unknown option makes it refuse to start)
+  local out
+  out=$(LINKPROBE_JAVA_OPTS=-XX:+NoSuchOptionFromTheTest bin/linkprobe-agent --version 2>&1) && return 1
+  echo "$out" | grep -q "NoSuchOptionFromTheTest"
+}
+launcher_old_java_home() { # a JAVA_HOME below 17 is skipped, with a warning, for a Java 17+ found further on
+  local fake out rc
+  fake=$(mktemp -d)
+  mkdir -p "$fake/bin" && printf '#!/bin/sh\necho "java 11 must not be run" >&2\nexit 1\n' > "$fake/bin/java"
+  chmod +x "$fake/bin/java" && echo 'JAVA_VERSION="11.0.2"' > "$fake/release"
+  out=$(JAVA_HOME=$fake bin/linkprobe-agent --version 2>&1); rc=$?
+  rm -rf "$fake"
+  echo "$out"
+  [ $rc = 0 ] && echo "$out" | grep -q "JAVA_HOME=$fake is not a Java 17 or newer.*Java 11" && echo "$out" | grep -qx 'linkprobe-agent .*'
+}
+launcher_no_java() { # no Java 17+ anywhere: exit 2 and a sentence naming the fix (hides /usr/lib/jvm in a mount namespace)
+  local out rc
+  out=$(env -u JAVA_HOME unshare -m sh -c 'mount -t tmpfs none /usr/lib/jvm && exec bin/linkprobe-agent --version' 2>&1); rc=$?
+  echo "$out"
+  [ $rc = 2 ] && echo "$out" | grep -q "no Java 17 or newer found (.*). Install one (Debian/Ubuntu: apt-get install openjdk-17-jre-headless) or set JAVA_HOME to it."
+}
+launcher_execs() { # the JVM replaces the shell: its pid is the launcher's, and SIGTERM stops it cleanly (143)
+  local pid exe rc
+  bin/linkprobe-agent responder --bind 127.0.0.1 --stamp-port 0 --throughput-port -1 >/dev/null 2>&1 &
+  pid=$!
+  sleep 3
+  exe=$(readlink "/proc/$pid/exe")
+  kill -TERM "$pid"; wait "$pid"; rc=$?
+  echo "exe $exe, exit $rc"
+  [ "${exe##*/}" = java ] && [ $rc = 143 ]
+}
+launcher_checks() {
+  check "launcher: linkprobe-agent and linkprobe-collector --version" launcher_names
+  check "launcher: LINKPROBE_JAVA_OPTS reaches the JVM" launcher_options
+  check "launcher: a JAVA_HOME older than 17 is skipped with a warning" launcher_old_java_home
+  if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+    check "launcher: no Java 17+ found -> exit 2 naming the fix" launcher_no_java
+  else
+    skip "launcher: no Java 17+ found (needs root and unshare to hide /usr/lib/jvm)"
+  fi
+  check "launcher: execs the JVM (same pid, SIGTERM -> exit 143)" launcher_execs
+}
 
 # The example configs must load in the real programs (the config keys are the Java side's).
 # check-config also checks that the files a config names exist, so each config is checked as a
 # copy whose /etc/linkprobe and /var/lib/linkprobe paths point into a scratch directory holding a
 # valid tokens file and token.
 config_check() {
-  local jar=$1 cfg scratch
+  local launcher=$1 cfg scratch
   shift
   scratch=$(mktemp -d)
   mkdir -p "$scratch/etc" "$scratch/var"
@@ -304,25 +378,26 @@ config_check() {
   for cfg in "$@"; do
     sed -e "s#/etc/linkprobe/#$scratch/etc/#g" -e "s#/var/lib/linkprobe/#$scratch/var/#g" -e "s#/var/lib/linkprobe\b#$scratch/var#g" \
       "$cfg" > "$scratch/$(basename "$cfg")"
-    java -jar "$jar" check-config --config "$scratch/$(basename "$cfg")" \
-      || { echo "$cfg rejected by $jar"; rm -rf "$scratch"; return 1; }
+    "$launcher" check-config --config "$scratch/$(basename "$cfg")" \
+      || { echo "$cfg rejected by $launcher"; rm -rf "$scratch"; return 1; }
   done
   rm -rf "$scratch"
 }
 if [[ -f ../collector/target/linkprobe-collector.jar && -f ../agent/target/linkprobe-agent.jar ]]; then
   check "collector check-config accepts the example configs" \
-    config_check ../collector/target/linkprobe-collector.jar examples/collector.yml docker/compose/collector.yml \
+    config_check bin/linkprobe-collector examples/collector.yml docker/compose/collector.yml \
       multi-region/collector/collector.yml
   # The example collector.yml leaves fleet_file commented out (its hubs are examples): check it named.
   with_fleet=$(mktemp -d)
   { cat examples/collector.yml; echo "fleet_file: /etc/linkprobe/fleet.yml"; } > "$with_fleet/collector-with-fleet.yml"
   check "collector check-config accepts the example fleet file" \
-    config_check ../collector/target/linkprobe-collector.jar "$with_fleet/collector-with-fleet.yml"
+    config_check bin/linkprobe-collector "$with_fleet/collector-with-fleet.yml"
   rm -rf "$with_fleet"
   check "agent check-config accepts the example configs" \
-    config_check ../agent/target/linkprobe-agent.jar examples/agent.yml docker/compose/agent.yml
+    config_check bin/linkprobe-agent examples/agent.yml docker/compose/agent.yml
+  launcher_checks
 else
-  skip "check-config of the example configs (jars not built: mvn -q -DskipTests package)"
+  skip "check-config of the example configs and the launcher (jars not built: mvn -q -DskipTests package)"
 fi
 
 echo "deploy/test.sh: $passed passed, $failed failed, $skipped skipped"

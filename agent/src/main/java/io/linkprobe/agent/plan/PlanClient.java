@@ -1,18 +1,16 @@
 package io.linkprobe.agent.plan;
 
+import io.linkprobe.agent.http.CollectorHttp;
 import io.linkprobe.common.wire.PlanReader;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
-import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code GET /api/v1/plan} with the site's bearer token and, when the agent runs a plan,
@@ -24,9 +22,8 @@ import javax.net.ssl.SSLSocketFactory;
  * from the next in the list, each tried once per fetch. The collectors share one fleet file, so
  * any of them gives the same plan with the same version.
  *
- * <p>HTTP is the JDK's {@link HttpURLConnection}, blocking on the plan thread: one small GET every
- * few minutes needs no client with selector and worker threads of its own, and it keeps the
- * connection alive between requests when the answer is read to its end.
+ * <p>HTTP goes through the same seam as the pushes ({@link CollectorHttp}, blocking on the plan
+ * thread).
  */
 final class PlanClient {
     static final String PATH = "/api/v1/plan";
@@ -44,45 +41,34 @@ final class PlanClient {
         }
     }
 
-    private final java.util.List<URL> urls;
+    private final List<CollectorHttp> urls;
     /** The collector to ask first: the one that answered last. Only the plan thread touches it. */
     private int current;
     private final Supplier<String> token;
-    private final SSLSocketFactory tls;
-    private final int timeoutMillis;
 
     /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
     PlanClient(URI collectorUrl, Supplier<String> token, SSLContext tls, Duration timeout) {
-        this(java.util.List.of(collectorUrl), token, tls, timeout);
+        this(List.of(collectorUrl), token, tls, timeout);
     }
 
     /** @param collectorUrls the collectors in order of preference, at least one */
-    PlanClient(java.util.List<URI> collectorUrls, Supplier<String> token, SSLContext tls, Duration timeout) {
-        java.util.List<URL> resolved = new java.util.ArrayList<>();
-        for (URI collectorUrl : collectorUrls) {
-            try {
-                resolved.add(collectorUrl.resolve(PATH).toURL());
-            } catch (MalformedURLException e) {
-                throw new IllegalArgumentException("collector url " + collectorUrl + " is not a valid URL", e);
-            }
-        }
-        if (resolved.isEmpty()) {
+    PlanClient(List<URI> collectorUrls, Supplier<String> token, SSLContext tls, Duration timeout) {
+        if (collectorUrls.isEmpty()) {
             throw new IllegalArgumentException("no collector url");
         }
-        this.urls = java.util.List.copyOf(resolved);
+        this.urls = collectorUrls.stream().map(u -> new CollectorHttp(u, PATH, tls, timeout)).toList();
         this.token = token;
-        this.tls = tls == null ? null : tls.getSocketFactory();
-        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }
 
     /** The plan URL of the collector asked first at the next fetch. */
     URL url() {
-        return urls.get(current);
+        return urls.get(current).url();
     }
 
     /** For a log line: the one plan URL, or every one when there are several. */
     String where() {
-        return urls.size() == 1 ? urls.get(0).toString() : "any of " + urls;
+        return urls.size() == 1 ? urls.get(0).url().toString()
+                : "any of " + urls.stream().map(CollectorHttp::url).toList();
     }
 
     /**
@@ -116,43 +102,14 @@ final class PlanClient {
         throw noAnswer;
     }
 
-    private Answer fetchFrom(URL url, String version) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) url.openConnection();
-        try {
-            if (tls != null && c instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(tls);
-            }
-            c.setConnectTimeout(timeoutMillis);
-            c.setReadTimeout(timeoutMillis);
-            c.setUseCaches(false);
-            c.setInstanceFollowRedirects(false);
-            c.setRequestProperty("Authorization", "Bearer " + token.get());
-            c.setRequestProperty("Accept", "application/json");
-            if (version != null) {
-                c.setRequestProperty("If-None-Match", "\"" + version + "\"");
-            }
-            int status = c.getResponseCode();
-            InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
-            return new Answer(status, in == null ? new byte[0] : readBounded(in), c.getHeaderField("Retry-After"));
-        } catch (IOException e) {
-            c.disconnect();
-            throw e;
+    private Answer fetchFrom(CollectorHttp http, String version) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", "Bearer " + token.get());
+        headers.put("Accept", "application/json");
+        if (version != null) {
+            headers.put("If-None-Match", "\"" + version + "\"");
         }
-    }
-
-    /**
-     * Reads the answer to its end (so the connection can be reused), or up to one byte past the
-     * plan bound, where it stops: an endless body must not keep the plan thread forever.
-     */
-    private static byte[] readBounded(InputStream in) throws IOException {
-        try (in) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] buf = new byte[8192];
-            int n;
-            while (out.size() <= PlanReader.MAX_BYTES && (n = in.read(buf)) >= 0) {
-                out.write(buf, 0, Math.min(n, PlanReader.MAX_BYTES + 1 - out.size()));
-            }
-            return out.toByteArray();
-        }
+        CollectorHttp.Answer a = http.get(headers, PlanReader.MAX_BYTES);
+        return new Answer(a.status(), a.body(), a.retryAfter());
     }
 }

@@ -1,5 +1,6 @@
 package io.linkprobe.agent.push;
 
+import io.linkprobe.agent.http.CollectorHttp;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.PushAck;
@@ -7,10 +8,10 @@ import io.linkprobe.common.wire.PushBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,15 +43,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After an outage (at least one failed push), the first accepted push starts a catch-up; when
  * the spool is empty again one line says how long the outage was and what was delivered.
+ *
+ * <p>HTTP goes through the agent's one client seam, {@link CollectorHttp} (the JDK's
+ * {@code HttpURLConnection}, blocking on this thread: no selector or worker threads). With nothing
+ * to push the thread sleeps until a result is spooled instead of polling the spool.
  */
 public final class Pusher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     static final int MAX_BATCH_SAMPLES = 100;
     /** A refused token is logged when refusals start, then at most this often while they last. */
     private static final long REFUSAL_LOG_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** Longest wait for a new result before looking at the spool again (a result wakes it at once). */
+    private static final long IDLE_WAIT_MILLIS = 60_000;
+    /** Answers are a line of JSON or a reason; more than this is not read. */
+    private static final int MAX_ANSWER_BYTES = 64 * 1024;
 
     /** {@code /api/v1/samples} of every collector, in the order of {@code collector.urls}. */
-    private final java.util.List<URI> endpoints;
+    private final List<CollectorHttp> endpoints;
     /** The collector pushed to: the one that answered last. Only the pusher thread touches it. */
     private int current;
     /** Collectors that failed one after the other since the last answer; backoff once all have. */
@@ -59,8 +68,6 @@ public final class Pusher implements AutoCloseable {
     /** Replaced when a new plan changes the site's labels or contracted rates. */
     private volatile AgentIdentity identity;
     private final Outbox outbox;
-    private final HttpClient http;
-    private final Duration requestTimeout;
     private final Backoff backoff;
     private final Thread thread;
     private final AtomicLong failures = new AtomicLong();
@@ -73,28 +80,21 @@ public final class Pusher implements AutoCloseable {
     /** @param tls the TLS context for an https collector, or null for the JDK's trusted CAs */
     public Pusher(URI collectorUrl, AgentToken token, AgentIdentity identity, Outbox outbox,
                   Duration requestTimeout, Backoff backoff, SSLContext tls) {
-        this(java.util.List.of(collectorUrl), token, identity, outbox, requestTimeout, backoff, tls);
+        this(List.of(collectorUrl), token, identity, outbox, requestTimeout, backoff, tls);
     }
 
     /** @param collectorUrls the collectors in order ({@code collector.urls}), at least one */
-    public Pusher(java.util.List<URI> collectorUrls, AgentToken token, AgentIdentity identity, Outbox outbox,
+    public Pusher(List<URI> collectorUrls, AgentToken token, AgentIdentity identity, Outbox outbox,
                   Duration requestTimeout, Backoff backoff, SSLContext tls) {
         if (collectorUrls.isEmpty()) {
             throw new IllegalArgumentException("no collector url");
         }
-        this.endpoints = collectorUrls.stream().map(u -> u.resolve("/api/v1/samples")).toList();
+        this.endpoints = collectorUrls.stream()
+                .map(u -> new CollectorHttp(u, "/api/v1/samples", tls, requestTimeout)).toList();
         this.token = token;
         this.identity = identity;
         this.outbox = outbox;
-        this.requestTimeout = requestTimeout;
         this.backoff = backoff;
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .connectTimeout(requestTimeout)
-                .version(HttpClient.Version.HTTP_1_1);
-        if (tls != null) {
-            builder.sslContext(tls);
-        }
-        this.http = builder.build();
         this.thread = new Thread(this::loop, "linkprobe-pusher");
         this.thread.setDaemon(true);
     }
@@ -124,7 +124,7 @@ public final class Pusher implements AutoCloseable {
                 Optional<Outbox.Batch> next = outbox.nextBatch(batchLimit);
                 if (next.isEmpty()) {
                     outage.caughtUp(System.nanoTime());
-                    outbox.awaitSamples(1_000);
+                    outbox.awaitSamples(IDLE_WAIT_MILLIS);
                     continue;
                 }
                 Duration pause = pushOnce(next.get());
@@ -143,36 +143,35 @@ public final class Pusher implements AutoCloseable {
 
     /** The collector that the next push goes to. */
     URI endpoint() {
-        return endpoints.get(current);
+        return endpoints.get(current).uri();
     }
 
     /** Sends one batch and returns how long to wait before the next attempt. */
     Duration pushOnce(Outbox.Batch batch) throws InterruptedException {
-        URI endpoint = endpoints.get(current);
-        HttpResponse<String> response;
+        CollectorHttp http = endpoints.get(current);
+        URI endpoint = endpoint();
+        CollectorHttp.Answer response;
         try {
-            HttpRequest request = HttpRequest.newBuilder(endpoint)
-                    .timeout(requestTimeout)
-                    .header("Content-Type", "application/json")
-                    .header("Content-Encoding", "gzip")
-                    .header("Authorization", "Bearer " + token.get())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(gzip(encode(batch))))
-                    .build();
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            headers.put("Content-Encoding", "gzip");
+            headers.put("Authorization", "Bearer " + token.get());
+            response = http.post(headers, gzip(encode(batch)), MAX_ANSWER_BYTES);
         } catch (IOException e) {
             failed("no answer");
             return failOver(endpoint, describe(e));
         }
-        int status = response.statusCode();
+        int status = response.status();
+        String body = response.text();
         if (status != 503 && status >= 500) {
             failed("answer " + status);
-            return failOver(endpoint, "answered " + status + ": " + firstLine(response.body()));
+            return failOver(endpoint, "answered " + status + ": " + firstLine(body));
         }
         failedInTurn = 0; // an answer: this collector is up, whatever it said
-        String reason = firstLine(response.body());
+        String reason = firstLine(body);
         switch (status) {
             case 200 -> {
-                PushAck ack = parseAck(response.body());
+                PushAck ack = parseAck(body);
                 outbox.remove(batch.sequence());
                 backoff.reset();
                 outage.delivered(batch.samples().size(), System.nanoTime());
@@ -221,7 +220,7 @@ public final class Pusher implements AutoCloseable {
             }
             case 429, 503 -> {
                 failed(status + " busy");
-                Duration asked = retryAfter(response).orElse(Duration.ofSeconds(5));
+                Duration asked = retryAfter(response.retryAfter()).orElse(Duration.ofSeconds(5));
                 Duration wait = backoff.after(asked);
                 log.info("Collector busy ({}): retrying in {} ms", status, wait.toMillis());
                 return wait;
@@ -246,7 +245,7 @@ public final class Pusher implements AutoCloseable {
         failedInTurn++;
         if (failedInTurn < n) {
             log.warn("Collector {} failed ({}); failing over to {} with {} results kept", endpoint, why,
-                    endpoints.get(current), outbox.pendingSamples());
+                    endpoints.get(current).uri(), outbox.pendingSamples());
             return Duration.ZERO;
         }
         failedInTurn = 0;
@@ -283,14 +282,15 @@ public final class Pusher implements AutoCloseable {
         }
     }
 
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(v -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v.trim()))));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
-        });
+    static Optional<Duration> retryAfter(String header) {
+        if (header == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static String firstLine(String body) {

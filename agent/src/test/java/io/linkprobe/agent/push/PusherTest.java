@@ -50,6 +50,10 @@ class PusherTest {
             if (status == 429) {
                 ex.getResponseHeaders().add("Retry-After", "7");
             }
+            if (status == 401) {
+                // What the collector sends: HttpURLConnection must hand back the 401, not try to authenticate.
+                ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"linkprobe\"");
+            }
             ex.sendResponseHeaders(status, body.length);
             ex.getResponseBody().write(body);
             ex.close();
@@ -156,6 +160,22 @@ class PusherTest {
         assertTrue(pause.toMillis() >= 7_000, "paused " + pause);
         assertEquals(1, outbox.pendingSamples());
         assertEquals(b.sequence(), outbox.nextBatch(100).orElseThrow().sequence());
+    }
+
+    @Test
+    void idlePusherWakesForANewResultInsteadOfWaitingOutItsIdleWait() throws Exception {
+        pusher.start();
+        Thread.sleep(200); // let it find the outbox empty and go to sleep
+        outbox.add(sample(1));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (outbox.pendingSamples() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        // The idle wait is 60 s: anything under it means the add woke the pusher.
+        assertEquals(0, outbox.pendingSamples());
+        synchronized (received) {
+            assertEquals(1, received.size());
+        }
     }
 
     @Test
