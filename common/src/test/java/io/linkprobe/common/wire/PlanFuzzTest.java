@@ -2,16 +2,14 @@ package io.linkprobe.common.wire;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.linkprobe.common.testing.fuzz.FuzzInput;
 import io.linkprobe.common.testing.fuzz.Fuzzing;
-import io.linkprobe.common.testing.fuzz.Refusals;
 
 /**
- * The plan JSON an agent reads from {@code GET /api/v1/plan} (or from its cached copy on disk):
- * any bytes either read as a {@link Plan} or are refused with Jackson's
- * {@link JsonProcessingException} (the records' own checks, "unusable plan: ...", arrive wrapped
- * in it), never anything else. A plan read writes back as JSON that reads as the same plan, and
+ * The plan JSON an agent reads from {@code GET /api/v1/plan} (or from its cached copy on disk),
+ * through {@link PlanReader#read}, the one reader the agent's plan keeper uses: any bytes either
+ * read as a {@link Plan} or are refused with {@link UnusablePlanException} and one printable line
+ * saying why, never anything else. A plan read writes back as JSON that reads as the same plan, and
  * its throughput slots are slots: for any time between 1970 and 2100, the next start is at or after
  * it, less than one period later, on the period's grid.
  *
@@ -29,12 +27,18 @@ class PlanFuzzTest {
         long now = Math.floorMod(((long) in.u16() << 32) | ((long) in.u16() << 16) | in.u16(), YEAR_2100_MILLIS);
         byte[] json = in.rest();
         Plan[] read = new Plan[1];
-        if (!Refusals.accepted(() -> read[0] = Json.mapper().readValue(json, Plan.class), JsonProcessingException.class)) {
+        try {
+            read[0] = PlanReader.read(json);
+        } catch (UnusablePlanException e) {
+            String why = e.getMessage();
+            if (why == null || why.isEmpty() || why.lines().count() != 1 || why.chars().anyMatch(Character::isISOControl)) {
+                throw new AssertionError("a refusal that is not one printable line: " + why, e);
+            }
             return;
         }
         Plan plan = read[0];
-        if (plan == null) {
-            return; // JSON null: the agent's reader says "not a plan"
+        if (Names.nameProblem(plan.site()) != null || Names.nameProblem(plan.version()) != null) {
+            throw new AssertionError("a plan read with a site or version that Names refuses: " + plan);
         }
         Plan back = Json.mapper().readValue(Json.mapper().writeValueAsBytes(plan), Plan.class);
         if (!plan.equals(back)) {
