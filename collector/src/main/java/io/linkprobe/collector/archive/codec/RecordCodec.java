@@ -61,7 +61,7 @@ final class RecordCodec {
             if (tag == 0) {
                 return null;
             }
-            if (tag > read.size()) {
+            if (tag < 0 || tag > read.size()) { // a varint of 10 bytes can be negative
                 throw new CodecException("string " + (tag - 1) + " of a push with " + read.size());
             }
             return read.get((int) (tag - 1));
