@@ -4,16 +4,21 @@
 #
 #   namespace C: the collector jar (embedded STAMP + throughput responder), ~200 simulated agents
 #                (the load generator of bench/ingest.sh, pushing 60 s windows on schedule)
-#   namespaces A1..A3: three real agent jars, each on its own veth to a bridge in C, measuring the
-#                collector's responder (STAMP continuously, connect probes, a throughput test every
-#                2 minutes) and pushing to it
+#   namespaces A1..A3: three real agent jars, each on its own veth to a bridge in C, that take
+#                everything from the plan the collector serves from its fleet file (refreshed every
+#                minute): STAMP continuously and connect probes towards the collector, a throughput
+#                test both ways every 2 minutes on its embedded responder; they push to it
 #   every 15 minutes the collector is restarted, every 20 minutes one of the agents (in turn)
 #
-# Every 10 minutes it prints the collector's heap after a full GC (jcmd GC.run, GC.heap_info),
-# RSS, open file descriptors and threads, and the same (but heap) for the agents; at the end:
-# results produced vs stored, lost and duplicated, for the real agents (their spools' own count of
-# every result they took in: AUTOINCREMENT ids) and the simulated ones (what their pushes had
-# acked), and the growth of each figure from the second report to the last (target: <= 5 %).
+# The jars run as they ship: through the launcher deploy/bin/linkprobe-{collector,agent} (its JVM
+# options and MALLOC_ARENA_MAX, as the units, images and packages run them), plus native memory tracking (-XX:NativeMemoryTracking=summary). Every 10 minutes it prints the
+# collector's heap after a full GC (jcmd GC.run, GC.heap_info), RSS, open file descriptors and
+# threads, and the same (but heap) for the agents, and keeps each JVM's VM.native_memory summary
+# (work dir nmt/); at the end: results produced vs stored, lost and duplicated, for the real agents
+# (their spools' own count of every result they took in: AUTOINCREMENT ids) and the simulated ones
+# (what their pushes had acked), the growth of each figure from the second report to the last
+# (target: <= 5 %), and where the RSS of the longest-lived agent went between its first and last
+# report (native memory by category, and RSS outside what the JVM accounts for: malloc arenas).
 #
 # usage: bench/soak.sh [--minutes N] [--every M] [--sim-agents N] [--keep]
 #   --minutes  how long it runs (default 60)
@@ -43,11 +48,15 @@ for n in "$minutes" "$every" "$sims"; do
   [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] || { echo "soak.sh: '$n' is not a positive whole number" >&2; exit 2; }
 done
 [ "$(id -u)" = 0 ] || { echo "soak.sh needs root for its network namespaces" >&2; exit 2; }
-for tool in java jcmd ip python3 sha256sum awk; do
+for tool in java jcmd ip python3 sha256sum awk curl; do
   command -v "$tool" >/dev/null || { echo "soak.sh needs $tool on the PATH" >&2; exit 2; }
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The jars run as they ship: through the launcher (deploy/bin/linkprobe-{collector,agent}, which
+# the units, images and packages use, with its JVM options and MALLOC_ARENA_MAX), plus native
+# memory tracking for the per-report summaries.
+nmt="-XX:NativeMemoryTracking=summary"
 cjar=$root/collector/target/linkprobe-collector.jar
 ajar=$root/agent/target/linkprobe-agent.jar
 classes=$root/collector/target/test-classes
@@ -109,43 +118,40 @@ for i in 0 1 2; do
   mkdir -p "$dir/state"
   printf '%s\n' "$token" > "$dir/token"
   printf '%s %s\n' "$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)" "$site" >> "$work/tokens"
+  # Targets, labels, windows and throughput tests come from the plan (fleet.yml below).
   cat > "$dir/agent.yml" <<EOF
 site: $site
 state_dir: $dir/state
-collector:
-  url: http://$net.1:9862
-  token_file: $dir/token
-labels: {region: soak, link: fttp}
-expected: {down_mbps: 100, up_mbps: 20}
-window: 60s
-targets:
-  - name: hub
-    host: $net.1
-    stamp_port: 862
-    throughput_port: 9863
-    connect_port: 9862
-throughput:
-  every: 2m
-  duration: 3s
-  direction: both
-  first_delay_min: 10s
-  first_delay_max: 60s
-  busy_retry_min: 5s
-  busy_retry_max: 30s
-  timeout: 30s
-  max_bytes_per_test: 67108864
+collector: {url: 'http://$net.1:9862', token_file: $dir/token, plan_refresh: 60s}
 EOF
 done
+cat > "$work/fleet.yml" <<EOF
+embedded_responder: {enabled: true, max_mbps: 1000}
+defaults:
+  targets: [{name: hub, host: $net.1, stamp_port: 862, connect_port: 9862}]
+  window: 60s
+  throughput: {enabled: true, every: 2m, duration: 3s, direction: both}
+sites:
+  soak-agent-1: {labels: {region: soak, link: fttp}, expected: {down_mbps: 100, up_mbps: 20}}
+  soak-agent-2: {labels: {region: soak, link: fttp}, expected: {down_mbps: 100, up_mbps: 20}}
+  soak-agent-3: {labels: {region: soak, link: fttc}, expected: {down_mbps: 40, up_mbps: 10}}
+EOF
 cat > "$work/collector.yml" <<EOF
 http: {bind: 0.0.0.0, port: 9862}
-tokens_file: tokens
-archive: {path: collector.db}
+tokens_file: $work/tokens
+fleet_file: $work/fleet.yml
+archive: {path: $work/collector.db}
 responder: {enabled: true, max_concurrent_tests: 1}
 EOF
+java -jar "$cjar" check-config --config "$work/collector.yml" > /dev/null \
+  || { echo "soak.sh: the collector refuses its config (above)" >&2; exit 2; }
+mkdir -p "$work/nmt"
 
 # --- processes -----------------------------------------------------------------------------
 start_collector() {
-  ip netns exec "$ns_c" java -Xmx512m -jar "$cjar" run --config "$work/collector.yml" >> "$work/collector.log" 2>&1 &
+  # shellcheck disable=SC2086  # the options are words
+  ip netns exec "$ns_c" env LINKPROBE_JAR="$cjar" LINKPROBE_JAVA_OPTS="$nmt" "$root/deploy/bin/linkprobe-collector" run --config "$work/collector.yml" \
+      >> "$work/collector.log" 2>&1 &
   collector_pid=$!
   collector_since=$(date +%s)
   for _ in $(seq 1 240); do
@@ -157,11 +163,11 @@ start_collector() {
 }
 start_agent() { # start_agent INDEX
   local i=$1
-  ip netns exec "${ns_a[$i]}" java -jar "$ajar" run --config "$work/agent$((i + 1))/agent.yml" \
+  # shellcheck disable=SC2086
+  ip netns exec "${ns_a[$i]}" env LINKPROBE_JAR="$ajar" LINKPROBE_JAVA_OPTS="$nmt" "$root/deploy/bin/linkprobe-agent" run --config "$work/agent$((i + 1))/agent.yml" \
       >> "$work/agent$((i + 1))/agent.log" 2>&1 &
   agent_pids[$i]=$!
 }
-command -v curl >/dev/null || { echo "soak.sh needs curl on the PATH" >&2; exit 2; }
 
 start_collector
 echo "soak: collector pid $collector_pid in $ns_c, work dir $work" >&2
@@ -193,6 +199,15 @@ report() { # one line per report, also kept in $work/reports.tsv
       "$(( $(proc_status "$collector_pid" VmRSS) / 1024 ))" "$(fds "$collector_pid")" "$(proc_status "$collector_pid" Threads)" \
       "$((a_rss / 1024))" "$a_fds" "$a_thr")
   echo "$line" >> "$work/reports.tsv"
+  # Where the memory is, per JVM, kept for the end: NAME-PID-MINUTE.txt
+  { printf 'RSS %s kB\n' "$(proc_status "$collector_pid" VmRSS)"
+    ip netns exec "$ns_c" jcmd "$collector_pid" VM.native_memory summary 2>&1; } > "$work/nmt/collector-$collector_pid-$t.txt" || true
+  for i in 0 1 2; do
+    [ -n "${agent_pids[$i]}" ] || continue
+    { printf 'RSS %s kB\n' "$(proc_status "${agent_pids[$i]}" VmRSS)"
+      ip netns exec "${ns_a[$i]}" jcmd "${agent_pids[$i]}" VM.native_memory summary 2>&1; } \
+        > "$work/nmt/agent$((i + 1))-${agent_pids[$i]}-$t.txt" || true
+  done
   echo "$line" | awk -F'\t' '{ printf "  %4d min  collector (up %4d s): heap after GC %7.1f MiB, RSS %4d MiB, %4d fds, %3d threads | 3 agents: RSS %4d MiB, %3d fds, %3d threads\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }'
 }
 
@@ -231,16 +246,24 @@ sleep 75 # one more window ends and is pushed
 for i in 0 1 2; do stop_pid "${agent_pids[$i]}"; agent_pids[$i]=''; done
 stop_pid "$collector_pid"; collector_pid=''
 
+gen count --archive "$work/collector.db" > "$work/stored.txt" || { echo "counting the archive failed" >&2; exit 2; }
+
 rc=0
 python3 - "$work" "$every" <<'EOF' || rc=$?
-import sqlite3, sys, os
+import sqlite3, sys, os, re, glob
 work, every = sys.argv[1], int(sys.argv[2])
-archive = sqlite3.connect(os.path.join(work, "collector.db"))
+held = {}  # site -> (samples, distinct samples): LoadMain count, the archive's raw tier decoded
+for line in open(os.path.join(work, "stored.txt")):
+    f = line.split()
+    if len(f) == 8 and f[0] == "site":
+        held[f[1]] = (int(f[5]), int(f[7]))
 failed = False
-def distinct(where, args):
-    rows = archive.execute("SELECT COUNT(*), COUNT(DISTINCT type || '|' || IFNULL(target, '') || '|' || end_ms || '|' || json)"
-                           " FROM samples WHERE " + where, args).fetchone()
-    return rows[0], rows[1]
+def distinct(sites, inside):
+    rows = stored = 0
+    for site, (n, d) in held.items():
+        if (site in sites) == inside:
+            rows, stored = rows + n, stored + d
+    return rows, stored
 print("\nresults produced vs stored")
 real_sites = []
 for i in (1, 2, 3):
@@ -250,7 +273,7 @@ for i in (1, 2, 3):
     row = spool.execute("SELECT seq FROM sqlite_sequence WHERE name = 'samples'").fetchone()
     produced = row[0] if row else 0
     pending = spool.execute("SELECT COUNT(*) FROM samples").fetchone()[0]
-    rows, stored = distinct("site = ?", (site,))
+    rows, stored = distinct({site}, True)
     lost, dup = produced - pending - stored, rows - stored
     failed |= lost != 0 or dup != 0
     print("  %-14s produced %6d  stored %6d  still spooled %3d  -> lost %d, duplicated %d" % (site, produced, stored, pending, lost, dup))
@@ -260,7 +283,7 @@ for line in open(os.path.join(work, "generator.txt")):
     if len(f) == 3 and f[0] == "result":
         sim[f[1]] = f[2]
 acked = int(float(sim.get("soak.samples", "0")))
-rows, stored = distinct("site NOT IN (%s)" % ",".join("?" * len(real_sites)), real_sites)
+rows, stored = distinct(set(real_sites), False)
 lost, dup = acked - stored, rows - stored
 failed |= lost != 0 or dup != 0
 print("  %-14s acked    %6d  stored %6d  (generator errors %s, retried 429/503 %s/%s, connections lost %s)"
@@ -279,6 +302,32 @@ if len(reports) >= 2:
         print("  %-26s %8s -> %8s  %+6.1f %%  %s" % (name, second[col], last[col], g, "PASS" if ok else "FAIL"))
 else:
     print("\n(fewer than two reports: run longer than 2 x --every for the growth figures)")
+
+# Where memory went in each JVM that ran unrestarted across reports: its first report against its last.
+def nmt(path):
+    text = open(path).read()
+    cats = {m.group(1).strip(): int(m.group(2)) for m in re.finditer(
+        r"^-\s+([A-Za-z][A-Za-z .]*?) \(reserved=\d+KB, committed=(\d+)KB\)", text, re.M)}
+    total = re.search(r"Total: reserved=\d+KB, committed=(\d+)KB", text)
+    rss = re.search(r"^RSS (\d+) kB", text, re.M)
+    return cats, int(total.group(1)) if total else 0, int(rss.group(1)) if rss else 0
+def minute(path):
+    return int(path.rsplit("-", 1)[1][:-4])
+runs = {}
+for f in glob.glob(os.path.join(work, "nmt", "*-*-*.txt")):
+    runs.setdefault(tuple(os.path.basename(f).split("-")[:2]), []).append(f)
+for (name, pid), files in sorted(runs.items()):
+    files.sort(key=minute)
+    if len(files) < 2:
+        continue
+    (a, ta, ra), (b, tb, rb) = nmt(files[0]), nmt(files[-1])
+    print("\n%s (pid %s) from %d to %d min, KiB: RSS, NMT committed by category, and RSS beyond NMT (malloc arenas, ...)"
+          % (name, pid, minute(files[0]), minute(files[-1])))
+    print("  %-28s %9d -> %9d  %+8d" % ("RSS", ra, rb, rb - ra))
+    print("  %-28s %9d -> %9d  %+8d" % ("NMT committed, total", ta, tb, tb - ta))
+    print("  %-28s %9d -> %9d  %+8d" % ("RSS - NMT committed", ra - ta, rb - tb, (rb - tb) - (ra - ta)))
+    for cat in sorted(set(a) | set(b), key=lambda c: -abs(b.get(c, 0) - a.get(c, 0)))[:6]:
+        print("  %-28s %9d -> %9d  %+8d" % (cat, a.get(cat, 0), b.get(cat, 0), b.get(cat, 0) - a.get(cat, 0)))
 sys.exit(1 if failed else 0)
 EOF
 echo "collector restarted $collector_restarts times, agents $agent_restarts times; $(grep -c ' ERROR ' "$work/collector.log" || true) ERROR lines in the collector's log"

@@ -35,7 +35,16 @@ public final class BodyLimitAggregator extends HttpObjectAggregator {
 
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-        if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+        if (start.decoderResult().isFailure()) {
+            return null; // no 100 for a request the codec refused: it goes on to the handler, answered 400
+        }
+        long length;
+        try {
+            length = HttpUtil.getContentLength(start, -1L);
+        } catch (NumberFormatException e) {
+            return null; // a Content-Length that is no number: no 100; the codec's refusal or 400 follows
+        }
+        if (HttpUtil.is100ContinueExpected(start) && length > maxContentLength) {
             return null; // refused as an over-long Content-Length, by handleOversizedMessage
         }
         return super.newContinueResponse(start, maxContentLength, pipeline);

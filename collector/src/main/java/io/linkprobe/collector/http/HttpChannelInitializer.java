@@ -1,6 +1,7 @@
 package io.linkprobe.collector.http;
 
 import io.linkprobe.collector.config.Limits;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -39,9 +40,13 @@ public final class HttpChannelInitializer extends ChannelInitializer<SocketChann
     @Override
     protected void initChannel(SocketChannel ch) {
         connections.add(ch);
-        ChannelPipeline p = ch.pipeline();
+        addHandlers(ch.pipeline(), ch.alloc());
+    }
+
+    /** The connection's handlers; also what {@code HttpPipelineFuzzTest} drives on an EmbeddedChannel. */
+    void addHandlers(ChannelPipeline p, ByteBufAllocator alloc) {
         if (ssl != null) {
-            p.addLast(PipelineNames.TLS, ssl.newHandler(ch.alloc()));
+            p.addLast(PipelineNames.TLS, ssl.newHandler(alloc));
         }
         int maxBody = limits.maxBodyBytes().toIntExact();
         p.addLast(PipelineNames.LIMITER, limiter);

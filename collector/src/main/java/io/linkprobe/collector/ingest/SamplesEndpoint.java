@@ -27,6 +27,7 @@ import io.linkprobe.common.wire.Sample;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Objects;
@@ -152,6 +153,9 @@ public final class SamplesEndpoint implements Endpoint {
             return batch;
         } catch (JsonProcessingException e) {
             throw new RefusedException(RejectReason.MALFORMED, "malformed push: " + describe(e));
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16/32 from leading zero bytes and then meets a character that is none
+            throw new RefusedException(RejectReason.MALFORMED, "malformed push: the body is not UTF-8 JSON; send a JSON PushBatch");
         } catch (IOException e) {
             throw new IllegalStateException("reading an in-memory buffer cannot fail", e);
         }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "linkprobe-load", mixinStandardHelpOptions = true,
         description = "Simulate linkprobe agents pushing to a collector.",
-        subcommands = {LoadMain.Prepare.class, SteadyCommand.class, StormCommand.class, SeedRetentionCommand.class})
+        subcommands = {LoadMain.Prepare.class, SteadyCommand.class, StormCommand.class, SeedRetentionCommand.class,
+                CountCommand.class})
 public final class LoadMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,7 +35,7 @@ public final class LoadMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: prepare, steady, storm, seed-retention");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: prepare, steady, storm, seed-retention, count");
     }
 
     /** {@code prepare}: the tokens file for the collector and the agents' tokens. */

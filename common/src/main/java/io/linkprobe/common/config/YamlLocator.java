@@ -66,6 +66,10 @@ final class YamlLocator {
     static List<Object> parseKey(String key) {
         List<Object> out = new ArrayList<>();
         for (String part : key.split("\\.")) {
+            if (!part.matches("[^\\[\\]]*(\\[[0-9]{1,9}])*")) {
+                out.add(part); // a map key of the operator's own with brackets in it ("gp-[leeds"), not an index
+                continue;
+            }
             int bracket = part.indexOf('[');
             String name = bracket < 0 ? part : part.substring(0, bracket);
             if (!name.isEmpty()) {

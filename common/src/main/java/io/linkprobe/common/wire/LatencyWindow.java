@@ -55,7 +55,7 @@ public record LatencyWindow(
     @Override
     public boolean equals(Object o) {
         return o instanceof LatencyWindow w
-                && target.equals(w.target) && startEpochMillis == w.startEpochMillis
+                && java.util.Objects.equals(target, w.target) && startEpochMillis == w.startEpochMillis
                 && endEpochMillis == w.endEpochMillis && sent == w.sent && received == w.received
                 && lostForward == w.lostForward && lostBackward == w.lostBackward
                 && duplicates == w.duplicates && reordered == w.reordered

@@ -140,12 +140,19 @@ public record Plan(
                     "throughput.direction must be down, up or both");
             require(everyMillis > 0 && durationMillis > 0 && streams > 0,
                     "throughput every, duration and streams must be positive");
+            // Found by fuzzing: a period near Long.MAX_VALUE made the next slot overflow to a time
+            // in 1970s' past. A week stretched by any demand a pool can have stays far below this.
+            require(everyMillis <= MAX_EVERY_MILLIS, "throughput.every_millis must be at most " + MAX_EVERY_MILLIS
+                    + " (1000 years)");
             require(offsetMillis >= 0 && offsetMillis < everyMillis,
                     "throughput.offset_millis must be at least 0 and less than every_millis");
             require(maxBytesPerTest >= 0 && maxBytesPerDay >= 0, "throughput byte limits cannot be negative");
             require(!enabled || responder != null, "enabled throughput tests need a responder");
             require(stretch > 0, "throughput.stretch must be positive");
         }
+
+        /** Far beyond any real period, and small enough that a slot time never overflows. */
+        public static final long MAX_EVERY_MILLIS = 1000L * 365 * 86_400_000L;
 
         /** The first slot start at or after {@code nowMillis} (Unix epoch ms). */
         public long nextStartAtOrAfter(long nowMillis) {

@@ -112,14 +112,20 @@ public final class PushCodec {
         for (int i = 0; i < count; i++) {
             int code = in.read();
             Sample.Kind kind = kind(code & ~JSON_FLAG);
+            Sample s;
             if ((code & JSON_FLAG) == 0) {
-                samples.add(RecordCodec.read(in, recordClass(kind), ctx));
+                s = RecordCodec.read(in, recordClass(kind), ctx);
             } else {
                 int length = in.length();
                 byte[] json = inflate(in.array(), in.position(), length);
                 in.skip(length);
-                samples.add(parse(json, kind));
+                s = parse(json, kind);
             }
+            if (kind != Sample.Kind.HEALTH && s.target() == null) {
+                // Ingest refuses a sample without its target; every reader keys on it.
+                throw new CodecException("stored " + kind.wireName() + " sample " + i + " has no target");
+            }
+            samples.add(s);
         }
         if (!in.atEnd()) {
             throw new CodecException("bytes left after " + count + " samples");
@@ -138,6 +144,9 @@ public final class PushCodec {
     private static Sample parse(byte[] json, Sample.Kind kind) {
         try {
             Sample s = READER.readValue(json);
+            if (s == null) {
+                throw new CodecException("stored " + kind.wireName() + " sample is a JSON null");
+            }
             if (s.kind() != kind) {
                 throw new CodecException("stored " + kind.wireName() + " sample reads as " + s.kind().wireName());
             }

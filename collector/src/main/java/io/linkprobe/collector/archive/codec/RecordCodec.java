@@ -1,5 +1,6 @@
 package io.linkprobe.collector.archive.codec;
 
+import io.linkprobe.common.wire.Names;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
@@ -60,7 +61,7 @@ final class RecordCodec {
             if (tag == 0) {
                 return null;
             }
-            if (tag > read.size()) {
+            if (tag < 0 || tag > read.size()) { // a varint of 10 bytes can be negative
                 throw new CodecException("string " + (tag - 1) + " of a push with " + read.size());
             }
             return read.get((int) (tag - 1));
@@ -206,12 +207,18 @@ final class RecordCodec {
             return nullable(of((out, v) -> out.signed((Long) v), ByteSource::signed));
         } else if (t == Integer.class) {
             return nullable(of((out, v) -> out.signed((Integer) v), in -> toInt(in.signed())));
-        } else if (t == double.class || t == Double.class) {
+        } else if (t == double.class) {
+            return of((out, v) -> Numbers.write(out, (Double) v), in -> present(Numbers.read(in), name));
+        } else if (t == Double.class) {
             return of((out, v) -> Numbers.write(out, (Double) v), Numbers::read);
         } else if (t == boolean.class || t == Boolean.class) {
+            boolean primitive = t == boolean.class;
             return of((out, v) -> out.write(v == null ? 2 : (Boolean) v ? 1 : 0), in -> {
                 int b = in.read();
-                return b == 2 ? null : b == 1;
+                if (b > 2) {
+                    throw new CodecException("boolean " + name + " stored as " + b);
+                }
+                return b == 2 ? primitive ? present(null, name) : null : b == 1;
             });
         } else if (t == String.class) {
             return new Field() {
@@ -229,7 +236,15 @@ final class RecordCodec {
             Class<? extends Enum> e = (Class<? extends Enum>) t;
             return of((out, v) -> out.string(v == null ? null : ((Enum<?>) v).name()), in -> {
                 String s = in.string();
-                return s == null ? null : Enum.valueOf(e, s);
+                if (s == null) {
+                    return null;
+                }
+                for (Enum<?> constant : e.getEnumConstants()) {
+                    if (constant.name().equals(s)) {
+                        return constant;
+                    }
+                }
+                throw new CodecException("no " + e.getSimpleName() + " named " + Names.printable(s));
             });
         } else if (t == int[].class) {
             return of((out, v) -> RiceInts.write(out, (int[]) v), RiceInts::read);
@@ -352,6 +367,14 @@ final class RecordCodec {
             }
             return m;
         });
+    }
+
+    /** A value read for a primitive component: a stored null is damage, not a default. */
+    private static Object present(Object v, String name) {
+        if (v == null) {
+            throw new CodecException("a null stored for the primitive " + name);
+        }
+        return v;
     }
 
     private static int toInt(long v) {

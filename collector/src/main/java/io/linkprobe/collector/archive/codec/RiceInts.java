@@ -58,7 +58,7 @@ final class RiceInts {
         if (n == 0) {
             return null;
         }
-        if (n - 1 > Integer.MAX_VALUE - 8 || n - 1 > 8L * (in.array().length - in.position()) + 1) {
+        if (n < 0 || n - 1 > Integer.MAX_VALUE - 8 || n - 1 > 8L * (in.array().length - in.position()) + 1) {
             throw new CodecException("an int array of " + (n - 1) + " values cannot fit in what is left");
         }
         int[] values = new int[(int) (n - 1)];

@@ -75,6 +75,11 @@ class PushCodecTest {
         byte[] version = good.clone();
         version[0] = 9;
         assertThrows(CodecException.class, () -> PushCodec.decode(version));
+        // A varint of 10 bytes reads as a negative long: an array length or a string index, never.
+        byte[] negative = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                (byte) 0xff, (byte) 0xff, 0x01, 0, 0, 0};
+        assertThrows(CodecException.class, () -> RiceInts.read(new ByteSource(negative)));
+        assertThrows(CodecException.class, () -> new RecordCodec.Context(0).readString(new ByteSource(negative)));
     }
 
     /**
