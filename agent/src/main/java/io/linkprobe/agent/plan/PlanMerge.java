@@ -50,7 +50,7 @@ public final class PlanMerge {
             AgentConfig effective = new AgentConfig(local.site(), local.agentId(), local.stateDir(), local.collector(),
                     plan.labels().isEmpty() ? local.labels() : plan.labels(), expected(local.expected(), plan.expected()),
                     Duration.ofMillis(plan.windowMillis()), latency(plan.latency()), local.connect(),
-                    throughput(local.throughput(), t), local.spool(), targets);
+                    throughput(local.throughput(), t), local.video(), local.spool(), targets);
             List<Scheduled> tests = t.enabled()
                     ? List.of(new Scheduled(responder(t.responder(), targets), new Slot(t.everyMillis(), t.offsetMillis())))
                     : List.of();

@@ -129,6 +129,12 @@ final class RollupBuilder implements Sample.Visitor<Void> {
         return null;
     }
 
+    /** Video tests are few (one every few hours) and are read raw; they have no hourly rollup yet. */
+    @Override
+    public Void video(io.linkprobe.common.wire.VideoResult v) {
+        return null;
+    }
+
     @Override
     public Void health(AgentHealth health) {
         return null;
