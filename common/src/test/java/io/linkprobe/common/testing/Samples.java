@@ -54,9 +54,11 @@ public final class Samples {
      */
     public static VideoResult video(String target, long endMillis, String verdict, int calls, double lossUpPercent,
             double lossDownPercent, double jitterMicros) {
-        VideoResult.Direction up = new VideoResult.Direction(2500, Math.round(25 * lossUpPercent), lossUpPercent, 2, 0,
+        VideoResult.Direction up = new VideoResult.Direction(2500, Math.round(25 * lossUpPercent), lossUpPercent,
+                Math.min(2, Math.round(25 * lossUpPercent)), 0,
                 1.0, jitterMicros, 4 * jitterMicros, 0, 150_000 * (1 - lossUpPercent / 100), 4.2);
-        VideoResult.Direction down = new VideoResult.Direction(2500, Math.round(25 * lossDownPercent), lossDownPercent, 1,
+        VideoResult.Direction down = new VideoResult.Direction(2500, Math.round(25 * lossDownPercent), lossDownPercent,
+                Math.min(1, Math.round(25 * lossDownPercent)),
                 0, 1.0, jitterMicros, 4 * jitterMicros, 0, 150_000 * (1 - lossDownPercent / 100), 4.3);
         List<VideoResult.Step> ladder = new java.util.ArrayList<>();
         ladder.add(new VideoResult.Step(1, verdict, List.of(), 20, 4.2, Math.max(lossUpPercent, lossDownPercent),
