@@ -316,7 +316,7 @@ final class RecordCodec {
 
             @Override
             public Object read(ByteSource in, Context ctx) {
-                int n = in.length();
+                int n = in.sizePlusOne();
                 if (n == 0) {
                     return null;
                 }
@@ -342,7 +342,7 @@ final class RecordCodec {
                 out.string((String) e.getValue());
             }
         }, in -> {
-            int n = in.length();
+            int n = in.sizePlusOne();
             if (n == 0) {
                 return null;
             }
