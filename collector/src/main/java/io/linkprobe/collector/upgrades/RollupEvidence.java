@@ -5,6 +5,7 @@ import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.HourlyRollup;
 import io.linkprobe.collector.archive.RollupSketches;
+import io.linkprobe.common.wire.VideoResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,8 @@ import java.util.List;
  * exactly, bin by bin, so this is the percentile of every RTT of the side within 1 %); loss is the
  * windows' lost packets per direction over their sent packets; throughput takes the steady rate of
  * every {@code ok} test the hours kept, so medians and 10th percentiles are those of the tests
- * themselves; the grade is the median bufferbloat grade of the graded tests.
+ * themselves; the grade is the median bufferbloat grade of the graded tests; video readiness is
+ * the median verdict of the video tests that gave one.
  */
 public final class RollupEvidence implements UpgradeEvidence {
     private static final long WEEK = 7 * 86_400_000L;
@@ -32,6 +34,7 @@ public final class RollupEvidence implements UpgradeEvidence {
         List<Double> down = new ArrayList<>();
         List<Double> up = new ArrayList<>();
         List<String> grades = new ArrayList<>();
+        List<VideoResult.Verdict> videos = new ArrayList<>();
         DDSketch rtt = RollupSketches.empty();
         long windows = 0;
         long sent = 0;
@@ -49,6 +52,12 @@ public final class RollupEvidence implements UpgradeEvidence {
                         rtt.mergeWith(l.rttMicros());
                     }
                 }
+                for (HourlyRollup.Video v : h.video()) {
+                    VideoResult.Verdict verdict = VideoResult.Verdict.ofWireName(v.verdict());
+                    if (verdict != null) {
+                        videos.add(verdict);
+                    }
+                }
                 for (HourlyRollup.Test t : h.tests()) {
                     if (!"ok".equals(t.result())) {
                         continue;
@@ -61,13 +70,15 @@ public final class RollupEvidence implements UpgradeEvidence {
             }
         }
         grades.sort(null);
+        videos.sort(java.util.Comparator.comparingInt(VideoResult.Verdict::gaugeValue));
         boolean rtts = !rtt.isEmpty();
         return new Figures(down.size(), up.size(), quantile(down, 0.5), quantile(down, 0.1),
                 quantile(up, 0.5), quantile(up, 0.1), windows,
                 rtts ? rtt.getValueAtQuantile(0.5) / 1000 : Double.NaN,
                 rtts ? rtt.getValueAtQuantile(0.95) / 1000 : Double.NaN,
                 sent == 0 ? Double.NaN : (double) lostUp / sent, sent == 0 ? Double.NaN : (double) lostDown / sent,
-                grades.isEmpty() ? null : grades.get((grades.size() - 1) / 2), null);
+                grades.isEmpty() ? null : grades.get((grades.size() - 1) / 2),
+                videos.isEmpty() ? null : videos.get((videos.size() - 1) / 2).wireName());
     }
 
     /** The {@code q} quantile by linear interpolation between closest ranks; NaN when empty. */
