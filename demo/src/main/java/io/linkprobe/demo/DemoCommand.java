@@ -187,7 +187,10 @@ public final class DemoCommand implements Callable<Integer> {
                 + "  window: " + Durations.format(window) + "\n"
                 + "  latency: {interval: 100ms}\n"
                 + "  throughput: {enabled: true, every: " + Durations.format(throughputEvery)
-                + ", duration: 3s, direction: both, streams: 1, max_bytes_per_test: " + (512L << 20) + "}\n";
+                + ", duration: 3s, direction: both, streams: 1, max_bytes_per_test: " + (512L << 20) + "}\n"
+                // A short call and a short ladder (to 4 calls) every 2 minutes in its own slot, so the
+                // status page's video column and the dashboards' video panels fill while one watches.
+                + "  video: {enabled: true, every: 2m, duration: 5s, step_duration: 2s, max_calls: 4}\n";
     }
 
     /**

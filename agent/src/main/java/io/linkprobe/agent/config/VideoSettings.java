@@ -2,11 +2,11 @@ package io.linkprobe.agent.config;
 
 import io.linkprobe.common.config.Durations;
 import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.config.VideoRules;
 import io.linkprobe.common.net.Dscp;
 import io.linkprobe.common.video.AudioAssumptions;
 import io.linkprobe.common.video.Thresholds;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,23 +45,23 @@ public record VideoSettings(
         ThresholdSettings thresholds,
         AudioSettings audio) {
     /** The ladder's steps below {@code max_calls}. */
-    public static final List<Integer> LADDER = List.of(1, 2, 3, 4, 6, 8);
-    public static final int MAX_CALLS_LIMIT = 32;
+    public static final List<Integer> LADDER = VideoRules.LADDER;
+    public static final int MAX_CALLS_LIMIT = VideoRules.MAX_CALLS_LIMIT;
     /** Late replies beyond this are lost; also how long the end of each step may wait for them. */
-    public static final Duration PACKET_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration PACKET_TIMEOUT = VideoRules.PACKET_TIMEOUT;
     /** Declared after the constants its constructor uses. */
     public static final VideoSettings DEFAULTS = new VideoSettings(null, null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, null);
 
     public VideoSettings {
-        enabled = enabled == null ? Boolean.TRUE : enabled;
-        every = every == null ? Duration.ofHours(4) : every;
-        rateKbps = rateKbps == null ? 1200 : rateKbps;
-        packetSize = packetSize == null ? 1200 : packetSize;
-        duration = duration == null ? Duration.ofSeconds(20) : duration;
-        stepDuration = stepDuration == null ? Duration.ofSeconds(5) : stepDuration;
-        maxCalls = maxCalls == null ? 8 : maxCalls;
-        dscp = dscp == null ? "BE" : dscp;
+        enabled = enabled == null ? VideoRules.DEFAULT_ENABLED : enabled;
+        every = every == null ? VideoRules.DEFAULT_EVERY : every;
+        rateKbps = rateKbps == null ? VideoRules.DEFAULT_RATE_KBPS : rateKbps;
+        packetSize = packetSize == null ? VideoRules.DEFAULT_PACKET_SIZE : packetSize;
+        duration = duration == null ? VideoRules.DEFAULT_DURATION : duration;
+        stepDuration = stepDuration == null ? VideoRules.DEFAULT_STEP_DURATION : stepDuration;
+        maxCalls = maxCalls == null ? VideoRules.DEFAULT_MAX_CALLS : maxCalls;
+        dscp = dscp == null ? VideoRules.DEFAULT_DSCP : dscp;
         maxBytesPerTest = maxBytesPerTest == null ? 0L : maxBytesPerTest;
         maxBytesPerDay = maxBytesPerDay == null ? 0L : maxBytesPerDay;
         slipFraction = slipFraction == null ? 0.1 : slipFraction;
@@ -70,36 +70,13 @@ public record VideoSettings(
         timeout = timeout == null ? Duration.ofMinutes(5) : timeout;
         thresholds = thresholds == null ? ThresholdSettings.DEFAULTS : thresholds;
         audio = audio == null ? AudioSettings.DEFAULTS : audio;
-        if (every.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new InvalidValue("every", "video.every must be at least 1m (the test loads the line)");
-        }
-        if (packetSize < 64 || packetSize > 1472) {
-            throw new InvalidValue("packet_size", "video.packet_size must be between 64 and 1472 bytes (1472 fills a 1500-byte MTU)");
-        }
-        if (rateKbps < 8 || rateKbps > 100_000) {
-            throw new InvalidValue("rate_kbps", "video.rate_kbps must be between 8 and 100000");
-        }
-        long intervalNanos = intervalNanos(rateKbps, packetSize);
-        if (intervalNanos < 1_000_000) {
-            throw new InvalidValue("rate_kbps", "video.rate_kbps " + rateKbps + " in " + packetSize + "-byte packets needs "
-                    + "a packet every " + intervalNanos / 1000 + " µs; at most one per ms is sent: raise video.packet_size "
-                    + "or lower video.rate_kbps");
-        }
-        if (duration.compareTo(Duration.ofSeconds(5)) < 0 || duration.compareTo(Duration.ofMinutes(2)) > 0) {
-            throw new InvalidValue("duration", "video.duration must be between 5s and 2m");
-        }
-        if (stepDuration.compareTo(Duration.ofSeconds(2)) < 0 || stepDuration.compareTo(duration) > 0) {
-            throw new InvalidValue("step_duration", "video.step_duration must be between 2s and video.duration ("
-                    + Durations.format(duration) + ")");
-        }
-        if (maxCalls < 1 || maxCalls > MAX_CALLS_LIMIT) {
-            throw new InvalidValue("max_calls", "video.max_calls must be between 1 and " + MAX_CALLS_LIMIT);
-        }
-        try {
-            Dscp.parse(dscp);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidValue("dscp", "video.dscp " + e.getMessage());
-        }
+        VideoRules.every(every);
+        VideoRules.packetSize(packetSize);
+        VideoRules.rate(rateKbps, packetSize);
+        VideoRules.duration(duration);
+        VideoRules.stepDuration(stepDuration, duration);
+        VideoRules.maxCalls(maxCalls);
+        VideoRules.dscp(dscp);
         if (maxBytesPerTest < 0 || maxBytesPerDay < 0) {
             throw new InvalidValue("", "video byte limits cannot be negative");
         }
@@ -125,7 +102,7 @@ public record VideoSettings(
 
     /** The gap between packets that gives {@code rateKbps} of {@code packetSize}-byte payloads. */
     public static long intervalNanos(int rateKbps, int packetSize) {
-        return Math.round(packetSize * 8.0 * 1e6 / rateKbps);
+        return VideoRules.intervalNanos(rateKbps, packetSize);
     }
 
     public long intervalNanos() {
@@ -138,21 +115,12 @@ public record VideoSettings(
 
     /** The ladder up to {@code maxCalls}: 1, 2, 3, 4, 6, 8 below it, then {@code maxCalls} itself. */
     public static List<Integer> ladder(int maxCalls) {
-        List<Integer> steps = new ArrayList<>();
-        for (int n : LADDER) {
-            if (n < maxCalls) {
-                steps.add(n);
-            }
-        }
-        steps.add(maxCalls);
-        return List.copyOf(steps);
+        return VideoRules.ladder(maxCalls);
     }
 
     /** The whole ladder's sending time plus a packet timeout and a pause per step: the test's longest run. */
-    static Duration longestTest(Duration duration, Duration stepDuration, int maxCalls) {
-        int steps = ladder(maxCalls).size();
-        return duration.plus(stepDuration.multipliedBy(steps - 1))
-                .plus(PACKET_TIMEOUT.plusSeconds(1).multipliedBy(steps)).plusSeconds(10);
+    public static Duration longestTest(Duration duration, Duration stepDuration, int maxCalls) {
+        return VideoRules.longestTest(duration, stepDuration, maxCalls);
     }
 
     public Thresholds thresholdValues() {

@@ -17,8 +17,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The scheduled video-readiness test ({@link VideoTest}) towards every target that is a linkprobe
- * responder (it has a {@code throughput_port} as well as a {@code stamp_port}), budgeted like a
- * throughput test: its own period with slip, its own daily byte budget, and the ladder bounded by
+ * responder (it has a {@code throughput_port} as well as a {@code stamp_port}), or in the plan's
+ * slot towards the plan's responder, budgeted like a throughput test: its own period with slip,
+ * its own daily byte budget ({@code video.max_bytes_per_day}) and its bytes counted in the site's
+ * ({@code throughput.max_bytes_per_day}, shared by every scheduled test), and the ladder bounded by
  * the site's contracted rate and {@code video.max_bytes_per_test}.
  */
 public final class VideoProber implements Prober {
@@ -51,7 +53,8 @@ public final class VideoProber implements Prober {
         // A STAMP reflector is never busy: the busy retry bounds are never used.
         return new Schedule.Budgeted(s.every(), s.slipFraction(), s.firstDelayMin(), s.firstDelayMax(),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), s.timeout(), s.maxBytesPerDay(),
-                request(settings.get(), "budget", new InetSocketAddress("127.0.0.1", 1)).worstCaseBytes());
+                request(settings.get(), "budget", new InetSocketAddress("127.0.0.1", 1)).worstCaseBytes(),
+                settings.get().throughput().maxBytesPerDay());
     }
 
     @Override

@@ -62,6 +62,8 @@ final class Measurements {
     private final LongSupplier wallClockMillis;
     /** Bytes spent per kind over the last 24 h: they stay spent when a plan changes. */
     private final Map<Sample.Kind, DailyBudget> budgets = new EnumMap<>(Sample.Kind.class);
+    /** Every budgeted kind's bytes together: the site's test traffic. */
+    private final DailyBudget siteBudget = new DailyBudget();
     /** Set while a test that loads the line (throughput, video) runs: they take turns. */
     private final AtomicBoolean lineInUse = new AtomicBoolean();
     private final Map<Key, Running> running = new LinkedHashMap<>();
@@ -150,7 +152,7 @@ final class Measurements {
 
             @Override
             public Job budgeted(Schedule.Budgeted schedule) {
-                DailyBudget budget = budgets.computeIfAbsent(key.kind(), k -> new DailyBudget());
+                DailyBudget budget = budgets.computeIfAbsent(key.kind(), k -> new DailyBudget(siteBudget));
                 TestLoop loop = new TestLoop(prober, target, schedule, spec.slot(), budget, scheduler, sink,
                         wallClockMillis, lineInUse);
                 loop.start();

@@ -124,9 +124,9 @@ final class TestLoop {
         if (slot != null && !inSlot()) {
             return;
         }
-        if (!budget.allows(schedule.bytesPerTest(), schedule.maxBytesPerDay())) {
-            log.warn("Skipping the {} test to '{}': the daily budget of {} bytes is used up", prober.kind().wireName(),
-                    target.name(), schedule.maxBytesPerDay());
+        if (!budget.allows(schedule.bytesPerTest(), schedule.maxBytesPerDay(), schedule.siteMaxBytesPerDay())) {
+            log.warn("Skipping the {} test to '{}': its daily budget of {} bytes (or the site's {} for all tests) is used up",
+                    prober.kind().wireName(), target.name(), schedule.maxBytesPerDay(), schedule.siteMaxBytesPerDay());
             next(false);
             return;
         }
