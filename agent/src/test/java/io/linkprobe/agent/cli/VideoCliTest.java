@@ -66,6 +66,46 @@ class VideoCliTest {
         assertTrue(v.path("bytes").asLong() > 0);
     }
 
+    /** Against {@code linkprobe-agent responder} as an operator starts it, a process of its own. */
+    @Test
+    void theOneShotTestWorksAgainstTheAgentsResponder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path key = java.nio.file.Files.writeString(dir.resolve("key"), "a shared secret\n");
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(), "responder",
+                "--bind", "127.0.0.1", "--stamp-port", "0", "--throughput-port", "0", "--key-file", key.toString())
+                .redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            java.util.regex.Pattern listening = java.util.regex.Pattern.compile("STAMP reflector listening on udp 127\\.0\\.0\\.1:(\\d+)");
+            String port = null;
+            StringBuilder seen = new StringBuilder();
+            for (String line; port == null && (line = out.readLine()) != null; ) {
+                seen.append(line).append('\n');
+                java.util.regex.Matcher m = listening.matcher(line);
+                port = m.find() ? m.group(1) : null;
+            }
+            assertTrue(port != null, "the responder printed no STAMP port:\n" + seen);
+            Thread drain = new Thread(() -> out.lines().forEach(l -> { }));
+            drain.setDaemon(true);
+            drain.start();
+            CliRun r = run("test", "127.0.0.1", "--stamp-port", port, "--video", "--calls", "2", "--call-seconds", "5",
+                    "--step-seconds", "2", "--json");
+            assertEquals(0, r.exit(), r.err());
+            JsonNode v = Json.mapper().readTree(r.out()).path("video");
+            assertEquals("ok", v.path("result").asText(), v.toString());
+            assertTrue(v.path("verdict").asText().matches("ready|marginal|not_ready"), v.toString());
+            assertEquals(625, v.path("up").path("packets").asInt());
+            assertTrue(v.path("down").path("packets").asInt() > 0, "the responder reflected the call: " + v);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
     @Test
     void theSummarySaysHowManyCallsTheLinkCarries() {
         CliRun r = run("test", "127.0.0.1", "--stamp-port", String.valueOf(reflector.localPort()), "--video",

@@ -49,6 +49,10 @@ class FleetFileTest {
         assertEquals(List.of("hub-sw"), f.responders().stream().map(PoolResponder::name).toList());
         assertEquals(List.of("copper", "metered-4g"), f.groups().stream().map(FleetGroup::name).toList());
         assertEquals(2, f.sites().size());
+        VideoLayer metered = f.resolve("x", Map.of("link", "4g")).video();
+        assertEquals(Duration.ofHours(24), metered.every());
+        assertEquals(2, metered.maxCalls());
+        assertEquals(Duration.ofHours(4), f.resolve("x", Map.of()).video().every());
     }
 
     @Test
