@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * line and a 5 Mbit/s line. Each test prints what it measured (target/lab-figures.txt).
  */
 @Tag("lab")
+@Tag("video-lab") // .ci/run runs it as a step of its own, with its own time bound
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class LinkprobeVideoTest {
 
