@@ -123,7 +123,7 @@ class PlanMergeTest {
     void thePlansVideoBlockSchedulesTheVideoTestInItsSlotWithAgentYmlsThresholds() throws Exception {
         Plan.Video v = new Plan.Video(true, 14_400_000, 3_600_000, 10_000, 3_000, 1500, 1000, 4, "EF", 50_000_000,
                 35_000, HUB, 1.0);
-        Workload w = PlanMerge.merge(local("video: {every: 1h, max_calls: 8, thresholds: {max_jitter_ms: 20}, timeout: 1m}\n"),
+        Workload w = PlanMerge.merge(local("video: {every: 1h, max_calls: 8, thresholds: {max_jitter_ms: 20}, timeout: 2m}\n"),
                 plan(List.of(new Plan.Target("collector", "hub.example.net", 862, 0, 0)), every(60_000, 15_000), v));
         List<Scheduled> video = w.planned().get(Sample.Kind.VIDEO);
         assertEquals(1, video.size());
@@ -138,7 +138,7 @@ class PlanMergeTest {
         assertEquals("EF", s.dscp());
         assertEquals(50_000_000, s.maxBytesPerDay());
         assertEquals(20.0, s.thresholds().maxJitterMs(), "thresholds stay agent.yml's");
-        assertEquals(java.time.Duration.ofMinutes(1), s.timeout(), "agent.yml's timeout, longer than the ladder");
+        assertEquals(java.time.Duration.ofMinutes(2), s.timeout(), "agent.yml's timeout, longer than the plan's ladder");
 
         Plan.Video off = new Plan.Video(false, 14_400_000, 0, 20_000, 5_000, 1200, 1200, 8, "BE", 0, 60_000, null, 1.0);
         Workload none = PlanMerge.merge(local("targets: [{name: hub, host: h, stamp_port: 862, throughput_port: 9863}]\n"),
