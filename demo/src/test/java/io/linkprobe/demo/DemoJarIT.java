@@ -126,7 +126,8 @@ class DemoJarIT {
             assertTrue(plan.contains("\"window_millis\":2000") && plan.contains("\"every_millis\":60000"), plan);
             assertTrue(plan.matches("(?s).*\"connect_port\":" + URI.create(metricsUrl).getPort() + "\\b.*"),
                     "the plan's target has the connect probe on the collector's port: " + plan);
-            assertTrue(plan.contains("\"video\":{\"enabled\":true"), "the demo schedules video tests in the plan: " + plan);
+            assertTrue(plan.matches("(?s).*\"video\":\\{[^}]*\"enabled\":true.*"),
+                    "the demo schedules video tests in the plan: " + plan);
             runPrintedTestCommand(java, testCommand);
             runVideoTest(java, testCommand);
             System.out.printf("demo: first RTT observations on /metrics %.1f s after start%n",
