@@ -38,6 +38,8 @@ METRICS=(
   linkprobe_collector_archive_writable linkprobe_collector_archive_last_recovery_timestamp_seconds
   linkprobe_collector_config_last_reload_successful linkprobe_collector_config_last_reload_success_timestamp_seconds
   linkprobe_collector_test_demand_ratio linkprobe_collector_test_stretch_ratio
+  linkprobe_video_calls linkprobe_video_mos linkprobe_video_loss_ratio linkprobe_video_jitter_seconds
+  linkprobe_video_verdict linkprobe_video_tests_total linkprobe_video_probe_bytes_total
 )
 # Histograms: _bucket, _count, _sum (the collector drops Micrometer's _max gauges).
 HISTOGRAMS=(linkprobe_rtt_seconds linkprobe_tcp_connect_seconds linkprobe_sample_delay_seconds

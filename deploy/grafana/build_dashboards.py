@@ -160,6 +160,21 @@ def overview():
                               "2": ("partly delivered", "orange"), "3": ("not delivered", "red")}},
         description="The collector's before/after verdict per upgraded site (GET /api/v1/upgrades has the figures behind it)."))
 
+    lay.add(row("Video readiness (scheduled tests, every ~4 h)"))
+    verdict = 'min by (site) (site_target:linkprobe_video_verdict:latest * on (site) group_left () site:linkprobe_site_info:labels{region=~"$region", link=~"$link"})'
+    lay.add(stat("Sites video-ready", f"count({verdict} == 2) or vector(0)", color="green", w=4, h=4,
+                 description="The last video test judged one call ready: loss < 1 %, jitter < 30 ms, one-way delay <= 150 ms, NHS Near Me's rates, and RTT and MOS targets met."))
+    lay.add(stat("Sites marginal for video", f"count({verdict} == 1) or vector(0)", color="orange", w=4, h=4,
+                 description="Every limit met, but the RTT p95 >= 100 ms (Teams' target) or MOS < 4.0."))
+    lay.add(stat("Sites not video-ready", f"count({verdict} == 0) or vector(0)", color="red", w=4, h=4,
+                 description="One call fails a limit (loss, jitter, delay, rate or MOS < 3.6). Two tests in a row raise LinkprobeSiteNotVideoReady."))
+    lay.add(table("Fewest concurrent video calls (last test)", [
+        ("bottomk(25, min by (site, region, link) (site_target:linkprobe_video_calls:latest * " + WITH_LABELS + "))", "calls"),
+        ("min by (site, region, link) (site_target:linkprobe_video_verdict:latest * " + WITH_LABELS + ")", "verdict"),
+    ], w=12, h=8, site_link=SITE_LINK, sort="calls", ascending=True,
+        mappings={"verdict": {"0": ("not ready", "red"), "1": ("marginal", "orange"), "2": ("ready", "green")}},
+        description="Concurrent calls of 1.2 Mbit/s each way the link carried (ladder 1, 2, 3, 4, 6, 8), and one call's verdict."))
+
     lay.add(row("Silent agents"))
     lay.add(table("Silent for more than 15 minutes", [
         ("(time() - site:linkprobe_agent_last_push_timestamp_seconds:max1d > 900) * " + WITH_LABELS, "silent for"),
@@ -279,6 +294,29 @@ def site():
     lay.add(timeseries("Probe traffic per day", [
         (f"sum by (direction) (increase(linkprobe_probe_bytes_total{{{st}}}[1d]))", "{{direction}}"),
     ], unit="bytes", w=8, h=8, description="Against the agent's max_bytes_per_day budget (metered links)."))
+
+    lay.add(row("Video readiness (scheduled tests, every ~4 h)"))
+    lay.add(stat("Video verdict (one call)", "min(" + latest(f"linkprobe_video_verdict{{{st}}}", "site, target") + ")", w=4, h=4, color="thresholds",
+                 thresholds=[("red", None), ("orange", 1), ("green", 2)],
+                 mappings={"0": "not ready", "1": "marginal", "2": "ready"},
+                 description="Ready: loss < 1 %, jitter < 30 ms, one-way delay <= 150 ms, NHS Near Me's rates, RTT p95 < 100 ms, MOS >= 4.0. Marginal: a target missed. Not ready: a limit failed."))
+    lay.add(stat("Concurrent video calls", "min(" + latest(f"linkprobe_video_calls{{{st}}}", "site, target") + ")", w=4, h=4, color="blue",
+                 description="The largest step of the ladder (1, 2, 3, 4, 6, 8 calls) the link carried."))
+    lay.add(stat("Call MOS (G.107)", "min(" + latest(f"linkprobe_video_mos{{{st}}}", "site, target") + ")", w=4, h=4, color="thresholds",
+                 thresholds=[("red", None), ("orange", 3.6), ("green", 4.0)]))
+    lay.add(timeseries("Concurrent video calls carried", [
+        (latest(f"linkprobe_video_calls{{{st}}}", "site, target"), "calls {{target}}"),
+        (latest(f"linkprobe_video_verdict{{{st}}}", "site, target"), "verdict {{target}}"),
+    ], unit="short", w=12, h=8, steps=True, description="Verdict: 2 ready, 1 marginal, 0 not ready."))
+    lay.add(timeseries("Video call loss per direction", [
+        (latest(f"linkprobe_video_loss_ratio{{{st}}}", "site, target, direction"), "{{direction}} {{target}}"),
+    ], unit="percentunit", w=12, h=8, steps=True, threshold_line=0.01))
+    lay.add(timeseries("Video call jitter per direction (RFC 3550, one-way)", [
+        (latest(f"linkprobe_video_jitter_seconds{{{st}}}", "site, target, direction"), "{{direction}} {{target}}"),
+    ], unit="s", w=12, h=8, steps=True, threshold_line=0.03))
+    lay.add(timeseries("Video test traffic per day", [
+        (f"sum(increase(linkprobe_video_probe_bytes_total{{{st}}}[1d]))", "bytes"),
+    ], unit="bytes", w=12, h=8, description="Against video.max_bytes_per_day."))
 
     lay.add(row("Agent"))
     lay.add(timeseries("Seconds since last push", [

@@ -62,7 +62,7 @@ ALERT_DATA_EMPTY_BY_DESIGN = {
     "LinkprobeThroughputTestsFailing": "counts tests with result != ok; the demo's tests all succeed",
 }
 # Series that must exist before the check starts: latency, connect, a throughput test both ways,
-# agent health, and the recording rules built on them.
+# a video test, agent health, and the recording rules built on them.
 READY = [
     'linkprobe_rtt_seconds_count{site="demo"}',
     'linkprobe_tcp_connect_seconds_count{site="demo"}',
@@ -78,6 +78,10 @@ READY = [
     # reads as "no data" once in a while on a busy machine
     'site_target_direction:linkprobe_packets_lost:ratio_rate5m{site="demo"}',
     'site_target:linkprobe_rtt_seconds:p90_rate5m{site="demo"}',
+    # the demo's agent runs a short video test (one call, then a ladder to 4) within ~30 s of
+    # starting, so the video panels and rules read a real verdict
+    'site_target:linkprobe_video_verdict:latest{site="demo"}',
+    'count_over_time(linkprobe_video_probe_bytes_total{site="demo"}[10m]) > 1',
 ]
 COMPARISON = re.compile(r"(==|!=|>=|<=|>|<)\s*(bool\s+)?[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?![\w.])")
 

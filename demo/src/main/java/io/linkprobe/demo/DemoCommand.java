@@ -3,6 +3,7 @@ package io.linkprobe.demo;
 import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.LatencySettings;
 import io.linkprobe.agent.config.ThroughputSettings;
+import io.linkprobe.agent.config.VideoSettings;
 import io.linkprobe.agent.runtime.AgentRuntime;
 import io.linkprobe.agent.runtime.AgentState;
 import io.linkprobe.collector.Collector;
@@ -186,7 +187,10 @@ public final class DemoCommand implements Callable<Integer> {
                 + "  window: " + Durations.format(window) + "\n"
                 + "  latency: {interval: 100ms}\n"
                 + "  throughput: {enabled: true, every: " + Durations.format(throughputEvery)
-                + ", duration: 3s, direction: both, streams: 1, max_bytes_per_test: " + (512L << 20) + "}\n";
+                + ", duration: 3s, direction: both, streams: 1, max_bytes_per_test: " + (512L << 20) + "}\n"
+                // A short call and a short ladder (to 4 calls) every 2 minutes in its own slot, so the
+                // status page's video column and the dashboards' video panels fill while one watches.
+                + "  video: {enabled: true, every: 2m, duration: 5s, step_duration: 2s, max_calls: 4}\n";
     }
 
     /**
@@ -198,11 +202,16 @@ public final class DemoCommand implements Callable<Integer> {
         Duration every = throughputEvery;
         ThroughputSettings throughput = new ThroughputSettings(true, every, Duration.ofSeconds(3),
                 1, "both", 512L << 20, 0L, null, null, null, null, null, null, null, null);
+        // A short call and a short ladder every 2 minutes, the first within half a minute, so the
+        // status page's video column fills while one watches.
+        VideoSettings video = new VideoSettings(true, Duration.ofMinutes(2), null, null, Duration.ofSeconds(5),
+                Duration.ofSeconds(2), 4, null, null, null, null, Duration.ofSeconds(10), Duration.ofSeconds(30), null,
+                null, null);
         return new AgentConfig("demo", null, dir.resolve("agent"),
                 new AgentConfig.CollectorEndpoint(URI.create("http://127.0.0.1:" + httpPort), dir.resolve("token"), null, null,
                         null, null),
                 Map.of("region", "demo", "link", link), new AgentConfig.Expected(1000.0, 1000.0), windowDuration,
-                new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, null, List.of());
+                new LatencySettings(Duration.ofMillis(100), null, null, null), null, throughput, video, null, List.of());
     }
 
     private static void close(AgentRuntime agent, Collector collector, Path dir) {

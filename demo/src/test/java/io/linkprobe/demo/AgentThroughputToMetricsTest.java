@@ -50,7 +50,7 @@ class AgentThroughputToMetricsTest {
                     Map.of("region", "r1", "link", "fttp"), new AgentConfig.Expected(100.0, 20.0), null, null, null,
                     new ThroughputSettings(true, Duration.ofHours(4), Duration.ofSeconds(1), 1, "both", 16L << 30, 0L, null, null,
                             null, null, null, null, null, null),
-                    null, List.of(hub));
+                    null, null, List.of(hub));
 
             List<Sample> results = new ThroughputProber(group, config, () -> "token-t")
                     .probe(hub, Instant.now().plusSeconds(60)).toCompletableFuture().get(60, TimeUnit.SECONDS).samples();

@@ -50,6 +50,28 @@ class DemoJarIT {
         assertTrue(json.contains("\"download\"") && json.contains("\"upload\"") && !json.contains("\"error\""), json);
     }
 
+    /**
+     * The one-shot video-readiness test against the demo's responder (its STAMP port, from the
+     * printed command): a call and a short ladder, JSON with a verdict.
+     */
+    private static void runVideoTest(Path java, String printed) throws Exception {
+        Matcher port = Pattern.compile("--stamp-port (\\d+)").matcher(printed);
+        assertTrue(port.find(), printed);
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<String> words = List.of(java.toString(), "-jar", "agent/target/linkprobe-agent.jar", "test", "127.0.0.1",
+                "--stamp-port", port.group(1), "--video", "--calls", "2", "--call-seconds", "5", "--step-seconds", "2",
+                "--json");
+        long started = System.nanoTime();
+        Process test = new ProcessBuilder(words).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String json = new String(test.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(test.waitFor(120, TimeUnit.SECONDS), "the video test did not finish");
+        System.out.printf("demo: %s (%.1f s)%n%s%n", String.join(" ", words.subList(2, words.size())),
+                (System.nanoTime() - started) / 1e9, json);
+        assertEquals(0, test.exitValue(), json);
+        assertTrue(json.contains("\"result\":\"ok\"") && json.matches("(?s).*\"verdict\":\"(ready|marginal|not_ready)\".*"),
+                json);
+    }
+
     @Test
     void demoShowsRttForSiteDemoAndStopsOnSigterm() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -104,7 +126,10 @@ class DemoJarIT {
             assertTrue(plan.contains("\"window_millis\":2000") && plan.contains("\"every_millis\":60000"), plan);
             assertTrue(plan.matches("(?s).*\"connect_port\":" + URI.create(metricsUrl).getPort() + "\\b.*"),
                     "the plan's target has the connect probe on the collector's port: " + plan);
+            assertTrue(plan.matches("(?s).*\"video\":\\{[^}]*\"enabled\":true.*"),
+                    "the demo schedules video tests in the plan: " + plan);
             runPrintedTestCommand(java, testCommand);
+            runVideoTest(java, testCommand);
             System.out.printf("demo: first RTT observations on /metrics %.1f s after start%n",
                     (System.nanoTime() - started) / 1e9);
 

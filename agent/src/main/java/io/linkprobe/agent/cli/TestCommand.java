@@ -2,6 +2,13 @@ package io.linkprobe.agent.cli;
 
 import io.linkprobe.agent.config.LatencySettings;
 import io.linkprobe.agent.config.ThroughputSettings;
+import io.linkprobe.agent.config.VideoSettings;
+import io.linkprobe.agent.video.VideoTest;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.linkprobe.common.config.InvalidValue;
+import io.linkprobe.common.net.Dscp;
+import io.linkprobe.common.wire.VideoResult;
 import io.linkprobe.agent.linktest.LinkTest;
 import io.linkprobe.common.cli.DurationConverter;
 import io.linkprobe.common.cli.ExitCodes;
@@ -44,7 +51,8 @@ import picocli.CommandLine.Parameters;
  * measured, 1 when a part could not (unreachable, busy, refused), 2 on bad flags.
  */
 @Command(name = "test", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Measure latency, loss, throughput and bufferbloat to HOST once and print the result.")
+        description = "Measure latency, loss, throughput and bufferbloat to HOST once and print the result; "
+                + "with --video, whether the link carries video calls and how many at once.")
 public final class TestCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     io.linkprobe.common.log.LogOptions logOptions;
@@ -113,6 +121,34 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--status", description = "only ask the throughput responder how busy it is (running tests, queue length)")
     boolean statusOnly;
 
+    @Option(names = "--video", description = "run the video-readiness test instead: a call-shaped STAMP session "
+            + "(both directions at once, constant rate), its verdict, then the ladder of concurrent calls")
+    boolean video;
+
+    @Option(names = "--calls", defaultValue = "8", paramLabel = "N",
+            description = "with --video: the ladder's top, 1-" + VideoSettings.MAX_CALLS_LIMIT + "; 1 = one call only (default ${DEFAULT-VALUE})")
+    int calls;
+
+    @Option(names = "--dscp", defaultValue = "BE", paramLabel = "X",
+            description = "with --video: DSCP of the test packets, a name (BE, EF, AF41, CS5 …) or 0-63 (default ${DEFAULT-VALUE})")
+    String dscp;
+
+    @Option(names = "--rate-kbps", defaultValue = "1200", paramLabel = "KBPS",
+            description = "with --video: one call's rate each way (default ${DEFAULT-VALUE})")
+    int rateKbps;
+
+    @Option(names = "--call-packet-size", defaultValue = "1200", paramLabel = "BYTES",
+            description = "with --video: UDP payload per packet, 64-1472 (default ${DEFAULT-VALUE})")
+    int callPacketSize;
+
+    @Option(names = "--call-seconds", defaultValue = "20", paramLabel = "SECONDS",
+            description = "with --video: how long the single call runs (default ${DEFAULT-VALUE})")
+    int callSeconds;
+
+    @Option(names = "--step-seconds", defaultValue = "5", paramLabel = "SECONDS",
+            description = "with --video: how long each further ladder step runs (default ${DEFAULT-VALUE})")
+    int stepSeconds;
+
     @Option(names = "--json", description = "print one JSON object instead of the summary")
     boolean json;
 
@@ -168,6 +204,9 @@ public final class TestCommand implements Callable<Integer> {
             if (statusOnly) {
                 return printStatus(group, address);
             }
+            if (video) {
+                return runVideo(group, new InetSocketAddress(address, stampPort));
+            }
             LatencyWindow latency = measureLatency(group, new InetSocketAddress(address, stampPort));
             List<ThroughputResult> results = directions.isEmpty() ? List.of()
                     : measureThroughput(group, address, directions, secret);
@@ -219,6 +258,45 @@ public final class TestCommand implements Callable<Integer> {
         }
     }
 
+    private int runVideo(EventLoopGroup group, InetSocketAddress target) throws IOException {
+        VideoSettings settings = videoSettings();
+        Progress progress = new Progress(!json);
+        VideoTest.Request request = VideoTest.Request.of(host, target, settings, 0, 0, stampOptions());
+        VideoResult r = new VideoTest(group).run(request, (n, d) -> progress.show(n == 1
+                ? "video: one call to " + target.getAddress().getHostAddress() + ":" + target.getPort() + " for "
+                        + d.toSeconds() + " s …"
+                : "video: " + n + " concurrent calls for " + d.toSeconds() + " s …")).toCompletableFuture().join();
+        progress.clear();
+        if (json) {
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            root.put("target", host);
+            root.set("video", VideoReport.json(r));
+            System.out.println(Json.mapper().writeValueAsString(root));
+        } else {
+            System.out.print(VideoReport.human(host, r));
+        }
+        if (!VideoResult.Outcome.OK.wireName().equals(r.result())) {
+            System.err.println("error: " + r.message() + ".");
+            return ExitCodes.FAILURE;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The video settings the flags describe, checked by the same rules as agent.yml's video section. */
+    private VideoSettings videoSettings() {
+        try {
+            return new VideoSettings(true, null, rateKbps, callPacketSize, Duration.ofSeconds(callSeconds),
+                    Duration.ofSeconds(Math.min(stepSeconds, callSeconds)), calls, dscp, null, null, null, null, null,
+                    Duration.ofHours(1), null, null);
+        } catch (InvalidValue e) {
+            // "video.rate_kbps 500 is ..." names the flag: "--rate-kbps 500 is ...".
+            java.util.regex.Matcher key = java.util.regex.Pattern.compile("^video\\.([a-z_]+)").matcher(e.getMessage());
+            String message = key.find() ? "--" + key.group(1).replace('_', '-') + e.getMessage().substring(key.end())
+                    : e.getMessage();
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+
     private void validate() {
         String problem = null;
         String ccProblem = congestionControl == null ? null : CongestionControl.problem(congestionControl);
@@ -232,6 +310,12 @@ public final class TestCommand implements Callable<Integer> {
         else if (streams < 1 || streams > 64) problem = "--streams must be 1-64";
         else if (maxBytes < 0) problem = "--max-bytes cannot be negative";
         else if (ccProblem != null) problem = "--congestion-control " + ccProblem;
+        else if (video && (calls < 1 || calls > VideoSettings.MAX_CALLS_LIMIT)) problem = "--calls must be 1-" + VideoSettings.MAX_CALLS_LIMIT;
+        else if (video && (callSeconds < 5 || callSeconds > 120)) problem = "--call-seconds must be 5-120";
+        else if (video && (callPacketSize < 64 || callPacketSize > 1472)) problem = "--call-packet-size must be 64-1472";
+        else if (video && (rateKbps < 8 || rateKbps > 100_000)) problem = "--rate-kbps must be 8-100000";
+        else if (video && (stepSeconds < 2 || stepSeconds > 120)) problem = "--step-seconds must be 2-120";
+        else if (video && dscpProblem() != null) problem = "--dscp " + dscpProblem();
         else if (!latencyOnly) {
             try {
                 Direction.parse(direction);
@@ -241,6 +325,15 @@ public final class TestCommand implements Callable<Integer> {
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
+    }
+
+    private String dscpProblem() {
+        try {
+            Dscp.parse(dscp);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
     }
 

@@ -35,6 +35,7 @@ public record AgentConfig(
         LatencySettings latency,
         ConnectSettings connect,
         ThroughputSettings throughput,
+        VideoSettings video,
         SpoolSettings spool,
         List<TargetConfig> targets) {
 
@@ -59,6 +60,7 @@ public record AgentConfig(
         latency = latency == null ? LatencySettings.DEFAULTS : latency;
         connect = connect == null ? ConnectSettings.DEFAULTS : connect;
         throughput = throughput == null ? ThroughputSettings.DEFAULTS : throughput;
+        video = video == null ? VideoSettings.DEFAULTS : video;
         spool = spool == null ? new SpoolSettings(null, null) : spool;
         targets = targets == null ? List.of() : List.copyOf(targets);
         SettingRules.targetNames(targets.stream().map(TargetConfig::name).toList());

@@ -4,6 +4,7 @@ import io.linkprobe.agent.config.AgentConfig;
 import io.linkprobe.agent.config.LatencySettings;
 import io.linkprobe.agent.config.TargetConfig;
 import io.linkprobe.agent.config.ThroughputSettings;
+import io.linkprobe.agent.config.VideoSettings;
 import io.linkprobe.common.wire.Plan;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.UnusablePlanException;
@@ -28,8 +29,10 @@ import java.util.Map;
  *       plan target, or with its host and {@code stamp_port}, replaces it (noted once): two STAMP
  *       sessions to one reflector would measure the same thing twice.
  *   <li>Throughput tests run only towards the plan's responder, in its slot: that is what the
- *       collector reserved. A later scheduled test (video) joins {@link Workload#planned()} the same
- *       way once the plan carries a block for it; until then {@code agent.yml} schedules it.
+ *       collector reserved. Video-readiness tests likewise, in their own slot, when the plan carries
+ *       a {@code video} block (the call's rate, packet size, durations, {@code max_calls}, DSCP
+ *       and daily budget are the plan's; thresholds and audio assumptions stay {@code agent.yml}'s);
+ *       a plan without one (an older collector) leaves them to {@code agent.yml}.
  * </ul>
  *
  * <p>The plan's values go through the rules {@code agent.yml}'s do (its setting records): a plan
@@ -46,15 +49,24 @@ public final class PlanMerge {
         List<String> notes = new ArrayList<>();
         try {
             Plan.Throughput t = plan.throughput();
+            Plan.Video v = plan.video();
             List<TargetConfig> targets = targets(local, plan, notes);
             AgentConfig effective = new AgentConfig(local.site(), local.agentId(), local.stateDir(), local.collector(),
                     plan.labels().isEmpty() ? local.labels() : plan.labels(), expected(local.expected(), plan.expected()),
                     Duration.ofMillis(plan.windowMillis()), latency(plan.latency()), local.connect(),
-                    throughput(local.throughput(), t), local.spool(), targets);
+                    throughput(local.throughput(), t), v == null ? local.video() : video(local.video(), v), local.spool(),
+                    targets);
             List<Scheduled> tests = t.enabled()
                     ? List.of(new Scheduled(responder(t.responder(), targets), new Slot(t.everyMillis(), t.offsetMillis())))
                     : List.of();
-            return new Workload(effective, plan.version(), Map.of(Sample.Kind.THROUGHPUT, tests), notes);
+            Map<Sample.Kind, List<Scheduled>> planned = new java.util.EnumMap<>(Sample.Kind.class);
+            planned.put(Sample.Kind.THROUGHPUT, tests);
+            if (v != null) {
+                planned.put(Sample.Kind.VIDEO, v.enabled()
+                        ? List.of(new Scheduled(responder(v.responder(), targets), new Slot(v.everyMillis(), v.offsetMillis())))
+                        : List.of());
+            }
+            return new Workload(effective, plan.version(), planned, notes);
         } catch (IllegalArgumentException e) {
             // A setting record's rule (InvalidValue) or the slot's: the message is the reason.
             throw new UnusablePlanException(e.getMessage());
@@ -105,6 +117,21 @@ public final class PlanMerge {
                 .map(TargetConfig::name).findFirst().orElse(r.name());
         return name.equals(r.name()) ? asTarget
                 : new TargetConfig(name, r.host(), r.stampPort(), r.throughputPort(), asTarget.connectPort());
+    }
+
+    /**
+     * The plan's video test with this host's thresholds and audio assumptions. The stuck-test
+     * timeout grows to the plan's longest ladder if agent.yml's is shorter; first delay and slip
+     * are left to their defaults (a slot decides when tests start).
+     */
+    private static VideoSettings video(VideoSettings local, Plan.Video v) {
+        Duration duration = Duration.ofMillis(v.durationMillis());
+        Duration step = Duration.ofMillis(v.stepDurationMillis());
+        Duration longest = VideoSettings.longestTest(duration, step, v.maxCalls());
+        Duration timeout = local.timeout().compareTo(longest) < 0 ? longest : local.timeout();
+        return new VideoSettings(v.enabled(), Duration.ofMillis(v.everyMillis()), v.rateKbps(), v.packetSize(), duration,
+                step, v.maxCalls(), v.dscp(), local.maxBytesPerTest(), v.maxBytesPerDay(), null, null, null, timeout,
+                local.thresholds(), local.audio());
     }
 
     private static AgentConfig.Expected expected(AgentConfig.Expected local, Plan.Expected plan) {

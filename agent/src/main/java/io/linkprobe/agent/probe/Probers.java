@@ -23,7 +23,8 @@ public final class Probers {
         List<Prober> probers = List.of(
                 new StampProber(group, config),
                 new ConnectProber(group, config),
-                new ThroughputProber(group, config, token));
+                new ThroughputProber(group, config, token),
+                new VideoProber(group, config));
         Map<Sample.Kind, Prober> map = new EnumMap<>(Sample.Kind.class);
         for (Prober p : probers) {
             if (map.put(p.kind(), p) != null) {

@@ -55,10 +55,20 @@ public sealed interface Schedule {
      *     (its results are still filed if it finishes)
      * @param maxBytesPerDay over a sliding 24 h for this kind; 0 = no budget
      * @param bytesPerTest what the next test may use, checked against the budget; 0 = unknown
+     * @param siteMaxBytesPerDay over a sliding 24 h for every budgeted kind together (the site's
+     *     test traffic: {@code throughput.max_bytes_per_day}); 0 = no budget
      */
     record Budgeted(Duration every, double slipFraction, Duration firstDelayMin, Duration firstDelayMax,
                     Duration busyRetryMin, Duration busyRetryMax, Duration timeout, long maxBytesPerDay,
-                    long bytesPerTest) implements Schedule {
+                    long bytesPerTest, long siteMaxBytesPerDay) implements Schedule {
+        /** A kind whose bytes only its own budget bounds. */
+        public Budgeted(Duration every, double slipFraction, Duration firstDelayMin, Duration firstDelayMax,
+                        Duration busyRetryMin, Duration busyRetryMax, Duration timeout, long maxBytesPerDay,
+                        long bytesPerTest) {
+            this(every, slipFraction, firstDelayMin, firstDelayMax, busyRetryMin, busyRetryMax, timeout, maxBytesPerDay,
+                    bytesPerTest, 0);
+        }
+
         @Override
         public <R> R accept(Visitor<R> visitor) {
             return visitor.budgeted(this);

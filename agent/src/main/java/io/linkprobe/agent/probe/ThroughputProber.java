@@ -56,7 +56,8 @@ public final class ThroughputProber implements Prober {
         AgentConfig config = settings.get();
         ThroughputSettings s = config.throughput();
         return new Schedule.Budgeted(s.every(), s.slipFraction(), s.firstDelayMin(), s.firstDelayMax(),
-                s.busyRetryMin(), s.busyRetryMax(), s.timeout(), s.maxBytesPerDay(), bytesPerTest(config));
+                s.busyRetryMin(), s.busyRetryMax(), s.timeout(), s.maxBytesPerDay(), bytesPerTest(config),
+                s.maxBytesPerDay());
     }
 
     @Override

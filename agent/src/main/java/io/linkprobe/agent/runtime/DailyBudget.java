@@ -6,11 +6,27 @@ import java.util.Deque;
 /**
  * The per-site daily byte budget of one kind of test, over a sliding 24 h: on a metered or slow
  * line, tests must never become the traffic. The bytes spent are kept across plan changes; the
- * limit is the one in force when the next test asks.
+ * limit is the one in force when the next test asks. A kind's budget may have a {@code site}
+ * budget above it that every kind's bytes count in (the site's test traffic as a whole).
  */
 final class DailyBudget {
     private static final long DAY_MILLIS = 86_400_000L;
     private final Deque<long[]> spent = new ArrayDeque<>();
+    private final DailyBudget site;
+
+    DailyBudget() {
+        this(null);
+    }
+
+    /** @param site the budget of all kinds together; null = none */
+    DailyBudget(DailyBudget site) {
+        this.site = site;
+    }
+
+    /** Within this kind's limit and the site's: {@code siteMaxBytesPerDay} 0 = no site budget. */
+    boolean allows(long nextTestBytes, long maxBytesPerDay, long siteMaxBytesPerDay) {
+        return allows(nextTestBytes, maxBytesPerDay) && (site == null || site.allows(nextTestBytes, siteMaxBytesPerDay));
+    }
 
     /** @param maxBytesPerDay the limit in force; 0 = no budget */
     synchronized boolean allows(long nextTestBytes, long maxBytesPerDay) {
@@ -21,8 +37,13 @@ final class DailyBudget {
         return total() + Math.max(0, nextTestBytes) <= maxBytesPerDay;
     }
 
-    synchronized void used(long bytes) {
-        spent.addLast(new long[] {System.currentTimeMillis(), bytes});
+    void used(long bytes) {
+        synchronized (this) {
+            spent.addLast(new long[] {System.currentTimeMillis(), bytes});
+        }
+        if (site != null) {
+            site.used(bytes);
+        }
     }
 
     private void expire(long now) {

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -61,6 +62,10 @@ final class Measurements {
     private final LongSupplier wallClockMillis;
     /** Bytes spent per kind over the last 24 h: they stay spent when a plan changes. */
     private final Map<Sample.Kind, DailyBudget> budgets = new EnumMap<>(Sample.Kind.class);
+    /** Every budgeted kind's bytes together: the site's test traffic. */
+    private final DailyBudget siteBudget = new DailyBudget();
+    /** Set while a test that loads the line (throughput, video) runs: they take turns. */
+    private final AtomicBoolean lineInUse = new AtomicBoolean();
     private final Map<Key, Running> running = new LinkedHashMap<>();
     /** The continuous measurements, read at every window's end. */
     private final Map<Key, TargetConfig> continuous = new LinkedHashMap<>();
@@ -147,9 +152,9 @@ final class Measurements {
 
             @Override
             public Job budgeted(Schedule.Budgeted schedule) {
-                DailyBudget budget = budgets.computeIfAbsent(key.kind(), k -> new DailyBudget());
+                DailyBudget budget = budgets.computeIfAbsent(key.kind(), k -> new DailyBudget(siteBudget));
                 TestLoop loop = new TestLoop(prober, target, schedule, spec.slot(), budget, scheduler, sink,
-                        wallClockMillis);
+                        wallClockMillis, lineInUse);
                 loop.start();
                 return loop::stop;
             }

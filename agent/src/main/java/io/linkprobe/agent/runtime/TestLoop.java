@@ -28,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * Without one ({@code agent.yml}'s own schedule) the first test comes at a random moment in the
  * first-delay window, each next one a period with random slip later, and a busy far end is retried
  * within the busy window.
+ *
+ * <p>Tests that load the line (throughput, video) take turns: a test due while another of this
+ * agent runs is handled as after a busy answer (the next slot, or a retry within the busy window),
+ * since each would spoil the other's figures.
  */
 final class TestLoop {
     private static final Logger log = LoggerFactory.getLogger(TestLoop.class);
@@ -50,15 +54,19 @@ final class TestLoop {
     private final LongSupplier wallClockMillis;
     private volatile boolean stopped;
     private ScheduledFuture<?> pending;
+    private final AtomicBoolean lineInUse;
     /** Slotted: the slot start the pending run is for. */
     private long slotStartMillis;
 
     /**
      * @param slot the collector's slot for these tests; null for {@code agent.yml}'s own timing
      * @param budget shared by every target of the prober's kind
+     * @param lineInUse shared by every budgeted test of the agent: set while one runs
      */
     TestLoop(Prober prober, TargetConfig target, Schedule.Budgeted schedule, Slot slot, DailyBudget budget,
-             ScheduledExecutorService scheduler, Consumer<ProbeResult> sink, LongSupplier wallClockMillis) {
+             ScheduledExecutorService scheduler, Consumer<ProbeResult> sink, LongSupplier wallClockMillis,
+             AtomicBoolean lineInUse) {
+        this.lineInUse = lineInUse;
         this.prober = prober;
         this.target = target;
         this.schedule = schedule;
@@ -116,16 +124,23 @@ final class TestLoop {
         if (slot != null && !inSlot()) {
             return;
         }
-        if (!budget.allows(schedule.bytesPerTest(), schedule.maxBytesPerDay())) {
-            log.warn("Skipping the {} test to '{}': the daily budget of {} bytes is used up", prober.kind().wireName(),
-                    target.name(), schedule.maxBytesPerDay());
+        if (!budget.allows(schedule.bytesPerTest(), schedule.maxBytesPerDay(), schedule.siteMaxBytesPerDay())) {
+            log.warn("Skipping the {} test to '{}': its daily budget of {} bytes (or the site's {} for all tests) is used up",
+                    prober.kind().wireName(), target.name(), schedule.maxBytesPerDay(), schedule.siteMaxBytesPerDay());
             next(false);
+            return;
+        }
+        if (!lineInUse.compareAndSet(false, true)) {
+            log.info("The {} test to '{}' waits: another test of this agent is loading the line",
+                    prober.kind().wireName(), target.name());
+            next(true);
             return;
         }
         CompletionStage<ProbeResult> test;
         try {
             test = prober.probe(target, Instant.now().plus(schedule.timeout()));
         } catch (RuntimeException e) {
+            lineInUse.set(false);
             log.error("The {} test to '{}' could not start", prober.kind().wireName(), target.name(), e);
             next(false);
             return;
@@ -141,6 +156,7 @@ final class TestLoop {
             }
         }, schedule.timeout().toMillis(), TimeUnit.MILLISECONDS);
         test.whenComplete((result, error) -> {
+            lineInUse.set(false); // only now: a stuck test still loads the line after its watchdog
             watchdog.cancel(false);
             boolean busy = afterTest(result, error);
             if (nextScheduled.compareAndSet(false, true)) {

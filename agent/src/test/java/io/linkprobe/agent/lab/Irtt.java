@@ -70,6 +70,11 @@ final class Irtt {
         }
 
         Result await() {
+            return parse(awaitJson());
+        }
+
+        /** The client's whole JSON output, once it has finished. */
+        String awaitJson() {
             try {
                 if (!process.waitFor(duration.toSeconds() + 30, TimeUnit.SECONDS)) {
                     Processes.stop(process);
@@ -80,14 +85,17 @@ final class Irtt {
                 throw new IllegalStateException(e);
             }
             if (process.exitValue() != 0) throw new AssertionError("irtt client failed:\n" + lab.output(process));
-            return parse(Processes.read(json));
+            return Processes.read(json);
         }
     }
 
-    static Client startClient(LabNetwork lab, Duration interval, Duration duration) {
+    /** A client; {@code extra} goes before the server address (e.g. {@code -l 1200} for the packet length). */
+    static Client startClient(LabNetwork lab, Duration interval, Duration duration, String... extra) {
         Path json = Processes.logFile(lab.logDir(), List.of("x", "irtt"), "json");
         List<String> command = new ArrayList<>(List.of("irtt", "client", "-i", interval.toMillis() + "ms",
-                "-d", duration.toMillis() + "ms", "-Q", "-o", json.toString(), lab.hubAddress() + ":" + PORT));
+                "-d", duration.toMillis() + "ms", "-Q", "-o", json.toString()));
+        command.addAll(List.of(extra));
+        command.add(lab.hubAddress() + ":" + PORT);
         return new Client(lab, lab.startInSite(command), json, duration);
     }
 

@@ -95,7 +95,7 @@ class PlanKeeperTest {
                 List.of(new Plan.Target("collector", "127.0.0.1", 862, 0, 0)), 60_000,
                 new Plan.Latency(intervalMillis, "poisson", 44, 3_000),
                 new Plan.Throughput(true, 60_000, 15_000, 3_000, "both", 1, 0, 0,
-                        new Plan.Responder("collector", "127.0.0.1", 862, 9863), 1.0));
+                        new Plan.Responder("collector", "127.0.0.1", 862, 9863), 1.0), null);
     }
 
     private void serve(Plan plan) throws IOException {

@@ -12,6 +12,7 @@ import io.linkprobe.common.wire.Plan;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.UnusablePlanException;
 import java.time.Duration;
+import io.linkprobe.agent.config.VideoSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,12 @@ class PlanMergeTest {
     static final Plan.Responder HUB = new Plan.Responder("collector", "hub.example.net", 862, 9863);
 
     static Plan plan(List<Plan.Target> targets, Map<String, String> labels, Plan.Expected expected, Plan.Throughput t) {
-        return new Plan("s1", "v1", labels, expected, targets, 10_000, new Plan.Latency(100, "periodic", 64, 2_000), t);
+        return new Plan("s1", "v1", labels, expected, targets, 10_000, new Plan.Latency(100, "periodic", 64, 2_000), t, null);
+    }
+
+    static Plan plan(List<Plan.Target> targets, Plan.Throughput t, Plan.Video v) {
+        return new Plan("s1", "v1", Map.of(), Plan.Expected.NONE, targets, 10_000,
+                new Plan.Latency(100, "periodic", 64, 2_000), t, v);
     }
 
     static Plan.Throughput every(long everyMillis, long offsetMillis) {
@@ -114,14 +120,47 @@ class PlanMergeTest {
     }
 
     @Test
+    void thePlansVideoBlockSchedulesTheVideoTestInItsSlotWithAgentYmlsThresholds() throws Exception {
+        Plan.Video v = new Plan.Video(true, 14_400_000, 3_600_000, 10_000, 3_000, 1500, 1000, 4, "EF", 50_000_000,
+                35_000, HUB, 1.0);
+        Workload w = PlanMerge.merge(local("video: {every: 1h, max_calls: 8, thresholds: {max_jitter_ms: 20}, timeout: 2m}\n"),
+                plan(List.of(new Plan.Target("collector", "hub.example.net", 862, 0, 0)), every(60_000, 15_000), v));
+        List<Scheduled> video = w.planned().get(Sample.Kind.VIDEO);
+        assertEquals(1, video.size());
+        assertEquals(new Slot(14_400_000, 3_600_000), video.get(0).slot());
+        assertEquals("collector", video.get(0).target().name(), "the responder's results carry the target's name");
+        assertEquals(862, video.get(0).target().stampPort());
+        VideoSettings s = w.config().video();
+        assertEquals(java.time.Duration.ofHours(4), s.every());
+        assertEquals(1500, s.rateKbps());
+        assertEquals(1000, s.packetSize());
+        assertEquals(4, s.maxCalls());
+        assertEquals("EF", s.dscp());
+        assertEquals(50_000_000, s.maxBytesPerDay());
+        assertEquals(20.0, s.thresholds().maxJitterMs(), "thresholds stay agent.yml's");
+        assertEquals(java.time.Duration.ofMinutes(2), s.timeout(), "agent.yml's timeout, longer than the plan's ladder");
+
+        Plan.Video off = new Plan.Video(false, 14_400_000, 0, 20_000, 5_000, 1200, 1200, 8, "BE", 0, 60_000, null, 1.0);
+        Workload none = PlanMerge.merge(local("targets: [{name: hub, host: h, stamp_port: 862, throughput_port: 9863}]\n"),
+                plan(List.of(), every(60_000, 15_000), off));
+        assertEquals(List.of(), none.planned().get(Sample.Kind.VIDEO), "off in the plan: no video test, not agent.yml's");
+        assertEquals(false, none.config().video().enabled());
+
+        Workload older = PlanMerge.merge(local("targets: [{name: hub, host: h, stamp_port: 862, throughput_port: 9863}]\n"),
+                plan(List.of(), every(60_000, 15_000), null));
+        assertEquals(null, older.planned().get(Sample.Kind.VIDEO), "no video block: agent.yml schedules it");
+        assertEquals(VideoSettings.DEFAULTS, older.config().video());
+    }
+
+    @Test
     void aPlanThatBreaksAnAgentRuleOrIsForAnotherSiteIsUnusableSayingWhy() throws Exception {
         Plan fast = new Plan("s1", "v2", Map.of(), Plan.Expected.NONE, List.of(), 60_000,
-                new Plan.Latency(5, "poisson", 44, 3_000), every(60_000, 0));
+                new Plan.Latency(5, "poisson", 44, 3_000), every(60_000, 0), null);
         assertEquals("unusable plan: latency.interval must be between 10ms and 60s",
                 assertThrows(UnusablePlanException.class, () -> PlanMerge.merge(local(""), fast)).getMessage());
 
         Plan other = new Plan("s2", "v3", Map.of(), Plan.Expected.NONE, List.of(), 60_000,
-                new Plan.Latency(200, "poisson", 44, 3_000), every(60_000, 0));
+                new Plan.Latency(200, "poisson", 44, 3_000), every(60_000, 0), null);
         assertEquals("unusable plan: it is for site 's2' and this agent is site 's1'; check that collector.token_file "
                         + "holds this site's token",
                 assertThrows(UnusablePlanException.class, () -> PlanMerge.merge(local(""), other)).getMessage());

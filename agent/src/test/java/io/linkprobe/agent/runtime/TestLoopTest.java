@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ class TestLoopTest {
     private final RecordingScheduler scheduler = new RecordingScheduler();
     private final ScriptedProber prober = new ScriptedProber();
     private final List<ProbeResult> filed = new ArrayList<>();
+    private final AtomicBoolean lineInUse = new AtomicBoolean();
 
     @AfterEach
     void stop() {
@@ -45,11 +47,13 @@ class TestLoopTest {
     private final AtomicLong wallClock = new AtomicLong(1_700_000_000_000L);
 
     private TestLoop loop(Schedule.Budgeted schedule) {
-        return new TestLoop(prober, HUB, schedule, null, new DailyBudget(), scheduler, filed::add, wallClock::get);
+        return new TestLoop(prober, HUB, schedule, null, new DailyBudget(), scheduler, filed::add, wallClock::get,
+                lineInUse);
     }
 
     private TestLoop slotted(Slot slot) {
-        return new TestLoop(prober, HUB, SCHEDULE, slot, new DailyBudget(), scheduler, filed::add, wallClock::get);
+        return new TestLoop(prober, HUB, SCHEDULE, slot, new DailyBudget(), scheduler, filed::add, wallClock::get,
+                lineInUse);
     }
 
     /** Runs the next task as the timer would: the wall clock has moved on by its delay. */
@@ -77,6 +81,24 @@ class TestLoopTest {
         assertEquals(1, filed.size());
         assertBetween(EVERY.multipliedBy(9).dividedBy(10), EVERY.multipliedBy(11).dividedBy(10), scheduler.next().delay());
         assertEquals(0, scheduler.pending(), "the watchdog of a finished test is cancelled");
+    }
+
+    @Test
+    void aTestDueWhileAnotherLoadsTheLineWaitsAsIfBusyAndTheLineIsFreedWhenItEnds() {
+        loop(SCHEDULE).start();
+        lineInUse.set(true); // say, a throughput test of the same agent is running
+        scheduler.next().run();
+        assertEquals(0, prober.calls, "not run on top of the other test");
+        RecordingScheduler.Task retry = scheduler.next();
+        assertBetween(Duration.ofSeconds(30), Duration.ofMinutes(5), retry.delay());
+        lineInUse.set(false);
+        CompletableFuture<ProbeResult> running = new CompletableFuture<>();
+        prober.answers.add(running);
+        retry.run();
+        assertEquals(1, prober.calls);
+        assertTrue(lineInUse.get(), "held while the test runs");
+        running.complete(result(10, false));
+        assertEquals(false, lineInUse.get(), "freed when it ends");
     }
 
     @Test

@@ -14,12 +14,14 @@ import java.util.List;
  * @param latency the hour's STAMP windows; null if none ended in it
  * @param connect the hour's TCP connect probes; null if none
  * @param tests every throughput test direction that ended in the hour, oldest first
+ * @param video every video-readiness test that ended in the hour, oldest first
  */
 public record HourlyRollup(String site, String target, long hourMillis, Latency latency, Connect connect,
-        List<Test> tests) {
+        List<Test> tests, List<Video> video) {
 
     public HourlyRollup {
         tests = tests == null ? List.of() : List.copyOf(tests);
+        video = video == null ? List.of() : List.copyOf(video);
     }
 
     /**
@@ -46,4 +48,17 @@ public record HourlyRollup(String site, String target, long hourMillis, Latency 
      */
     public record Test(long endEpochMillis, String direction, String result, double steadyBytesPerSecond,
             Double loadedRttP50Micros, Double bufferbloatMicros, String grade) {}
+
+    /**
+     * One video-readiness test: one call's verdict and the ladder's result, with the figures the
+     * verdict rests on (loss in %, jitter per direction).
+     *
+     * @param result the test's outcome ({@code ok}, {@code unreachable}, ...)
+     * @param verdict {@code ready}, {@code marginal} or {@code not_ready}; null when the test did not run
+     * @param calls the concurrent calls the link carried
+     * @param mos the call's E-model MOS; null when not measured
+     */
+    public record Video(long endEpochMillis, String result, String verdict, int calls, Double mos,
+            Double lossUpPercent, Double lossDownPercent, Double jitterUpMicros, Double jitterDownMicros,
+            Double rttP95Micros, long bytes) {}
 }

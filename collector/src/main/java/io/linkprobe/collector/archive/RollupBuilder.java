@@ -6,6 +6,7 @@ import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -55,6 +56,7 @@ public final class RollupBuilder implements Sample.Visitor<Void> {
         long connectFailures;
         DDSketch connect;
         final List<HourlyRollup.Test> tests = new ArrayList<>();
+        final List<HourlyRollup.Video> video = new ArrayList<>();
     }
 
     /**
@@ -134,6 +136,18 @@ public final class RollupBuilder implements Sample.Visitor<Void> {
         return null;
     }
 
+    /** Each video test whole: they are few (one every few hours), and a verdict does not merge. */
+    @Override
+    public Void video(VideoResult v) {
+        VideoResult.Direction up = v.up();
+        VideoResult.Direction down = v.down();
+        hour(v.target()).video.add(new HourlyRollup.Video(v.endEpochMillis(), v.result(), v.verdict(), v.calls(),
+                v.mos(), up == null ? null : up.lossPercent(), down == null ? null : down.lossPercent(),
+                up == null ? null : up.jitterMicros(), down == null ? null : down.jitterMicros(), v.rttP95Micros(),
+                v.bytes()));
+        return null;
+    }
+
     @Override
     public Void health(AgentHealth health) {
         return null;
@@ -151,7 +165,9 @@ public final class RollupBuilder implements Sample.Visitor<Void> {
             HourlyRollup.Connect connect = h.connectAttempts == 0 ? null
                     : new HourlyRollup.Connect(h.connectAttempts, h.connectFailures, h.connect);
             h.tests.sort(Comparator.comparingLong(HourlyRollup.Test::endEpochMillis));
-            out.add(new HourlyRollup(site, e.getKey().target(), e.getKey().hourMillis(), latency, connect, h.tests));
+            h.video.sort(Comparator.comparingLong(HourlyRollup.Video::endEpochMillis));
+            out.add(new HourlyRollup(site, e.getKey().target(), e.getKey().hourMillis(), latency, connect, h.tests,
+                    h.video));
         }
         return out;
     }

@@ -64,7 +64,7 @@ final class RollupRows {
         p.setLong(18, c == null ? 0 : c.failures());
         p.setBytes(19, c == null ? null : RollupSketches.encode(c.connectMicros()));
         p.setBytes(20, RecordLists.encode(r.tests()));
-        p.setBytes(21, null);
+        p.setBytes(21, RecordLists.encode(r.video()));
     }
 
     /** The row at the cursor of a {@code SELECT COLUMNS ...}. */
@@ -83,7 +83,8 @@ final class RollupRows {
         HourlyRollup.Connect connect = attempts == 0 ? null
                 : new HourlyRollup.Connect(attempts, rs.getLong(offset + 18), RollupSketches.decode(rs.getBytes(offset + 19)));
         return new HourlyRollup(rs.getString(offset + 1), rs.getString(offset + 2), rs.getLong(offset + 3), latency, connect,
-                RecordLists.decode(rs.getBytes(offset + 20), HourlyRollup.Test.class));
+                RecordLists.decode(rs.getBytes(offset + 20), HourlyRollup.Test.class),
+                RecordLists.decode(rs.getBytes(offset + 21), HourlyRollup.Video.class));
     }
 
     private static void setDouble(PreparedStatement p, int i, Double v) throws SQLException {

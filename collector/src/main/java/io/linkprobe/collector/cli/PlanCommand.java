@@ -11,6 +11,7 @@ import io.linkprobe.collector.plan.Scheduler;
 import io.linkprobe.collector.plan.SiteFacts;
 import io.linkprobe.collector.plan.Simulation;
 import io.linkprobe.collector.plan.Slot;
+import io.linkprobe.collector.plan.TestKind;
 import io.linkprobe.common.cli.ExitCodes;
 import io.linkprobe.common.config.ConfigException;
 import io.linkprobe.common.config.Durations;
@@ -109,15 +110,17 @@ public final class PlanCommand implements Runnable {
         private void print(PrintStream out, PlanBook book, Simulation.Result r, long scheduledMillis) {
             Schedule s = book.schedule();
             Scheduler.Demand d = Scheduler.demand(book.pool(), book.tests());
-            out.printf(Locale.ROOT, "linkprobe plan simulate: %d sites (%d with throughput tests), %d responder%s, %d days "
-                    + "(scheduled in %d ms)%n", book.siteCount(), book.tests().size(), book.pool().size(),
+            long video = book.tests().stream().filter(t -> t.kind() == TestKind.VIDEO).count();
+            out.printf(Locale.ROOT, "linkprobe plan simulate: %d sites (%d with throughput tests%s), %d responder%s, %d days "
+                    + "(scheduled in %d ms)%n", book.siteCount(), book.tests().size() - video,
+                    video == 0 ? "" : ", " + video + " with video tests", book.pool().size(),
                     book.pool().size() == 1 ? "" : "s", days, scheduledMillis);
             out.printf(Locale.ROOT, "test demand: %.3f of the pool (lanes %.3f, bandwidth %.3f); %s%n", s.demandRatio(),
                     d.lanes(), d.bandwidth(), s.stretch() > 1.0
                             ? String.format(Locale.ROOT, "every period stretched x%.3f to place every site", s.stretch())
                             : "no stretch: every site is scheduled as asked");
             if (!s.unplaced().isEmpty()) {
-                out.printf(Locale.ROOT, "%d tests found no slot even stretched: their sites run no throughput tests%n",
+                out.printf(Locale.ROOT, "%d tests found no slot even stretched: their sites do not run them%n",
                         s.unplaced().size());
             }
             out.println();

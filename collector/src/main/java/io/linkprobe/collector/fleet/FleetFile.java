@@ -69,6 +69,15 @@ public record FleetFile(
             }
         }
         sites = Collections.unmodifiableMap(copy);
+        // The video rules between two keys (rate and packet size, step and call duration), at each
+        // level over the defaults, so that the file is refused at load rather than a site's plan.
+        defaults.video().complete();
+        for (FleetGroup g : groups) {
+            g.layer().video().over(defaults.video()).complete();
+        }
+        for (FleetSite s : sites.values()) {
+            s.layer().video().over(defaults.video()).complete();
+        }
     }
 
     public static FleetFile load(Path file) throws ConfigException {
@@ -112,7 +121,7 @@ public record FleetFile(
         return new SiteSettings(site, own.labels() != null ? own.labels() : Map.of(), groupsOf(labels),
                 merged.expected(), merged.targets(),
                 merged.window() != null ? merged.window() : SettingRules.DEFAULT_WINDOW,
-                merged.latency().complete(), merged.throughput().complete());
+                merged.latency().complete(), merged.throughput().complete(), merged.video().complete());
     }
 
     /** The names of the groups a site with {@code labels} is in, in file order. */

@@ -18,7 +18,8 @@ public record FleetGroup(
         LatencyLayer latency,
         Duration window,
         ThroughputLayer throughput,
-        ExpectedLayer expected) {
+        ExpectedLayer expected,
+        VideoLayer video) {
 
     public FleetGroup {
         if (name == null || name.isBlank()) {
@@ -30,11 +31,11 @@ public record FleetGroup(
         }
         match = Map.copyOf(match);
         SettingRules.labels("match", match);
-        new Layer(targets, latency, window, throughput, expected); // checks the targets list
+        new Layer(targets, latency, window, throughput, expected, video); // checks the targets list
     }
 
     public Layer layer() {
-        return new Layer(targets, latency, window, throughput, expected);
+        return new Layer(targets, latency, window, throughput, expected, video);
     }
 
     /** Whether a site with {@code labels} is in this group: every label of {@code match} is equal. */

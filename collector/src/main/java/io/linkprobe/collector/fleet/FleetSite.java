@@ -17,20 +17,21 @@ public record FleetSite(
         LatencyLayer latency,
         Duration window,
         ThroughputLayer throughput,
+        VideoLayer video,
         List<FleetUpgrade> upgrades) {
 
-    public static final FleetSite EMPTY = new FleetSite(null, null, null, null, null, null, null);
+    public static final FleetSite EMPTY = new FleetSite(null, null, null, null, null, null, null, null);
 
     public FleetSite {
         if (labels != null) {
             labels = Map.copyOf(labels);
             SettingRules.labels("labels", labels);
         }
-        new Layer(targets, latency, window, throughput, expected); // checks the targets list
+        new Layer(targets, latency, window, throughput, expected, video); // checks the targets list
         upgrades = upgrades == null ? List.of() : List.copyOf(upgrades);
     }
 
     public Layer layer() {
-        return new Layer(targets, latency, window, throughput, expected);
+        return new Layer(targets, latency, window, throughput, expected, video);
     }
 }

@@ -14,15 +14,17 @@ public record Layer(
         LatencyLayer latency,
         Duration window,
         ThroughputLayer throughput,
-        ExpectedLayer expected) {
+        ExpectedLayer expected,
+        VideoLayer video) {
 
-    public static final Layer EMPTY = new Layer(null, null, null, null, null);
+    public static final Layer EMPTY = new Layer(null, null, null, null, null, null);
 
     public Layer {
         targets = targets == null ? null : List.copyOf(targets);
         latency = latency == null ? LatencyLayer.EMPTY : latency;
         throughput = throughput == null ? ThroughputLayer.EMPTY : throughput;
         expected = expected == null ? ExpectedLayer.EMPTY : expected;
+        video = video == null ? VideoLayer.EMPTY : video;
         if (window != null) {
             SettingRules.window(window);
         }
@@ -38,6 +40,7 @@ public record Layer(
                 latency.over(lower.latency),
                 window != null ? window : lower.window,
                 throughput.over(lower.throughput),
-                expected.over(lower.expected));
+                expected.over(lower.expected),
+                video.over(lower.video));
     }
 }

@@ -22,4 +22,5 @@ public record SiteSettings(
         List<FleetTarget> targets,
         Duration window,
         LatencyLayer latency,
-        ThroughputLayer throughput) {}
+        ThroughputLayer throughput,
+        VideoLayer video) {}

@@ -13,6 +13,7 @@ import io.linkprobe.common.wire.Plausibility;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -36,6 +37,12 @@ public final class PushValidator {
     static final Set<String> DIRECTIONS = Set.of("down", "up");
     static final Set<String> RESULTS = Arrays.stream(ThroughputResult.Outcome.values())
             .map(ThroughputResult.Outcome::wireName).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> VIDEO_RESULTS = Arrays.stream(VideoResult.Outcome.values())
+            .map(VideoResult.Outcome::wireName).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> VIDEO_VERDICTS = Arrays.stream(VideoResult.Verdict.values())
+            .map(VideoResult.Verdict::wireName).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> VIDEO_LIMITS = Arrays.stream(VideoResult.CallsLimit.values())
+            .map(VideoResult.CallsLimit::wireName).collect(Collectors.toUnmodifiableSet());
 
     private final Limits limits;
     private final Duration retention;
@@ -162,6 +169,29 @@ public final class PushValidator {
             return null;
         }
 
+        /** The verdict, outcome and failed thresholds become label values and a gauge: only the known names pass. */
+        @Override
+        public Void video(VideoResult r) {
+            name(where + ".target", r.target(), limits.maxLabelValueLength());
+            oneOf(where + ".result", r.result(), VIDEO_RESULTS);
+            if (!VideoResult.Outcome.OK.wireName().equals(r.result())) {
+                return null;
+            }
+            oneOf(where + ".verdict", r.verdict(), VIDEO_VERDICTS);
+            oneOf(where + ".calls_limit", r.callsLimit(), VIDEO_LIMITS);
+            for (String name : r.failed()) {
+                labelValue(where + ".failed", name, 32);
+            }
+            for (int i = 0; i < r.ladder().size(); i++) {
+                VideoResult.Step s = r.ladder().get(i);
+                oneOf(where + ".ladder[" + i + "].verdict", s.verdict(), VIDEO_VERDICTS);
+                for (String name : s.failed()) {
+                    labelValue(where + ".ladder[" + i + "].failed", name, 32);
+                }
+            }
+            return null;
+        }
+
         @Override
         public Void health(AgentHealth h) {
             if (h.planVersion() != null) {
@@ -175,6 +205,12 @@ public final class PushValidator {
         String problem = Names.nameProblem(value, maxLength);
         if (problem != null) {
             throw new Malformed(where + " " + problem);
+        }
+    }
+
+    private static void oneOf(String where, String value, Set<String> allowed) {
+        if (value == null || !allowed.contains(value)) {
+            throw new Malformed(where + " '" + Names.printable(value) + "' is not one of " + allowed);
         }
     }
 

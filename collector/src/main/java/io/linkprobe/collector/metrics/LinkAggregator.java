@@ -8,6 +8,7 @@ import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Map;
@@ -149,6 +150,30 @@ public final class LinkAggregator {
             if (c.success() && c.connectMicros() != null) {
                 m.timer(LinkprobeMeter.TCP_CONNECT, c.target())
                         .record(Math.round(c.connectMicros() * 1000), TimeUnit.NANOSECONDS);
+            }
+            return null;
+        }
+
+        @Override
+        public Void video(VideoResult r) {
+            String target = r.target();
+            m.counter(LinkprobeMeter.VIDEO_TESTS, target, r.result()).increment();
+            m.counter(LinkprobeMeter.VIDEO_BYTES, target).increment(r.bytes());
+            VideoResult.Verdict verdict = VideoResult.Verdict.ofWireName(r.verdict());
+            if (!VideoResult.Outcome.OK.wireName().equals(r.result()) || verdict == null) {
+                return null;
+            }
+            long at = r.endEpochMillis();
+            m.gauge(LinkprobeMeter.VIDEO_VERDICT, verdict.gaugeValue(), at, target);
+            m.gauge(LinkprobeMeter.VIDEO_CALLS, r.calls(), at, target);
+            if (r.mos() != null) {
+                m.gauge(LinkprobeMeter.VIDEO_MOS, r.mos(), at, target);
+            }
+            if (r.up() != null && r.down() != null) {
+                m.gauge(LinkprobeMeter.VIDEO_LOSS, r.up().lossPercent() / 100, at, target, UP);
+                m.gauge(LinkprobeMeter.VIDEO_LOSS, r.down().lossPercent() / 100, at, target, DOWN);
+                m.gauge(LinkprobeMeter.VIDEO_JITTER, r.up().jitterMicros() / 1e6, at, target, UP);
+                m.gauge(LinkprobeMeter.VIDEO_JITTER, r.down().jitterMicros() / 1e6, at, target, DOWN);
             }
             return null;
         }

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * <p>Tag values are bounded: {@code site} by {@code limits.max_sites}, {@code target} by
  * {@code limits.max_targets_per_site}, {@code direction} is {@code down|up}, {@code result} is one
- * of the throughput outcomes, {@code reason} one of {@code RejectReason}. No name is built from data.
+ * of the throughput or video test outcomes, {@code reason} one of {@code RejectReason}. No name is built from data.
  */
 public enum LinkprobeMeter {
     RTT("linkprobe.rtt", Kind.TIMER, null, "linkprobe_rtt_seconds",
@@ -50,6 +50,24 @@ public enum LinkprobeMeter {
             "TCP segments retransmitted during throughput tests (kernel TCP_INFO)", Tag.SITE, Tag.TARGET, Tag.DIRECTION),
     TCP_CONNECT("linkprobe.tcp.connect", Kind.TIMER, null, "linkprobe_tcp_connect_seconds",
             "Time to establish a TCP connection (fallback probe where UDP is blocked)", Tag.SITE, Tag.TARGET),
+    VIDEO_CALLS("linkprobe.video.calls", Kind.GAUGE, null, "linkprobe_video_calls",
+            "Concurrent video calls the latest video test found the link carries (the ladder's last step not not_ready)",
+            Tag.SITE, Tag.TARGET),
+    VIDEO_MOS("linkprobe.video.mos", Kind.GAUGE, null, "linkprobe_video_mos",
+            "ITU-T G.107 MOS of one call's audio in the latest video test, the worse direction's", Tag.SITE, Tag.TARGET),
+    VIDEO_LOSS("linkprobe.video.loss", Kind.GAUGE, "ratio", "linkprobe_video_loss_ratio",
+            "Packet loss of one call in the latest video test; up = site to responder", Tag.SITE, Tag.TARGET,
+            Tag.DIRECTION),
+    VIDEO_JITTER("linkprobe.video.jitter", Kind.GAUGE, "seconds", "linkprobe_video_jitter_seconds",
+            "RFC 3550 jitter of one call's one-way transit in the latest video test", Tag.SITE, Tag.TARGET,
+            Tag.DIRECTION),
+    VIDEO_VERDICT("linkprobe.video.verdict", Kind.GAUGE, null, "linkprobe_video_verdict",
+            "Verdict of the latest video test on one call: 2 ready, 1 marginal, 0 not_ready", Tag.SITE, Tag.TARGET),
+    VIDEO_TESTS("linkprobe.video.tests", Kind.COUNTER, null, "linkprobe_video_tests_total",
+            "Video tests by outcome (ok, unreachable, error)", Tag.SITE, Tag.TARGET, Tag.RESULT),
+    VIDEO_BYTES("linkprobe.video.probe", Kind.COUNTER, "bytes", "linkprobe_video_probe_bytes_total",
+            "UDP payload bytes moved by video tests, both directions, counted against the site's video budget",
+            Tag.SITE, Tag.TARGET),
     EXPECTED_THROUGHPUT("linkprobe.expected.throughput", Kind.GAUGE, "bytes.per.second",
             "linkprobe_expected_throughput_bytes_per_second",
             "The site's contracted line rate, as its agent declares it", Tag.SITE, Tag.DIRECTION),

@@ -22,15 +22,21 @@ final class LaneLoad {
         return (double) usedCells / ((double) cycle * responder.maxConcurrentTests());
     }
 
-    /** -1 if a test fits at {@code offset}; else the index within the slot of the first full cell. */
-    int conflict(int offset, int period, int len, double rate) {
+    /**
+     * -1 if a test fits at {@code offset}; else the index within the slot of the first full cell.
+     *
+     * @param siteBusy the cells the site's other tests hold (on any responder), which its agent
+     *     cannot run this one in (one test loads its line at a time); null = none
+     */
+    int conflict(int offset, int period, int len, double rate, boolean[] siteBusy) {
         for (int start = offset; start < cycle; start += period) {
             for (int j = 0; j < len; j++) {
                 int c = start + j;
                 if (c >= cycle) {
                     c -= cycle;
                 }
-                if (running[c] >= responder.maxConcurrentTests() || mbps[c] + rate > responder.maxMbps() + Scheduler.EPSILON) {
+                if (running[c] >= responder.maxConcurrentTests() || mbps[c] + rate > responder.maxMbps() + Scheduler.EPSILON
+                        || siteBusy != null && siteBusy[c]) {
                     return j;
                 }
             }
@@ -42,10 +48,10 @@ final class LaneLoad {
      * The first offset from {@code from} (wrapping within the period) where the test fits, or -1.
      * A full cell at index j of the slot is inside every offset up to j later, so those are skipped.
      */
-    int firstFit(int from, int period, int len, double rate) {
+    int firstFit(int from, int period, int len, double rate, boolean[] siteBusy) {
         int offset = from;
         for (int tried = 0; tried < period; ) {
-            int j = conflict(offset, period, len, rate);
+            int j = conflict(offset, period, len, rate, siteBusy);
             if (j < 0) {
                 return offset;
             }

@@ -6,6 +6,7 @@ import io.linkprobe.collector.fleet.FleetTarget;
 import io.linkprobe.collector.fleet.LatencyLayer;
 import io.linkprobe.collector.fleet.SiteSettings;
 import io.linkprobe.collector.fleet.ThroughputLayer;
+import io.linkprobe.collector.fleet.VideoLayer;
 import io.linkprobe.common.wire.Plan;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -54,9 +55,17 @@ public final class PlanBook {
             SiteSettings settings = fleet.resolve(site, reported.map(SiteFacts.Reported::labels).orElse(Map.of()));
             sites.put(site, settings);
             ThroughputLayer t = settings.throughput();
+            double contract = rateMbps(settings.expected(), reported);
             if (t.enabled()) {
                 tests.add(new ScheduledTest(site, TestKind.THROUGHPUT, t.every().toMillis(),
-                        SlotGrid.slotMillis(t.directions(), t.duration().toMillis()), rateMbps(settings.expected(), reported)));
+                        SlotGrid.slotMillis(t.directions(), t.duration().toMillis()), contract));
+            }
+            VideoLayer v = settings.video();
+            if (v.enabled()) {
+                // N calls × the call's rate, each way; the ladder never climbs past the contract.
+                tests.add(new ScheduledTest(site, TestKind.VIDEO, v.every().toMillis(),
+                        SlotGrid.videoSlotMillis(v.ladderLength().toMillis()),
+                        contract > 0 ? Math.min(contract, v.peakMbps()) : v.peakMbps()));
             }
         }
         Schedule schedule = tests.equals(previous.tests) && pool.equals(previous.pool)
@@ -129,8 +138,24 @@ public final class PlanBook {
                 targets, s.window().toMillis(),
                 new Plan.Latency(l.interval().toMillis(), l.schedule().name().toLowerCase(Locale.ROOT), l.packetSize(),
                         l.timeout().toMillis()),
-                throughput(s.throughput(), slot, requestHost));
+                throughput(s.throughput(), slot, requestHost),
+                video(s.video(), schedule.slot(site, TestKind.VIDEO), requestHost));
         return Optional.of(PlanVersion.versioned(plan));
+    }
+
+    private Plan.Video video(VideoLayer v, Optional<Slot> slot, String requestHost) {
+        PoolMember r = slot.map(x -> byName.get(x.responder())).orElse(null);
+        if (v.enabled() && r != null && r.stampPort() > 0) {
+            Slot x = slot.get();
+            return new Plan.Video(true, x.everyMillis(), x.offsetMillis(), v.duration().toMillis(),
+                    v.stepDuration().toMillis(), v.rateKbps(), v.packetSize(), v.maxCalls(), v.dscp(), v.maxBytesPerDay(),
+                    x.slotMillis(), new Plan.Responder(r.name(), hostOf(r, requestHost), r.stampPort(), r.throughputPort()),
+                    x.stretch());
+        }
+        // Off, no slot on the pool, or a responder without a STAMP reflector: no scheduled video tests.
+        return new Plan.Video(false, v.every().toMillis(), 0, v.duration().toMillis(), v.stepDuration().toMillis(),
+                v.rateKbps(), v.packetSize(), v.maxCalls(), v.dscp(), v.maxBytesPerDay(),
+                SlotGrid.videoSlotMillis(v.ladderLength().toMillis()), null, 1.0);
     }
 
     private Plan.Throughput throughput(ThroughputLayer t, Optional<Slot> slot, String requestHost) {

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * Places every site's recurring tests on the responder pool so that no responder ever runs more
  * than its {@code max_concurrent_tests} at once and the summed rates of the tests it runs at once
- * stay within its {@code max_mbps}.
+ * stay within its {@code max_mbps}, and so that no two tests of one site (its throughput and
+ * video tests) overlap: its agent loads its line with one test at a time.
  *
  * <p>Time is cut into {@link SlotGrid#GRID_MILLIS} cells, anchored at the Unix epoch. A test of
  * period {@code p} cells and length {@code l} cells at offset {@code o} holds cells
@@ -128,6 +129,8 @@ public final class Scheduler {
         final boolean packed;
         final LaneLoad[] loads;
         final Map<ScheduledTest.Key, Slot> slots = new TreeMap<>();
+        /** Per site, the cells of the cycle its placed tests hold: a site runs one test at a time. */
+        final Map<String, boolean[]> siteCells = new HashMap<>();
         final List<ScheduledTest> unplaced = new ArrayList<>();
         final boolean atLongestPeriod;
 
@@ -185,7 +188,7 @@ public final class Scheduler {
             int offset = (int) (before.offsetMillis() / cell);
             LaneLoad load = loads[byName.get(before.responder())];
             double rate = load.responder.rateOf(t.mbps());
-            if (offset >= period || load.conflict(offset, period, Periods.lengthCells(t), rate) >= 0) {
+            if (offset >= period || load.conflict(offset, period, Periods.lengthCells(t), rate, siteCells.get(t.site())) >= 0) {
                 return false;
             }
             take(t, load, offset, period, rate);
@@ -204,7 +207,7 @@ public final class Scheduler {
             for (int i : order) {
                 LaneLoad load = loads[i];
                 double rate = load.responder.rateOf(t.mbps());
-                int offset = load.firstFit(start(spread, period, len), period, len, rate);
+                int offset = load.firstFit(start(spread, period, len), period, len, rate, siteCells.get(t.site()));
                 if (offset >= 0) {
                     take(t, load, offset, period, rate);
                     return;
@@ -224,6 +227,12 @@ public final class Scheduler {
 
         private void take(ScheduledTest t, LaneLoad load, int offset, int period, double rate) {
             load.add(offset, period, Periods.lengthCells(t), rate);
+            boolean[] busy = siteCells.computeIfAbsent(t.site(), s -> new boolean[cycle]);
+            for (int start = offset; start < cycle; start += period) {
+                for (int j = 0; j < Periods.lengthCells(t); j++) {
+                    busy[(start + j) % cycle] = true;
+                }
+            }
             long cell = Periods.CELL;
             slots.put(t.key(), new Slot(load.responder.name(), offset * cell, period * cell, Periods.lengthCells(t) * cell,
                     (double) (period * cell) / t.everyMillis()));

@@ -14,6 +14,12 @@ public final class SlotGrid {
 
     private SlotGrid() {}
 
+    /** A video-readiness test: its whole ladder plus the set-up margin, rounded up to the grid. */
+    public static long videoSlotMillis(long ladderMillis) {
+        long raw = ladderMillis + SETUP_MARGIN_MILLIS;
+        return (raw + GRID_MILLIS - 1) / GRID_MILLIS * GRID_MILLIS;
+    }
+
     public static long slotMillis(int directions, long durationMillis) {
         long raw = directions * (durationMillis + IDLE_LATENCY_MILLIS + SETUP_MARGIN_MILLIS);
         return (raw + GRID_MILLIS - 1) / GRID_MILLIS * GRID_MILLIS;

@@ -6,5 +6,7 @@ package io.linkprobe.collector.plan;
  * here and one more block in the plan; the scheduler does not change.
  */
 public enum TestKind {
-    THROUGHPUT
+    THROUGHPUT,
+    /** The video-readiness test: a lane for the whole ladder, at up to {@code max_calls} × the call's rate. */
+    VIDEO
 }

@@ -74,6 +74,10 @@ final class RollupJson {
             g.writeFieldName("tests");
             Json.mapper().writeValue(g, r.tests());
         }
+        if (!r.video().isEmpty()) {
+            g.writeFieldName("video");
+            Json.mapper().writeValue(g, r.video());
+        }
         g.writeEndObject();
     }
 

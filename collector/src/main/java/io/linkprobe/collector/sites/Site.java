@@ -7,6 +7,7 @@ import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,6 +37,8 @@ final class Site {
     final Map<String, LatencyWindow> latestLatency = new TreeMap<>();
     /** Keyed by direction. */
     final Map<String, ThroughputResult> latestThroughput = new TreeMap<>();
+    /** Keyed by target: the latest video test that ran (result ok). */
+    final Map<String, VideoResult> latestVideo = new TreeMap<>();
     /** Created with the first latency window, so that sites without any cost nothing. */
     DaySeries day;
     /** Whether {@link #day} has been rebuilt from the archive since the collector started. */
@@ -82,6 +85,19 @@ final class Site {
             ThroughputResult current = latestThroughput.get(r.direction());
             if (current == null || r.endEpochMillis() >= current.endEpochMillis()) {
                 latestThroughput.put(r.direction(), r);
+            }
+            return null;
+        }
+
+        /** A test that could not run (unreachable) does not replace the last verdict; the archive has it. */
+        @Override
+        public Void video(VideoResult r) {
+            if (!VideoResult.Outcome.OK.wireName().equals(r.result())) {
+                return null;
+            }
+            VideoResult current = latestVideo.get(r.target());
+            if (current == null || r.endEpochMillis() >= current.endEpochMillis()) {
+                latestVideo.put(r.target(), r);
             }
             return null;
         }

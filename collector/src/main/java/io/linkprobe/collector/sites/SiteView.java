@@ -24,7 +24,8 @@ public record SiteView(
         Double expectedUpBytesPerSecond,
         boolean seriesExpired,
         List<Latency> latency,
-        List<Throughput> throughput) {
+        List<Throughput> throughput,
+        List<Video> video) {
 
     /** The latest latency window towards one target. */
     public record Latency(
@@ -40,6 +41,30 @@ public record SiteView(
             Double rttP50Seconds,
             Double rttP99Seconds,
             double jitterSeconds) {}
+
+    /**
+     * The latest video test towards one target that ran.
+     *
+     * @param verdict ready, marginal or not_ready, for one call
+     * @param reason the thresholds one call failed, with figures; null when ready
+     * @param calls concurrent calls the ladder found the link carries
+     * @param callsLimit what ended the ladder (verdict, max_calls, contract, budget)
+     */
+    public record Video(
+            String target,
+            String end,
+            long endEpochMillis,
+            String verdict,
+            String reason,
+            int calls,
+            String callsLimit,
+            double mos,
+            double lossUpRatio,
+            double lossDownRatio,
+            double jitterUpSeconds,
+            double jitterDownSeconds,
+            Double rttP95Seconds,
+            int dscp) {}
 
     /** The latest throughput test in one direction. */
     public record Throughput(

@@ -3,6 +3,7 @@ package io.linkprobe.collector.sites;
 import io.linkprobe.common.wire.AgentIdentity;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +36,18 @@ final class SiteViews {
                     r.loaded() == null ? null : r.loaded().bufferbloatMicros() / 1e6,
                     r.loaded() == null ? null : r.loaded().grade()));
         }
+        List<SiteView.Video> video = new ArrayList<>();
+        for (VideoResult r : s.latestVideo.values()) {
+            video.add(new SiteView.Video(r.target(), SiteRegistry.iso(r.endEpochMillis()), r.endEpochMillis(), r.verdict(),
+                    r.reason(), r.calls(), r.callsLimit(), r.mos() == null ? 1.0 : r.mos(),
+                    r.up().lossPercent() / 100, r.down().lossPercent() / 100, r.up().jitterMicros() / 1e6,
+                    r.down().jitterMicros() / 1e6, r.rttP95Micros() == null ? null : r.rttP95Micros() / 1e6, r.dscp()));
+        }
         return new SiteView(s.name, verdict.health(), verdict.reason(), SiteRegistry.iso(s.lastPushMillis),
                 s.lastPushMillis, id.agentId(), id.version(), id.labels(),
                 contract == null ? null : positive(contract.downBytesPerSecond()),
                 contract == null ? null : positive(contract.upBytesPerSecond()),
-                nowMillis - s.lastPushMillis > seriesTtl.toMillis(), latency, throughput);
+                nowMillis - s.lastPushMillis > seriesTtl.toMillis(), latency, throughput, video);
     }
 
     private static Double positive(double v) {

@@ -8,7 +8,8 @@ package io.linkprobe.collector.upgrades;
  * @param downTests throughput tests ({@code ok}) in the down direction behind the down figures
  * @param windows latency windows behind the RTT and loss figures
  * @param grade the median bufferbloat grade of the throughput tests (A best … F worst)
- * @param video video-consultation readiness where measured, else null
+ * @param video video-consultation readiness where measured (the median verdict of the side's video
+ *     tests: {@code ready}, {@code marginal} or {@code not_ready}), else null
  */
 public record Figures(
         int downTests,

@@ -3,6 +3,7 @@ package io.linkprobe.collector.upgrades;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.linkprobe.collector.archive.HourlyRollup;
 import io.linkprobe.collector.archive.RollupSketches;
+import io.linkprobe.common.wire.VideoResult;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,12 +16,13 @@ import java.util.List;
  * percentile of every RTT of the side within 1 %); loss is the windows' lost packets per direction
  * over their sent packets; throughput takes the steady rate of every {@code ok} test, so medians
  * and 10th percentiles are those of the tests themselves; the grade is the median bufferbloat grade
- * of the graded tests.
+ * of the graded tests; video readiness is the median verdict of the video tests that gave one.
  */
 final class FiguresSum {
     private final List<Double> down = new ArrayList<>();
     private final List<Double> up = new ArrayList<>();
     private final List<String> grades = new ArrayList<>();
+    private final List<VideoResult.Verdict> videos = new ArrayList<>();
     private final DDSketch rtt = RollupSketches.empty();
     private long windows;
     private long sent;
@@ -38,6 +40,12 @@ final class FiguresSum {
                 rtt.mergeWith(l.rttMicros());
             }
         }
+        for (HourlyRollup.Video v : h.video()) {
+            VideoResult.Verdict verdict = VideoResult.Verdict.ofWireName(v.verdict());
+            if (verdict != null) {
+                videos.add(verdict);
+            }
+        }
         for (HourlyRollup.Test t : h.tests()) {
             if (!"ok".equals(t.result())) {
                 continue;
@@ -52,13 +60,16 @@ final class FiguresSum {
     Figures figures() {
         List<String> sorted = new ArrayList<>(grades);
         sorted.sort(null);
+        List<VideoResult.Verdict> verdicts = new ArrayList<>(videos);
+        verdicts.sort(java.util.Comparator.comparingInt(VideoResult.Verdict::gaugeValue));
         boolean rtts = !rtt.isEmpty();
         return new Figures(down.size(), up.size(), quantile(down, 0.5), quantile(down, 0.1),
                 quantile(up, 0.5), quantile(up, 0.1), windows,
                 rtts ? rtt.getValueAtQuantile(0.5) / 1000 : Double.NaN,
                 rtts ? rtt.getValueAtQuantile(0.95) / 1000 : Double.NaN,
                 sent == 0 ? Double.NaN : (double) lostUp / sent, sent == 0 ? Double.NaN : (double) lostDown / sent,
-                sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2), null);
+                sorted.isEmpty() ? null : sorted.get((sorted.size() - 1) / 2),
+                verdicts.isEmpty() ? null : verdicts.get((verdicts.size() - 1) / 2).wireName());
     }
 
     /** The {@code q} quantile by linear interpolation between closest ranks; NaN when empty. */

@@ -8,7 +8,7 @@ import io.linkprobe.collector.archive.HourlyRollup;
  * {@link UpgradeEvidence} from the archive's hourly tier ({@link Archive#rollups}), which covers the
  * 28 days before a cut-over and the 28 after it long after the raw tier's 14 days have gone. Read a
  * week at a time; a window counts the hours that start in it (hour granularity). The figures are
- * computed by {@link FiguresSum}.
+ * computed by {@link FiguresSum} (video readiness included: the median verdict of the video tests).
  */
 public final class RollupEvidence implements UpgradeEvidence {
     private static final long WEEK = 7 * 86_400_000L;

@@ -1,5 +1,6 @@
 package io.linkprobe.collector.upgrades;
 
+import io.linkprobe.common.wire.VideoResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,9 +18,10 @@ import java.util.Locale;
  *       (60 %) of its contracted rate.
  *   <li>{@code delivered}: median down and up at least {@link Rule#deliverShare} (90 %) of contract,
  *       RTT p95 not worse (after ≤ before × 1.1 + 2 ms), loss not worse in either direction
- *       (after ≤ before + 0.1 percentage point), and the bufferbloat grade A or B (when graded).
+ *       (after ≤ before + 0.1 percentage point), the bufferbloat grade A or B (when graded), and
+ *       video readiness (when measured after) not {@code not_ready} and not worse than before.
  *   <li>{@code partly_delivered}: everything else (rates between 60 % and 90 %, or rates met but
- *       latency, loss or bufferbloat worse).
+ *       latency, loss, bufferbloat or video readiness worse).
  * </ul>
  */
 public record Verdict(Outcome outcome, List<String> reasons) {
@@ -109,6 +111,13 @@ public record Verdict(Outcome outcome, List<String> reasons) {
         }
         if (after.grade() != null && after.grade().compareTo("B") > 0) {
             failed.add("bufferbloat grade " + after.grade() + " (A or B needed)");
+        }
+        VideoResult.Verdict videoAfter = VideoResult.Verdict.ofWireName(after.video());
+        VideoResult.Verdict videoBefore = VideoResult.Verdict.ofWireName(before.video());
+        if (videoAfter == VideoResult.Verdict.NOT_READY
+                || videoAfter != null && videoBefore != null && videoAfter.gaugeValue() < videoBefore.gaugeValue()) {
+            failed.add("video readiness " + after.video() + " after"
+                    + (videoBefore == null ? "" : ", " + before.video() + " before"));
         }
         return failed.isEmpty() ? new Verdict(Outcome.DELIVERED, List.of())
                 : new Verdict(Outcome.PARTLY_DELIVERED, failed);

@@ -8,6 +8,7 @@ import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,11 @@ final class ArchivedResults {
     List<ThroughputResult> tests(String site, long nowMillis, Duration span, int limit) throws ArchiveException {
         return of(archive.recent(site, Sample.Kind.THROUGHPUT, nowMillis - span.toMillis(),
                 nowMillis + FUTURE_MILLIS, limit), ThroughputResult.class);
+    }
+
+    List<VideoResult> videos(String site, long nowMillis, Duration span, int limit) throws ArchiveException {
+        return of(archive.recent(site, Sample.Kind.VIDEO, nowMillis - span.toMillis(),
+                nowMillis + FUTURE_MILLIS, limit), VideoResult.class);
     }
 
     List<ConnectResult> connects(String site, long nowMillis, int limit) throws ArchiveException {

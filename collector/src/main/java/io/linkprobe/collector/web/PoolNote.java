@@ -24,20 +24,20 @@ public record PoolNote(int sites, int tests, int responders, double demandRatio,
         }
         boolean over = demandRatio > 1 || stretch > 1 || unplaced > 0;
         out.append("<p class=\"summary\">").append(over ? "<span class=\"warn\">" : "")
-                .append(String.format(Locale.ROOT, "Throughput tests: %d of %d sites scheduled on %d responder%s, "
-                        + "test demand %.2f of the pool", tests - unplaced, sites, responders, responders == 1 ? "" : "s",
-                        demandRatio))
+                .append(String.format(Locale.ROOT, "Scheduled tests (throughput, video): %d of %d placed for %d sites on "
+                        + "%d responder%s, test demand %.2f of the pool", tests - unplaced, tests, sites, responders,
+                        responders == 1 ? "" : "s", demandRatio))
                 .append(over ? "</span>" : "");
         if (stretch > 1) {
             out.append(String.format(Locale.ROOT, "; <strong>more than the pool can run, so every period is stretched "
                     + "x%.2f</strong> (4h becomes %.1fh)", stretch, 4 * stretch));
         }
         if (unplaced > 0) {
-            out.append("; <strong>").append(unplaced).append(" sites got no slot at all</strong>");
+            out.append("; <strong>").append(unplaced).append(" tests got no slot at all</strong>");
         }
         if (over) {
             out.append(". Add responders to the pool, raise their max_concurrent_tests or max_mbps where the hubs allow, "
-                    + "or lengthen throughput.every in the fleet file; <code>plan simulate</code> shows the effect");
+                    + "or lengthen throughput.every or video.every in the fleet file; <code>plan simulate</code> shows the effect");
         }
         out.append(String.format(Locale.ROOT, ". %.0f busy answer%s from responders since the collector started.</p>%n",
                 busyAnswers, busyAnswers == 1 ? "" : "s"));

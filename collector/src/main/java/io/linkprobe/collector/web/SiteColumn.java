@@ -21,7 +21,9 @@ enum SiteColumn {
     /** By share of the contract, lowest first; sites without a contract or a good test last. */
     DOWN("down", "Down vs contract", false, key(r -> r.down() == null ? null : r.down().ratio())),
     UP("up", "Up vs contract", false, key(r -> r.up() == null ? null : r.up().ratio())),
-    GRADE("grade", "Bufferbloat", true, key(SiteRow::worstGrade));
+    GRADE("grade", "Bufferbloat", true, key(SiteRow::worstGrade)),
+    /** Not ready first, then marginal, then ready; within each, fewest concurrent calls first. */
+    VIDEO("video", "Video calls", false, key(SiteRow::videoRank));
 
     static final SiteColumn DEFAULT = HEALTH;
 

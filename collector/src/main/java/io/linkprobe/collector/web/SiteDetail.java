@@ -40,6 +40,9 @@ final class SiteDetail {
         facts(page);
         page.append("<h2>Latest window per target</h2>\n");
         ResultTables.latest(page, view.latency());
+        page.append("<h2>Video readiness</h2>\n");
+        VideoTables.latest(page, view.video());
+        VideoTables.recent(page, data.videos().subList(0, Math.min(RECENT_ROWS, data.videos().size())));
         page.append("<h2>RTT, last 24 h</h2>\n").append(rttPlot());
         page.append("<h2>Loss per direction, last 24 h</h2>\n").append(lossPlot());
         page.append("<h2>Throughput, last 7 days</h2>\n").append(throughputPlot());

@@ -10,6 +10,7 @@ import io.linkprobe.collector.sites.SiteView;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,7 +57,7 @@ public final class SitePage implements Endpoint {
 
     /** What the page shows, newest first in each list. */
     record Data(SiteView view, long nowMillis, List<LatencyWindow> windows, boolean windowsTruncated,
-            List<ThroughputResult> tests, List<ConnectResult> connects, String grafanaUrl) {}
+            List<ThroughputResult> tests, List<ConnectResult> connects, List<VideoResult> videos, String grafanaUrl) {}
 
     @Override
     public CompletionStage<Reply> handle(Request request) {
@@ -87,6 +88,7 @@ public final class SitePage implements Endpoint {
         }
         archived.refillDay(sites, site, now, windows);
         return new Data(view, now, windows, truncated, archived.tests(site, now, THROUGHPUT_SPAN, MAX_TESTS),
-                archived.connects(site, now, MAX_CONNECTS), grafanaUrl);
+                archived.connects(site, now, MAX_CONNECTS), archived.videos(site, now, THROUGHPUT_SPAN, MAX_TESTS),
+                grafanaUrl);
     }
 }

@@ -2,6 +2,7 @@ package io.linkprobe.collector.web;
 
 import io.linkprobe.collector.sites.SiteHealth;
 import io.linkprobe.collector.sites.SiteView;
+import io.linkprobe.common.wire.VideoResult;
 
 /**
  * One line of the status table: a {@link SiteView} reduced to the figures shown and sorted on.
@@ -24,7 +25,15 @@ record SiteRow(
         Double lossRatio,
         Rate down,
         Rate up,
-        String noReplyTarget) {
+        String noReplyTarget,
+        Video video) {
+
+    /**
+     * The latest video test of the site's worst target (lowest verdict, then fewest calls).
+     *
+     * @param rank the sort key: verdict (0 not_ready, 1 marginal, 2 ready) × 1000 + calls
+     */
+    record Video(String target, String verdict, String reason, int calls, int rank) {}
 
     /**
      * The latest throughput test in one direction against the contract.
@@ -69,11 +78,24 @@ record SiteRow(
                 up = rate;
             }
         }
+        Video video = null;
+        for (SiteView.Video t : v.video()) {
+            VideoResult.Verdict verdict = VideoResult.Verdict.ofWireName(t.verdict());
+            int rank = (verdict == null ? 0 : verdict.gaugeValue()) * 1000 + t.calls();
+            if (video == null || rank < video.rank()) {
+                video = new Video(t.target(), t.verdict(), t.reason(), t.calls(), rank);
+            }
+        }
         return new SiteRow(v, v.labels().get("region"), v.labels().get("link"), severity(v.health()), rtt, rttTarget,
                 sent == 0 ? null : (double) lostUp / sent, sent == 0 ? null : (double) lostDown / sent,
                 // A target that does not answer sorts as the worst loss, though it is shown as "no reply".
                 noReply != null ? Double.valueOf(1.0) : sent == 0 ? null : (double) (lostUp + lostDown) / sent, down, up,
-                noReply);
+                noReply, video);
+    }
+
+    /** The video column's sort key; null for a site without a video test. */
+    Integer videoRank() {
+        return video == null ? null : video.rank();
     }
 
     String site() {

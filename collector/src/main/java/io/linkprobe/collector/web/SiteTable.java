@@ -132,6 +132,8 @@ final class SiteTable {
         out.append("</td><td class=\"num\">");
         rate(out, r.up());
         out.append("</td><td>").append(grade(r.down())).append(" / ").append(grade(r.up())).append("</td><td>");
+        video(out, r.video());
+        out.append("</td><td>");
         Sparkline.append(out, day);
         out.append("</td></tr>\n");
     }
@@ -163,6 +165,24 @@ final class SiteTable {
             out.append(", ").append(Math.round(rate.ratio() * 100)).append(" %");
         }
         out.append(css == null ? "" : "</span>");
+    }
+
+    /** "ready · 8 calls", coloured by verdict, with what failed under it. */
+    static void video(StringBuilder out, SiteRow.Video v) {
+        if (v == null) {
+            out.append(Format.NONE);
+            return;
+        }
+        out.append(verdict(v.verdict())).append(" · ").append(v.calls()).append(v.calls() == 1 ? " call" : " calls");
+        if (v.reason() != null) {
+            out.append("<br><span class=\"small wrap\">").append(Html.escape(v.reason())).append("</span>");
+        }
+    }
+
+    /** A verdict as a coloured word: ready green, marginal amber, not ready red. */
+    static String verdict(String verdict) {
+        String css = "ready".equals(verdict) ? "good" : "marginal".equals(verdict) ? "warn" : "bad";
+        return "<span class=\"" + css + "\">" + Html.escape(verdict == null ? "–" : verdict.replace('_', ' ')) + "</span>";
     }
 
     /** A–F, coloured: A and B are fine for video calls, C is noticeable, D and worse hurt. */

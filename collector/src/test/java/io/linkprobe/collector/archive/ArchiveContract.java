@@ -181,6 +181,9 @@ abstract class ArchiveContract {
                 if (seq == 30) {
                     push.add(Samples.throughput("hub", hour + 60_000L * seq + 10, "down", 12_000_000));
                 }
+                if (seq == 40) {
+                    push.add(Samples.video("hub", hour + 60_000L * seq + 20, "marginal", 6, 0.4, 0.2, 3_500));
+                }
                 all.addAll(push);
                 store(archive, batch("a", "x", seq, clock.millis(), push));
             }
@@ -207,6 +210,13 @@ abstract class ArchiveContract {
             assertEquals(1, r.tests().size());
             assertEquals(12_000_000, r.tests().get(0).steadyBytesPerSecond());
             assertEquals("C", r.tests().get(0).grade());
+            assertEquals(1, r.video().size(), "the video verdict is kept in the hourly tier");
+            HourlyRollup.Video v = r.video().get(0);
+            assertEquals("marginal", v.verdict());
+            assertEquals(6, v.calls());
+            assertEquals(0.4, v.lossUpPercent(), 1e-9);
+            assertEquals(0.2, v.lossDownPercent(), 1e-9);
+            assertEquals(3_500, v.jitterDownMicros(), 1e-9);
             assertEquals(0, archive.rollUp(), "nothing left to roll up");
         }
     }

@@ -49,6 +49,10 @@ class FleetFileTest {
         assertEquals(List.of("hub-sw"), f.responders().stream().map(PoolResponder::name).toList());
         assertEquals(List.of("copper", "metered-4g"), f.groups().stream().map(FleetGroup::name).toList());
         assertEquals(2, f.sites().size());
+        VideoLayer metered = f.resolve("x", Map.of("link", "4g")).video();
+        assertEquals(Duration.ofHours(24), metered.every());
+        assertEquals(2, metered.maxCalls());
+        assertEquals(Duration.ofHours(4), f.resolve("x", Map.of()).video().every());
     }
 
     @Test
@@ -101,6 +105,26 @@ class FleetFileTest {
     }
 
     @Test
+    void videoMergesKeyByKeyAndDefaultsToAgentYmls() throws Exception {
+        FleetFile f = ConfigLoader.parse("fleet.yml", """
+                defaults:
+                  video: {every: 6h, dscp: EF}
+                groups:
+                  - {name: copper, match: {link: adsl}, video: {max_calls: 2, duration: 10s}}
+                sites:
+                  s2: {video: {enabled: false}}
+                """, FleetFile.class);
+        VideoLayer copper = f.resolve("s1", Map.of("link", "adsl")).video();
+        assertEquals(new VideoLayer(true, Duration.ofHours(6), 1200, 1200, Duration.ofSeconds(10), Duration.ofSeconds(5), 2,
+                "EF", 0L), copper);
+        assertEquals(Duration.ofSeconds(10 + 5 + 1 + 2 * 2), copper.ladderLength());
+        assertEquals(2.4, copper.peakMbps(), 1e-9);
+        assertEquals(false, f.resolve("s2", Map.of()).video().enabled());
+        assertEquals(new VideoLayer(true, Duration.ofHours(4), 1200, 1200, Duration.ofSeconds(20), Duration.ofSeconds(5), 8,
+                "BE", 0L), FleetFile.NONE.resolve("s3", Map.of()).video(), "agent.yml's defaults");
+    }
+
+    @Test
     void withoutTargetsAnywhereASiteHasNoList() throws Exception {
         FleetFile f = ConfigLoader.parse("fleet.yml", "sites: {s1: }\n", FleetFile.class);
         assertNull(f.resolve("s1", Map.of()).targets(), "the plan then names the site's responder");
@@ -114,7 +138,7 @@ class FleetFileTest {
     @ParameterizedTest
     @ValueSource(strings = {"unknown-key", "every-too-short", "target-throughput-port", "duplicate-responder",
             "responder-without-max-mbps", "group-without-match", "site-id", "site-direction", "every-over-a-week",
-            "duplicate-target"})
+            "duplicate-target", "video-dscp", "video-rate"})
     void invalidFleetFileIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         ConfigException e = assertThrows(ConfigException.class, () -> FleetFile.load(yml));

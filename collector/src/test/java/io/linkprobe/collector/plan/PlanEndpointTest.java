@@ -117,6 +117,50 @@ class PlanEndpointTest {
     }
 
     @Test
+    void theFleetFilesVideoSectionGivesEachSiteItsOwnVideoSlotOrTurnsItOff() throws Exception {
+        Path fleet = Files.writeString(dir.resolve("fleet.yml"), """
+                defaults:
+                  targets: [{name: hub, host: hub.example.net}]
+                  video: {every: 6h, rate_kbps: 1500, packet_size: 1000, duration: 10s, max_calls: 4, dscp: AF41}
+                groups:
+                  - {name: metered, match: {link: 4g}, video: {enabled: false}}
+                sites:
+                  site-a: {video: {max_calls: 2}}
+                  site-b: {labels: {link: 4g}}
+                """);
+        try (TestCollector c = TestCollector.start(dir, Map.of("site-a", "token-a", "site-b", "token-b"),
+                MutableClock.now(), cfg -> cfg.withResponder(new CollectorConfig.Responder(true, 0, 0, 1, null, null))
+                        .withFleetFile(fleet))) {
+            Plan a = read(plan(c, "token-a", null));
+            Plan.Video v = a.video();
+            assertTrue(v.enabled());
+            assertEquals(6 * 3_600_000L, v.everyMillis());
+            assertEquals(1500, v.rateKbps());
+            assertEquals(1000, v.packetSize());
+            assertEquals(10_000, v.durationMillis());
+            assertEquals(2, v.maxCalls(), "the site's own key over the defaults'");
+            assertEquals("AF41", v.dscp());
+            assertTrue(v.responder().stampPort() > 0, "the embedded responder's reflector");
+            // The ladder 1, 2: 10 s + 5 s step + 1 s pause + 2 × 2 s for late replies + 1 s set-up = 21 s → 25 s of grid.
+            assertEquals(25_000, v.slotMillis());
+            // One test at a time on the site's line: the video slot never overlaps the throughput slot
+            // (one lane, so they could not overlap on the responder either).
+            long t0 = a.throughput().offsetMillis();
+            long t1 = t0 + 2 * (10_000 + 2_500);
+            for (long start = v.offsetMillis(); start < 24 * 3_600_000L; start += v.everyMillis()) {
+                for (long ts = t0; ts < 24 * 3_600_000L + t0; ts += a.throughput().everyMillis()) {
+                    assertTrue(start + v.slotMillis() <= ts || ts + (t1 - t0) <= start,
+                            "video at " + start + " overlaps throughput at " + ts);
+                }
+            }
+
+            Plan b = read(plan(c, "token-b", null));
+            assertFalse(b.video().enabled(), "the metered group turns video off");
+            assertEquals(null, b.video().responder());
+        }
+    }
+
+    @Test
     void aChangedFleetFileChangesThePlanAndItsVersionAfterAReload() throws Exception {
         Path fleet = Files.writeString(dir.resolve("fleet.yml"), """
                 groups:

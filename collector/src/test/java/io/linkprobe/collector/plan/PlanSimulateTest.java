@@ -40,6 +40,7 @@ class PlanSimulateTest {
                 embedded_responder: {enabled: false}
                 defaults:
                   throughput: {every: 4h, duration: 10s, direction: both}
+                  video: {enabled: false}
                 groups:
                   - {name: copper, match: {link: adsl}, throughput: {every: 8h, duration: 8s}}
                 sites:

@@ -25,7 +25,7 @@ class PoolCapacityTest {
         StringBuilder fleet = new StringBuilder("""
                 responders: [{name: hub, host: hub.example.net, max_concurrent_tests: 1, max_mbps: 1000}]
                 embedded_responder: {enabled: false}
-                defaults: {targets: [{name: hub, host: hub.example.net}]}
+                defaults: {targets: [{name: hub, host: hub.example.net}], video: {enabled: false}}
                 sites:
                 """);
         for (int i = 0; i < 1_000; i++) {
@@ -44,7 +44,7 @@ class PoolCapacityTest {
             assertEquals(4 * 3_600_000L * stretch, every, 5_000, "the plan carries the stretched period");
 
             String page = c.get("/").body();
-            assertTrue(page.contains("Throughput tests: 1000 of 1000 sites scheduled on 1 responder, test demand 1.74 of the pool"),
+            assertTrue(page.contains("Scheduled tests (throughput, video): 1000 of 1000 placed for 1000 sites on 1 responder, test demand 1.74 of the pool"),
                     page);
             assertTrue(page.contains("more than the pool can run, so every period is stretched x"), page);
             assertTrue(page.contains("0 busy answers from responders since the collector started"), page);

@@ -52,6 +52,31 @@ class SchedulerTest {
     }
 
     @Test
+    void aSitesVideoTestTakesItsCallsRateOfTheResponderAndNeverOverlapsItsThroughputTest() {
+        // One responder of 2 lanes and 20 Mbit/s: a video test of 8 calls × 1.2 Mbit/s = 9.6 Mbit/s
+        // leaves room for one more such test at a time, not two; throughput tests of 10 Mbit/s
+        // fit beside one video test only.
+        List<PoolMember> pool = List.of(hub("a", 2, 20));
+        List<ScheduledTest> tests = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            tests.add(test("s" + i, H, 25_000, 10));
+            tests.add(new ScheduledTest("s" + i, TestKind.VIDEO, H, 45_000, 9.6));
+        }
+        Schedule s = Scheduler.place(pool, tests, Schedule.EMPTY);
+        Simulation.Result r = Simulation.run(pool, tests, s, START, 1);
+        assertTrue(s.unplaced().isEmpty());
+        assertWithinLimits(r);
+        assertEquals(0, r.shortSites());
+        for (int i = 0; i < 40; i++) {
+            Slot t = s.slot("s" + i, TestKind.THROUGHPUT).orElseThrow();
+            Slot v = s.slot("s" + i, TestKind.VIDEO).orElseThrow();
+            // Disjoint on the circle of one period: each starts after the other has ended.
+            assertTrue(Math.floorMod(v.offsetMillis() - t.offsetMillis(), H) >= t.slotMillis()
+                    && Math.floorMod(t.offsetMillis() - v.offsetMillis(), H) >= v.slotMillis(), "site s" + i + ": " + t + " and " + v);
+        }
+    }
+
+    @Test
     void overCapacityStretchesEveryPeriodByOneFactorAndLeavesNoSiteUntested() {
         List<PoolMember> pool = List.of(hub("only", 1, 1000));
         List<ScheduledTest> tests = new ArrayList<>();

@@ -36,11 +36,12 @@ class HistoryTierTest {
             for (int i = 1; i <= 30; i++) {
                 windows.add(Samples.window("hub", hourStart + i * 60_000L, new int[] {10_000 + i, 12_000, 30_000}, i % 2, 0));
             }
+            windows.add(Samples.video("hub", hourStart + 40 * 60_000L, "ready", 8, 0, 0.1, 900));
             assertEquals(200, c.push("token-gp1", Samples.batch("gp1", 1, windows.toArray(Sample[]::new))).statusCode());
 
             JsonNode raw = get(c, "/api/v1/sites/gp1?from=" + hourStart / 1000);
             assertEquals("raw", raw.get("tier").asText());
-            assertEquals(30, raw.get("samples").size());
+            assertEquals(31, raw.get("samples").size());
 
             c.collector.archive().rollUp();
             clock.advance(Duration.ofDays(20));
@@ -53,6 +54,10 @@ class HistoryTierTest {
             assertEquals(90 + 15, latency.get("sent").asLong(), "3 received per window plus the lost forward ones");
             assertEquals(15, latency.get("lost_forward").asLong());
             assertEquals(12_000, latency.get("rtt_p50_micros").asDouble(), 12_000 * 0.01);
+            JsonNode video = hourly.get("rollups").get(0).get("video").get(0);
+            assertEquals("ready", video.get("verdict").asText(), "the video verdict outlives the raw tier");
+            assertEquals(8, video.get("calls").asInt());
+            assertEquals(0.1, video.get("loss_down_percent").asDouble(), 1e-9);
 
             assertEquals("raw", get(c, "/api/v1/sites/gp1" + range + "&tier=raw").get("tier").asText());
             assertEquals(400, c.get("/api/v1/sites/gp1?tier=weekly").statusCode());

@@ -34,6 +34,26 @@ class VerdictTest {
     }
 
     @Test
+    void videoReadinessNotReadyOrWorseThanBeforeIsPartlyUnmeasuredIsNoMatter() {
+        Figures fibre = figures(80, 20, 12, 0, 0, "A");
+        assertEquals(Verdict.Outcome.DELIVERED, decide(withVideo(fibre, "ready")));
+        assertEquals(Verdict.Outcome.DELIVERED, decide(withVideo(fibre, "marginal")), "copper had no video test");
+        Verdict notReady = Verdict.decide(COPPER, withVideo(fibre, "not_ready"), 80, 20);
+        assertEquals(Verdict.Outcome.PARTLY_DELIVERED, notReady.outcome());
+        assertEquals(java.util.List.of("video readiness not_ready after"), notReady.reasons());
+        Verdict worse = Verdict.decide(withVideo(COPPER, "ready"), withVideo(fibre, "marginal"), 80, 20);
+        assertEquals(Verdict.Outcome.PARTLY_DELIVERED, worse.outcome());
+        assertEquals(java.util.List.of("video readiness marginal after, ready before"), worse.reasons());
+        assertEquals(Verdict.Outcome.DELIVERED,
+                Verdict.decide(withVideo(COPPER, "not_ready"), withVideo(fibre, "marginal"), 80, 20).outcome());
+    }
+
+    static Figures withVideo(Figures f, String video) {
+        return new Figures(f.downTests(), f.upTests(), f.downMedianMbps(), f.downP10Mbps(), f.upMedianMbps(),
+                f.upP10Mbps(), f.windows(), f.rttP50Ms(), f.rttP95Ms(), f.lossUp(), f.lossDown(), f.grade(), video);
+    }
+
+    @Test
     void belowSixtyPercentInEitherDirectionIsNotDelivered() {
         assertEquals(Verdict.Outcome.NOT_DELIVERED, decide(figures(47.9, 20, 12, 0, 0, "A")));
         assertEquals(Verdict.Outcome.NOT_DELIVERED, decide(figures(80, 11.9, 12, 0, 0, "A")));

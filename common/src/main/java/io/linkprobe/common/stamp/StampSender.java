@@ -1,5 +1,6 @@
 package io.linkprobe.common.stamp;
 
+import io.linkprobe.common.net.Dscp;
 import io.linkprobe.common.net.NativeDatagramSocket;
 import io.linkprobe.common.net.Transports;
 import io.linkprobe.common.stats.Rfc3550Jitter;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +67,7 @@ public final class StampSender implements AutoCloseable {
     private final ReplyDecoder decoder;
     private final SenderHandler handler;
     private final List<LongConsumer> rttListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<AnsweredPacket>> answerListeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean busy = new AtomicBoolean();
     private final Channel channel; // the Netty path, or null
     private final NativeDatagramSocket socket; // the native path, or null
@@ -81,6 +84,8 @@ public final class StampSender implements AutoCloseable {
     private volatile long kernelRtts;
     private volatile long txStamped;
     private volatile long userRtts;
+    private volatile boolean spinForReplies = true;
+    private volatile int replyTos = -1;
     private volatile boolean ownSequenceSeen;
     private volatile boolean closed;
 
@@ -228,6 +233,64 @@ public final class StampSender implements AutoCloseable {
         return () -> rttListeners.remove(rttNanosListener);
     }
 
+    /**
+     * Calls {@code listener} on the event loop with every packet answered in time from now on, in
+     * order of arrival (duplicates and replies after the timeout are not passed on): the per-packet
+     * view a call-shaped test needs for per-direction jitter, delay variation and loss runs. It must
+     * be quick and must not block.
+     */
+    public Registration addAnswerListener(Consumer<AnsweredPacket> listener) {
+        answerListeners.add(listener);
+        return () -> answerListeners.remove(listener);
+    }
+
+    /**
+     * Marks the packets sent from now on with this DiffServ code point (IPv4 TOS / IPv6 traffic
+     * class, ECN bits clear), so that a site's QoS policy can be put to the test. The reflector's
+     * replies carry whatever marking the reflector's own socket gives them.
+     *
+     * @throws IllegalStateException when the socket refuses the marking
+     */
+    public void setDscp(int dscp) {
+        int trafficClass = Dscp.trafficClass(dscp);
+        if (socket != null) {
+            boolean set = loopCall(loop, () -> {
+                try {
+                    socket.setTos(trafficClass);
+                    return true;
+                } catch (IOException e) {
+                    log.debug("cannot set TOS {} on the STAMP sender's socket: {}", trafficClass, e.toString());
+                    return false;
+                }
+            });
+            if (!set) {
+                throw new IllegalStateException("this socket cannot mark packets with DSCP " + dscp);
+            }
+        } else if (!channel.config().setOption(ChannelOption.IP_TOS, trafficClass)) {
+            throw new IllegalStateException("this socket cannot mark packets with DSCP " + dscp);
+        }
+    }
+
+    /**
+     * The DiffServ code point the latest reply arrived with (read from its IP header on the native
+     * socket), or -1 where the socket cannot tell (the Netty path) or nothing came back yet: shows
+     * whether the path re-marks what the reflector sends.
+     */
+    public int replyDscp() {
+        int tos = replyTos;
+        return tos < 0 ? -1 : tos >>> 2;
+    }
+
+    /**
+     * Whether the event loop polls without sleeping around each expected reply (default true; see
+     * {@link SpinWindow}). Off for a sender at a steady high rate, such as a call-shaped test, where
+     * a window per packet would keep the loop spinning all the time for a gain (tens to hundreds of
+     * microseconds) far under what it measures.
+     */
+    public void setSpinForReplies(boolean spin) {
+        spinForReplies = spin;
+    }
+
     /** Undoes an {@link #addRttListener}. */
     @FunctionalInterface
     public interface Registration extends AutoCloseable {
@@ -361,6 +424,9 @@ public final class StampSender implements AutoCloseable {
         }
         StampReply reply = decoder.decode(data, info.readNanos(), info.readEpochNanos(), info.kernelEpochNanos());
         if (reply != null) {
+            if (info.tos() != replyTos) {
+                replyTos = info.tos(); // written when it changes, not per packet
+            }
             onReply(reply);
         }
     }
@@ -372,6 +438,9 @@ public final class StampSender implements AutoCloseable {
      * {@link #SPIN_MAX_NANOS} past it, or until a reply comes: at most ~1.3 ms of CPU per probe.
      */
     private void awaitReply(long sentNanos) {
+        if (!spinForReplies) {
+            return;
+        }
         long expected = rtts.min();
         if (expected < 0 || expected <= SPIN_LEAD_NANOS) {
             SpinWindow.spinUntil(sentNanos + Math.max(expected, 0) + SPIN_MAX_NANOS);
@@ -400,9 +469,24 @@ public final class StampSender implements AutoCloseable {
                     log.warn("STAMP RTT listener failed", e);
                 }
             }
+            if (!answerListeners.isEmpty()) {
+                tellAnswered(reply.packet(), rtt);
+            }
         }
         ownSequenceSeen = session.reflectorCountsOwnSequence();
         completeRunIfDone();
+    }
+
+    private void tellAnswered(ReflectorPacket p, long rtt) {
+        AnsweredPacket a = new AnsweredPacket(p.senderSeq(), p.seq(), rtt,
+                NtpTimestamp.nanosBetween(p.senderTimestamp(), p.receiveTimestamp()));
+        for (Consumer<AnsweredPacket> l : answerListeners) {
+            try {
+                l.accept(a);
+            } catch (RuntimeException e) { // someone else's bug must not stop our bookkeeping
+                log.warn("STAMP answer listener failed", e);
+            }
+        }
     }
 
     private void tick() {

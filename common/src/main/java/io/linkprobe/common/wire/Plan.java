@@ -26,6 +26,13 @@ import java.util.Map;
  *     "direction": "down", "streams": 1, "max_bytes_per_test": 0, "max_bytes_per_day": 0,
  *     "responder": {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 9863},
  *     "stretch": 1.0
+ *   },
+ *   "video": {
+ *     "enabled": true, "every_millis": 14400000, "offset_millis": 5120000, "duration_millis": 20000,
+ *     "step_duration_millis": 5000, "rate_kbps": 1200, "packet_size": 1200, "max_calls": 8, "dscp": "BE",
+ *     "max_bytes_per_day": 0, "slot_millis": 60000,
+ *     "responder": {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 9863},
+ *     "stretch": 1.0
  *   }
  * }
  * </pre>
@@ -33,10 +40,10 @@ import java.util.Map;
  * <p>Durations are integer milliseconds ({@code _millis}), rates Mbit/s as in {@code agent.yml}.
  * Scheduled throughput tests run only against {@code throughput.responder} (that is the slot the
  * collector reserved); a plan target's {@code throughput_port} is therefore always 0, and the
- * targets are for STAMP and TCP connect probes. A later scheduled test (the video test) is meant
- * to arrive as one more block of the same shape as {@code throughput}: enabled, every, offset,
- * duration, responder, stretch. Unknown keys are ignored on read ({@link Json}), so an older agent
- * reads a newer plan.
+ * targets are for STAMP and TCP connect probes. Scheduled video-readiness tests ({@code video})
+ * likewise run only against {@code video.responder}'s STAMP port, in their own slot. Unknown keys
+ * are ignored on read ({@link Json}), so an older agent reads a newer plan; a plan without
+ * {@code video} (an older collector) leaves the video test to {@code agent.yml}.
  *
  * @param version a hash of everything else in the plan: the {@code ETag} without its quotes; an
  *     agent names it in its health sample so the collector can tell which plan a site runs
@@ -50,7 +57,8 @@ public record Plan(
         List<Target> targets,
         long windowMillis,
         Latency latency,
-        Throughput throughput) {
+        Throughput throughput,
+        Video video) {
 
     public Plan {
         require(site != null && !site.isEmpty(), "site is missing");
@@ -64,7 +72,7 @@ public record Plan(
 
     /** The same plan carrying {@code newVersion}. */
     public Plan withVersion(String newVersion) {
-        return new Plan(site, newVersion, labels, expected, targets, windowMillis, latency, throughput);
+        return new Plan(site, newVersion, labels, expected, targets, windowMillis, latency, throughput, video);
     }
 
     /** The site's contracted line rates; 0 = not known. */
@@ -157,6 +165,46 @@ public record Plan(
         /** The first slot start at or after {@code nowMillis} (Unix epoch ms). */
         public long nextStartAtOrAfter(long nowMillis) {
             return Plan.nextStartAtOrAfter(nowMillis, everyMillis, offsetMillis);
+        }
+    }
+
+    /**
+     * Scheduled video-readiness tests (a call-shaped STAMP session, then the ladder of concurrent
+     * calls), epoch-anchored like {@link Throughput}: a test starts at every Unix time {@code t}
+     * with {@code (t - offset_millis) mod every_millis == 0}, on {@code responder}'s STAMP port,
+     * where the collector reserved {@code slot_millis} of one test lane and {@code max_calls} ×
+     * {@code rate_kbps} of the responder's {@code max_mbps}.
+     *
+     * @param responder null when {@code enabled} is false
+     * @param maxBytesPerDay the video tests' own daily budget; 0 = none beyond the throughput one
+     * @param slotMillis how long the collector reserved the responder for one test (the whole ladder)
+     */
+    public record Video(
+            boolean enabled,
+            long everyMillis,
+            long offsetMillis,
+            long durationMillis,
+            long stepDurationMillis,
+            int rateKbps,
+            int packetSize,
+            int maxCalls,
+            String dscp,
+            long maxBytesPerDay,
+            long slotMillis,
+            Responder responder,
+            double stretch) {
+
+        public Video {
+            require(everyMillis > 0 && durationMillis > 0 && stepDurationMillis > 0 && slotMillis > 0,
+                    "video every, duration, step duration and slot must be positive");
+            require(offsetMillis >= 0 && offsetMillis < everyMillis,
+                    "video.offset_millis must be at least 0 and less than every_millis");
+            require(rateKbps > 0 && packetSize > 0 && maxCalls > 0, "video rate, packet size and max_calls must be positive");
+            require(dscp != null && !dscp.isEmpty(), "video.dscp is missing");
+            require(maxBytesPerDay >= 0, "video.max_bytes_per_day cannot be negative");
+            require(!enabled || responder != null && responder.stampPort() > 0,
+                    "enabled video tests need a responder with a stamp_port");
+            require(stretch > 0, "video.stretch must be positive");
         }
     }
 

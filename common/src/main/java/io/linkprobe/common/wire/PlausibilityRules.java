@@ -17,6 +17,9 @@ import java.util.List;
  * states its rules. Each throws {@link Implausible} at the first field that breaks one.
  */
 final class PlausibilityRules implements Sample.Visitor<Void> {
+    /** More calls or ladder steps than these is a bug: the agent climbs to at most 32 calls in at most 7 steps. */
+    static final int MAX_VIDEO_CALLS = 1_000;
+    static final int MAX_VIDEO_STEPS = 16;
     static final PlausibilityRules INSTANCE = new PlausibilityRules();
 
     private PlausibilityRules() {}
@@ -176,6 +179,86 @@ final class PlausibilityRules implements Sample.Visitor<Void> {
             within("connect_micros", c.connectMicros(), MAX_CONNECT_MICROS, "the longest connect timeout (1 h)");
         }
         return null;
+    }
+
+    /** A call's figures: counts, percentages, MOS on G.107's curve, a ladder the agent could have climbed. */
+    @Override
+    public Void video(VideoResult r) {
+        span(r.startEpochMillis(), r.endEpochMillis());
+        counts("bytes", r.bytes(), "rate_kbps", r.rateKbps(), "packet_size", r.packetSize(), "calls", r.calls());
+        atMost("calls", r.calls(), MAX_VIDEO_CALLS, "the most calls a ladder climbs to");
+        if (r.dscp() < 0 || r.dscp() > 63) {
+            fail("dscp", r.dscp() + " is not a DiffServ code point (0-63)");
+        }
+        if (r.replyDscp() != null && (r.replyDscp() < 0 || r.replyDscp() > 63)) {
+            fail("reply_dscp", r.replyDscp() + " is not a DiffServ code point (0-63)");
+        }
+        within("seconds", r.seconds(), MAX_TEST_SECONDS, "the longest test (" + (long) MAX_TEST_SECONDS + " s)");
+        if (r.ladder().size() > MAX_VIDEO_STEPS) {
+            fail("ladder", "has " + r.ladder().size() + " steps; the agent climbs at most " + MAX_VIDEO_STEPS);
+        }
+        String rttBound = "the longest probe timeout (" + MAX_RTT_MICROS / 1_000_000 + " s)";
+        if (r.rttP50Micros() != null) {
+            within("rtt_p50_micros", r.rttP50Micros(), MAX_RTT_MICROS, rttBound);
+        }
+        if (r.rttP95Micros() != null) {
+            within("rtt_p95_micros", r.rttP95Micros(), MAX_RTT_MICROS, rttBound);
+            if (r.rttP50Micros() != null && r.rttP95Micros() < r.rttP50Micros()) {
+                fail("rtt_p95_micros", r.rttP95Micros() + " is below rtt_p50_micros " + r.rttP50Micros());
+            }
+        }
+        if (r.mos() != null) {
+            mos("mos", r.mos());
+        }
+        if (r.up() != null) {
+            direction("up", r.up());
+        }
+        if (r.down() != null) {
+            direction("down", r.down());
+        }
+        if ("ok".equals(r.result()) && (r.mos() == null || r.up() == null || r.down() == null)) {
+            fail("result", "is ok but mos, up or down is missing");
+        }
+        for (int i = 0; i < r.ladder().size(); i++) {
+            VideoResult.Step s = r.ladder().get(i);
+            String at = "ladder[" + i + "]";
+            counts(at + ".calls", s.calls(), at + ".bytes", s.bytes());
+            atMost(at + ".calls", s.calls(), MAX_VIDEO_CALLS, "the most calls a ladder climbs to");
+            percent(at + ".loss_percent", s.lossPercent());
+            within(at + ".jitter_micros", s.jitterMicros(), MAX_RTT_MICROS, rttBound);
+            within(at + ".seconds", s.seconds(), MAX_TEST_SECONDS, "the longest test (" + (long) MAX_TEST_SECONDS + " s)");
+            mos(at + ".mos", s.mos());
+            if (s.rttP95Micros() != null) {
+                within(at + ".rtt_p95_micros", s.rttP95Micros(), MAX_RTT_MICROS, rttBound);
+            }
+        }
+        return null;
+    }
+
+    private static void direction(String at, VideoResult.Direction d) {
+        counts(at + ".packets", d.packets(), at + ".lost", d.lost(), at + ".late", d.late(),
+                at + ".longest_burst", d.longestBurst(), at + ".reordered", d.reordered());
+        atMost(at + ".lost", d.lost(), d.packets(), "packets");
+        atMost(at + ".longest_burst", d.longestBurst(), d.lost(), "lost");
+        percent(at + ".loss_percent", d.lossPercent());
+        String rttBound = "the longest probe timeout (" + MAX_RTT_MICROS / 1_000_000 + " s)";
+        within(at + ".jitter_micros", d.jitterMicros(), MAX_RTT_MICROS, rttBound);
+        within(at + ".delay_variation_micros", d.delayVariationMicros(), MAX_RTT_MICROS, rttBound);
+        within(at + ".delivered_bytes_per_second", d.deliveredBytesPerSecond(), MAX_RATE_BYTES_PER_SECOND,
+                "400 Gbit/s");
+        finite(at + ".burst_ratio", d.burstRatio());
+        mos(at + ".mos", d.mos());
+    }
+
+    private static void percent(String field, double v) {
+        within(field, v, 100, "100 %");
+    }
+
+    /** G.107 Annex B's MOS curve dips to 0.989 near R = 6.5 before it rises, so the floor is just below 1. */
+    private static void mos(String field, double v) {
+        if (!(v >= 0.98 && v <= 4.5)) {
+            fail(field, v + " is not a G.107 MOS (0.98-4.5)");
+        }
     }
 
     @Override

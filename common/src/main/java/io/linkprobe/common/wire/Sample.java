@@ -19,8 +19,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ThroughputResult.class, name = Sample.Kind.THROUGHPUT_NAME),
     @JsonSubTypes.Type(value = ConnectResult.class, name = Sample.Kind.CONNECT_NAME),
     @JsonSubTypes.Type(value = AgentHealth.class, name = Sample.Kind.HEALTH_NAME),
+    @JsonSubTypes.Type(value = VideoResult.class, name = Sample.Kind.VIDEO_NAME),
 })
-public sealed interface Sample permits LatencyWindow, ThroughputResult, ConnectResult, AgentHealth {
+public sealed interface Sample permits LatencyWindow, ThroughputResult, ConnectResult, AgentHealth, VideoResult {
     /** When the measurement ended, Unix epoch milliseconds. */
     long endEpochMillis();
 
@@ -47,6 +48,8 @@ public sealed interface Sample permits LatencyWindow, ThroughputResult, ConnectR
         R connect(ConnectResult result);
 
         R health(AgentHealth health);
+
+        R video(VideoResult result);
     }
 
     /** The kinds of sample, with their wire names (JSON {@code type}, archive {@code type}). */
@@ -54,13 +57,15 @@ public sealed interface Sample permits LatencyWindow, ThroughputResult, ConnectR
         LATENCY(Kind.LATENCY_NAME),
         THROUGHPUT(Kind.THROUGHPUT_NAME),
         CONNECT(Kind.CONNECT_NAME),
-        HEALTH(Kind.HEALTH_NAME);
+        HEALTH(Kind.HEALTH_NAME),
+        VIDEO(Kind.VIDEO_NAME);
 
         // Constants, because annotation values (the JSON subtype names above) must be.
         static final String LATENCY_NAME = "latency";
         static final String THROUGHPUT_NAME = "throughput";
         static final String CONNECT_NAME = "connect";
         static final String HEALTH_NAME = "health";
+        static final String VIDEO_NAME = "video";
 
         private final String wireName;
 

@@ -9,6 +9,7 @@ import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.PushBatch;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,33 @@ public final class Samples {
 
     public static ConnectResult connect(String target, long endMillis, double micros) {
         return new ConnectResult(target, "198.18.0.1", 443, endMillis, true, micros, null);
+    }
+
+    /**
+     * A video test that ran: one call of 1.2 Mbit/s each way for 20 s with the given verdict, loss
+     * up / down (%) and jitter (µs) in both directions, then a ladder up to {@code calls}.
+     */
+    public static VideoResult video(String target, long endMillis, String verdict, int calls, double lossUpPercent,
+            double lossDownPercent, double jitterMicros) {
+        VideoResult.Direction up = new VideoResult.Direction(2500, Math.round(25 * lossUpPercent), lossUpPercent,
+                Math.min(2, Math.round(25 * lossUpPercent)), 0,
+                1.0, jitterMicros, 4 * jitterMicros, 0, 150_000 * (1 - lossUpPercent / 100), 4.2);
+        VideoResult.Direction down = new VideoResult.Direction(2500, Math.round(25 * lossDownPercent), lossDownPercent,
+                Math.min(1, Math.round(25 * lossDownPercent)),
+                0, 1.0, jitterMicros, 4 * jitterMicros, 0, 150_000 * (1 - lossDownPercent / 100), 4.3);
+        List<VideoResult.Step> ladder = new java.util.ArrayList<>();
+        ladder.add(new VideoResult.Step(1, verdict, List.of(), 20, 4.2, Math.max(lossUpPercent, lossDownPercent),
+                jitterMicros, 30_000.0, 6_000_000));
+        for (int n : new int[] {2, 3, 4, 6, 8}) {
+            if (n <= calls) {
+                ladder.add(new VideoResult.Step(n, "ready", List.of(), 5, 4.3, 0, jitterMicros, 30_000.0, n * 1_500_000L));
+            }
+        }
+        boolean notReady = "not_ready".equals(verdict);
+        return new VideoResult(target, endMillis - 45_000, endMillis, "ok", null, verdict,
+                notReady ? List.of("loss_up") : List.of(), notReady ? "loss up " + lossUpPercent + " % ≥ 1.00 %" : null,
+                calls, calls >= 8 ? "max_calls" : "verdict", 1200, 1200, 46, 46, "kernel", 20.0, 4.2, 21_000.0, 30_000.0, up, down,
+                6_000_000 + 1_500_000L * ladder.stream().mapToInt(VideoResult.Step::calls).skip(1).sum(), ladder);
     }
 
     public static AgentHealth health(long endMillis, long spoolDroppedTotal) {

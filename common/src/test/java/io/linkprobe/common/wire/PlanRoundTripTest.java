@@ -30,6 +30,13 @@ class PlanRoundTripTest {
                 "direction": "down", "streams": 1, "max_bytes_per_test": 0, "max_bytes_per_day": 0,
                 "responder": {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 9863},
                 "stretch": 1.0
+              },
+              "video": {
+                "enabled": true, "every_millis": 14400000, "offset_millis": 5120000, "duration_millis": 20000,
+                "step_duration_millis": 5000, "rate_kbps": 1200, "packet_size": 1200, "max_calls": 8, "dscp": "BE",
+                "max_bytes_per_day": 0, "slot_millis": 60000,
+                "responder": {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 9863},
+                "stretch": 1.0
               }
             }
             """;
@@ -39,7 +46,8 @@ class PlanRoundTripTest {
         return new Plan("gp-leeds-0042", "3f1c9a0b7d2e4c55", Map.of("region", "yorkshire", "link", "copper"),
                 new Plan.Expected(20, 2), List.of(new Plan.Target("hub-sw", "linkprobe-sw.example.net", 862, 0, 0)),
                 60_000, new Plan.Latency(200, "poisson", 44, 3_000),
-                new Plan.Throughput(true, 28_800_000, 10_305_000, 8_000, "down", 1, 0, 0, hub, 1.0));
+                new Plan.Throughput(true, 28_800_000, 10_305_000, 8_000, "down", 1, 0, 0, hub, 1.0),
+                new Plan.Video(true, 14_400_000, 5_120_000, 20_000, 5_000, 1200, 1200, 8, "BE", 0, 60_000, hub, 1.0));
     }
 
     @Test
@@ -54,12 +62,14 @@ class PlanRoundTripTest {
     @Test
     void aPlanWithoutThroughputTestsHasNoResponderAndKeepsItsOtherFields() throws Exception {
         Plan off = new Plan("s1", "v1", null, null, null, 60_000, new Plan.Latency(200, "periodic", 44, 3_000),
-                new Plan.Throughput(false, 14_400_000, 0, 10_000, "both", 1, 0, 0, null, 1.0));
+                new Plan.Throughput(false, 14_400_000, 0, 10_000, "both", 1, 0, 0, null, 1.0),
+                new Plan.Video(false, 14_400_000, 0, 20_000, 5_000, 1200, 1200, 8, "EF", 0, 60_000, null, 1.0));
         String json = Json.mapper().writeValueAsString(off);
         Plan back = Json.mapper().readValue(json, Plan.class);
 
         assertEquals(off, back);
         assertNull(back.throughput().responder());
+        assertNull(back.video().responder());
         assertEquals(Plan.Expected.NONE, back.expected());
         assertTrue(back.targets().isEmpty() && back.labels().isEmpty());
     }
@@ -67,8 +77,24 @@ class PlanRoundTripTest {
     @Test
     void aNewerCollectorsExtraBlocksAreIgnoredByAnOlderAgent() throws Exception {
         String newer = EXAMPLE.replaceFirst("\"window_millis\"",
-                "\"video\": {\"enabled\": true, \"every_millis\": 86400000}, \"window_millis\"");
+                "\"dns\": {\"enabled\": true, \"every_millis\": 86400000}, \"window_millis\"");
         assertEquals(example(), Json.mapper().readValue(newer, Plan.class));
+    }
+
+    @Test
+    void anOlderCollectorsPlanWithoutVideoReadsWithNoVideoBlock() throws Exception {
+        String older = EXAMPLE.substring(0, EXAMPLE.indexOf(",\n  \"video\"")) + "\n}\n";
+        Plan read = Json.mapper().readValue(older, Plan.class);
+        assertNull(read.video(), "the agent then schedules video tests from agent.yml");
+        assertEquals(example().throughput(), read.throughput());
+    }
+
+    @Test
+    void enabledVideoTestsNeedAResponderWithAStampPort() {
+        String noStamp = EXAMPLE.replaceFirst("(\"video\": \\{[^}]*\"responder\": \\{[^}]*\"stamp_port\": )862", "$10");
+        ValueInstantiationException e = assertThrows(ValueInstantiationException.class,
+                () -> Json.mapper().readValue(noStamp, Plan.class));
+        assertEquals("unusable plan: enabled video tests need a responder with a stamp_port", e.getCause().getMessage());
     }
 
     @Test

@@ -54,6 +54,11 @@ record Result(String site, String agentId, String type, String target, long star
             }
 
             @Override
+            public Long video(io.linkprobe.common.wire.VideoResult v) {
+                return v.startEpochMillis();
+            }
+
+            @Override
             public Long health(AgentHealth h) {
                 return h.endEpochMillis();
             }

@@ -66,6 +66,18 @@ final class ByteSource {
         return (int) n;
     }
 
+    /**
+     * A stored list or map size + 1 (0 = null): each element takes a byte at least, so it may be
+     * at most the bytes left + 1 (an empty list as the last thing in a push is 1 with none left).
+     */
+    int sizePlusOne() {
+        long n = varint();
+        if (n < 0 || n - 1 > end - pos) {
+            throw new CodecException("list of " + (n - 1) + " beyond the end at byte " + pos);
+        }
+        return (int) n;
+    }
+
     long signed() {
         long z = varint();
         return (z >>> 1) ^ -(z & 1);

@@ -46,6 +46,7 @@ public final class PushCodec {
             case THROUGHPUT -> 2;
             case CONNECT -> 3;
             case HEALTH -> 4;
+            case VIDEO -> 5; // stored as deflated JSON until it gets a binary form
         };
     }
 
@@ -69,6 +70,7 @@ public final class PushCodec {
             case THROUGHPUT -> ThroughputResult.class;
             case CONNECT -> ConnectResult.class;
             case HEALTH -> AgentHealth.class;
+            case VIDEO -> io.linkprobe.common.wire.VideoResult.class;
         };
     }
 

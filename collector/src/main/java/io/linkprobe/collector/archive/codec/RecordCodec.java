@@ -331,7 +331,7 @@ final class RecordCodec {
 
             @Override
             public Object read(ByteSource in, Context ctx) {
-                int n = in.length();
+                int n = in.sizePlusOne();
                 if (n == 0) {
                     return null;
                 }
@@ -357,7 +357,7 @@ final class RecordCodec {
                 out.string((String) e.getValue());
             }
         }, in -> {
-            int n = in.length();
+            int n = in.sizePlusOne();
             if (n == 0) {
                 return null;
             }

@@ -12,6 +12,7 @@ import io.linkprobe.common.wire.Json;
 import io.linkprobe.common.wire.LatencyWindow;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
+import io.linkprobe.common.wire.VideoResult;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,6 +46,28 @@ class PushCodecTest {
             List<Sample> back = PushCodec.decode(PushCodec.encode(samples));
             assertEquals(json(samples), json(back), "round " + round);
         }
+    }
+
+    @Test
+    void videoResultsReadBackAsTheirJsonWithAndWithoutTheirFigures() throws Exception {
+        long end = 1_700_000_000_000L;
+        VideoResult unreachable = new VideoResult("hub", end - 30_000, end, "unreachable", "no STAMP replies from h:862",
+                null, List.of(), null, 0, null, 1200, 1200, 0, null, null, 0, null, null, null, null, null, 3_000_000,
+                List.of());
+        List<Sample> samples = List.of(Samples.video("hub", end, "marginal", 6, 0.4, 0.2, 3_500), unreachable,
+                Samples.video("b", end + 5, "not_ready", 0, 2.5, 0.1, 12_000));
+        for (int i = 0; i < samples.size(); i++) {
+            List<Sample> one = List.of(samples.get(i));
+            assertEquals(json(one), json(PushCodec.decode(PushCodec.encode(one))), "sample " + i);
+        }
+        assertEquals(json(samples), json(PushCodec.decode(PushCodec.encode(samples))));
+        // An empty list as the push's last bytes: its stored size + 1 is 1 with no bytes left.
+        byte[] stored = PushCodec.encode(List.of(unreachable));
+        assertEquals(1, stored[stored.length - 1], "the empty ladder ends the push");
+        // A list claiming more elements than bytes left is damage, not an allocation.
+        byte[] damaged = stored.clone();
+        damaged[damaged.length - 1] = 3;
+        assertThrows(CodecException.class, () -> PushCodec.decode(damaged));
     }
 
     @Test
@@ -99,6 +122,13 @@ class PushCodecTest {
         assertEquals("target,startEpochMillis,endEpochMillis,direction,result,message,streams,bytes,seconds,"
                 + "steadyBytesPerSecond,meanBytesPerSecond,stable,intervalMillis,intervalBytes,tcp,loaded",
                 components(ThroughputResult.class));
+        assertEquals("target,startEpochMillis,endEpochMillis,result,message,verdict,failed,reason,calls,callsLimit,"
+                + "rateKbps,packetSize,dscp,replyDscp,timestamps,seconds,mos,rttP50Micros,rttP95Micros,up,down,bytes,"
+                + "ladder", components(VideoResult.class));
+        assertEquals("packets,lost,lossPercent,longestBurst,late,burstRatio,jitterMicros,delayVariationMicros,reordered,"
+                + "deliveredBytesPerSecond,mos", components(VideoResult.Direction.class));
+        assertEquals("calls,verdict,failed,seconds,mos,lossPercent,jitterMicros,rttP95Micros,bytes",
+                components(VideoResult.Step.class));
     }
 
     static String components(Class<? extends Record> type) {
