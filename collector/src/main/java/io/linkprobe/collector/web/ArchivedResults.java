@@ -2,7 +2,9 @@ package io.linkprobe.collector.web;
 
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
+import io.linkprobe.collector.archive.HourlyRollup;
 import io.linkprobe.collector.archive.StoredSample;
+import io.linkprobe.collector.archive.Tier;
 import io.linkprobe.collector.sites.SiteRegistry;
 import io.linkprobe.common.wire.ConnectResult;
 import io.linkprobe.common.wire.LatencyWindow;
@@ -29,8 +31,12 @@ final class ArchivedResults {
 
     /** Latency windows of the 24 h before {@code nowMillis}, at most {@code limit}. */
     List<LatencyWindow> windows(String site, long nowMillis, int limit) throws ArchiveException {
-        return of(archive.recent(site, Sample.Kind.LATENCY, nowMillis - DAY.toMillis(), nowMillis + FUTURE_MILLIS,
-                limit), LatencyWindow.class);
+        return windows(site, nowMillis - DAY.toMillis(), nowMillis + FUTURE_MILLIS, limit);
+    }
+
+    /** Latency windows that ended in {@code [fromMillis, toMillis)}, newest first, at most {@code limit}. */
+    List<LatencyWindow> windows(String site, long fromMillis, long toMillis, int limit) throws ArchiveException {
+        return of(archive.recent(site, Sample.Kind.LATENCY, fromMillis, toMillis, limit), LatencyWindow.class);
     }
 
     List<ThroughputResult> tests(String site, long nowMillis, Duration span, int limit) throws ArchiveException {
@@ -44,8 +50,21 @@ final class ArchivedResults {
     }
 
     List<ConnectResult> connects(String site, long nowMillis, int limit) throws ArchiveException {
-        return of(archive.recent(site, Sample.Kind.CONNECT, nowMillis - DAY.toMillis(), nowMillis + FUTURE_MILLIS,
-                limit), ConnectResult.class);
+        return connects(site, nowMillis - DAY.toMillis(), nowMillis + FUTURE_MILLIS, limit);
+    }
+
+    List<ConnectResult> connects(String site, long fromMillis, long toMillis, int limit) throws ArchiveException {
+        return of(archive.recent(site, Sample.Kind.CONNECT, fromMillis, toMillis, limit), ConnectResult.class);
+    }
+
+    /** The tier that holds results from {@code fromMillis} on. */
+    Tier tierFor(long fromMillis, long nowMillis) {
+        return archive.tierFor(fromMillis, nowMillis);
+    }
+
+    /** Hourly rollups of the hours that start in {@code [fromMillis, toMillis)}, by hour then target. */
+    List<HourlyRollup> rollups(String site, long fromMillis, long toMillis) throws ArchiveException {
+        return archive.rollups(site, fromMillis, toMillis);
     }
 
     /**

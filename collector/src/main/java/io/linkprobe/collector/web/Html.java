@@ -29,6 +29,15 @@ public final class Html {
         return out.toString();
     }
 
+    /**
+     * {@code figure} with its spaces made non-breaking, so that a cell allowed to wrap between
+     * figures ("78.1 / 80 Mbit/s, 98 %") never splits a number from its unit. Plain text in, plain
+     * text out: escape it like any other if it carries data.
+     */
+    public static String keep(String figure) {
+        return figure.replace(' ', '\u00a0');
+    }
+
     /** {@code value} as one path segment: '/' and everything else outside the unreserved set encoded. */
     public static String pathSegment(String value) {
         // URLEncoder is for forms: it writes a space as '+', which in a path is a literal plus.

@@ -22,12 +22,21 @@ final class Page {
             header h1 { font-size: 1.3rem; margin: .6rem 0; }
             header a, a { color: #0b4f9c; }
             h2 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
-            table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-            th, td { padding: .3rem .6rem; text-align: left; vertical-align: top; border-bottom: 1px solid #e3e6ea;
+            /* Tables fit a 1280-px screen (PageWidthTest): cells keep to one line while the table
+               fits, and when it does not, wrap where a break reads well: headings between words,
+               times between date and clock, pairs of figures between the figures (each figure's
+               own spaces are non-breaking), badges between words. */
+            table { border-collapse: collapse; font-variant-numeric: tabular-nums; font-size: .93rem; }
+            th, td { padding: .3rem .45rem; text-align: left; vertical-align: top; border-bottom: 1px solid #e3e6ea;
               white-space: nowrap; }
-            td .wrap, td.wrap { white-space: normal; }
-            td.wrap { min-width: 16em; max-width: 32em; }
-            th { background: #eef1f4; position: sticky; top: 0; white-space: nowrap; }
+            td .wrap, td.wrap, td.time, td.pair, td .badge { white-space: normal; }
+            td .wrap, td.wrap { overflow-wrap: anywhere; }
+            td.wrap { min-width: 8em; max-width: 32em; }
+            /* Names an agent or an operator chose (sites, targets, labels) may be 64 characters
+               without a space: they wrap anywhere rather than push the table off the screen. */
+            .name { white-space: normal; overflow-wrap: anywhere; }
+            td.name { min-width: 5em; }
+            th { background: #eef1f4; position: sticky; top: 0; white-space: normal; }
             th a { color: #1a1a1a; text-decoration: none; }
             th a:hover { text-decoration: underline; }
             td.num, th.num { text-align: right; }
@@ -82,6 +91,14 @@ final class Page {
                 .withHeader("Cache-Control", "no-store")
                 .withHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
                 .withHeader("X-Content-Type-Options", "nosniff");
+    }
+
+    /** A small page saying what in the request is wrong (one sentence, escaped). */
+    static Reply badRequest(String problem) {
+        StringBuilder page = start("bad request", 4096)
+                .append("<h2>Bad request</h2>\n<p>").append(Html.escape(problem)).append("</p>\n")
+                .append("<p><a href=\"/\">All sites</a></p>\n");
+        return reply(HttpResponseStatus.BAD_REQUEST, end(page));
     }
 
     /** A small page saying what was not found, with the (escaped) thing asked for. */

@@ -21,7 +21,7 @@ final class Plot {
     /** Contract lines (down, up): grey tones no measured series uses. */
     private static final String[] CONTRACT = {"#5f6b7a", "#9aa5b1"};
     private static final long HOUR = 3_600_000L;
-    private static final long[] TICK_STEPS = {HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR};
+    private static final long[] TICK_STEPS = {HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 96 * HOUR};
     private static final int LEFT = 48;
     private static final int RIGHT = 10;
     private static final int TOP = 18;

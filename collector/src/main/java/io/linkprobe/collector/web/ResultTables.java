@@ -19,7 +19,7 @@ final class ResultTables {
                 .append("<th>Loss up</th><th>Loss down</th><th>RTT min</th><th>p50</th><th>p99</th><th>Jitter</th>")
                 .append("</tr></thead><tbody>\n");
         for (SiteView.Latency l : latest) {
-            out.append("<tr><td>").append(Html.escape(l.target())).append("</td><td>").append(Format.utc(l.endEpochMillis()))
+            out.append("<tr><td class=\"name\">").append(Html.escape(l.target())).append("</td><td class=\"time\">").append(Format.utc(l.endEpochMillis()))
                     .append("</td><td class=\"num\">").append(l.sent()).append("</td><td class=\"num\">").append(l.received())
                     .append(lossCells(l.sent(), l.received(), l.lostUp(), l.lostDown()))
                     .append("</td><td class=\"num\">").append(Format.millis(l.rttMinSeconds()))
@@ -52,7 +52,7 @@ final class ResultTables {
                 .append("<th>Jitter</th></tr></thead><tbody>\n");
         for (LatencyWindow w : windows) {
             LatencyWindow.RttSummary r = w.rtt();
-            out.append("<tr><td>").append(Format.utc(w.endEpochMillis())).append("</td><td>").append(Html.escape(w.target()))
+            out.append("<tr><td class=\"time\">").append(Format.utc(w.endEpochMillis())).append("</td><td class=\"name\">").append(Html.escape(w.target()))
                     .append("</td><td class=\"num\">").append(w.sent())
                     .append(lossCells(w.sent(), w.received(), w.lostForward(), w.lostBackward()))
                     .append("</td><td class=\"num\">").append(w.duplicates())
@@ -82,18 +82,18 @@ final class ResultTables {
                     "ok".equals(t.result()) && expected != null ? t.steadyBytesPerSecond() / expected : null,
                     t.loaded() == null ? null : t.loaded().grade());
             ThroughputResult.LoadedLatency l = t.loaded();
-            out.append("<tr><td>").append(Format.utc(t.endEpochMillis())).append("</td><td>").append(Html.escape(t.target()))
+            out.append("<tr><td class=\"time\">").append(Format.utc(t.endEpochMillis())).append("</td><td class=\"name\">").append(Html.escape(t.target()))
                     .append("</td><td>").append(Html.escape(t.direction())).append("</td><td class=\"wrap\">").append(Html.escape(t.result()));
             if (t.message() != null) {
                 out.append("<br><span class=\"small\">").append(Html.escape(t.message())).append("</span>");
             }
-            out.append("</td><td class=\"num\">");
+            out.append("</td><td class=\"num pair\">");
             SiteTable.rate(out, "ok".equals(t.result()) ? rate : null);
             out.append("</td><td class=\"num\">").append(t.streams())
                     .append("</td><td class=\"num\">").append(Format.number(t.seconds())).append(" s")
                     .append("</td><td class=\"num\">").append(micros(l == null ? null : l.idleRttP50Micros()))
-                    .append("</td><td class=\"num\">").append(micros(l == null ? null : l.loadedRttP50Micros()))
-                    .append(" / ").append(micros(l == null ? null : l.loadedRttP90Micros()))
+                    .append("</td><td class=\"num pair\">").append(Html.keep(micros(l == null ? null : l.loadedRttP50Micros())))
+                    .append(" / ").append(Html.keep(micros(l == null ? null : l.loadedRttP90Micros())))
                     .append("</td><td class=\"num\">").append(micros(l == null ? null : l.bufferbloatMicros()))
                     .append("</td><td class=\"num\">").append(l == null ? Format.NONE : Format.number(l.rpm()))
                     .append("</td><td>").append(SiteTable.grade(rate))
@@ -113,8 +113,8 @@ final class ResultTables {
         out.append("<table><thead><tr><th>End</th><th>Target</th><th>Address</th><th>Result</th><th>Connect time</th>")
                 .append("</tr></thead><tbody>\n");
         for (ConnectResult c : connects) {
-            out.append("<tr><td>").append(Format.utc(c.endEpochMillis())).append("</td><td>").append(Html.escape(c.target()))
-                    .append("</td><td>").append(Html.escape(c.host())).append(':').append(c.port()).append("</td><td class=\"wrap\">")
+            out.append("<tr><td class=\"time\">").append(Format.utc(c.endEpochMillis())).append("</td><td class=\"name\">").append(Html.escape(c.target()))
+                    .append("</td><td class=\"name\">").append(Html.escape(c.host())).append(':').append(c.port()).append("</td><td class=\"wrap\">")
                     .append(c.success() ? "<span class=\"good\">ok</span>"
                             : "<span class=\"bad\">failed</span> " + Html.escape(c.error()))
                     .append("</td><td class=\"num\">").append(micros(c.connectMicros())).append("</td></tr>\n");

@@ -1,13 +1,6 @@
 package io.linkprobe.collector.web;
 
 import io.linkprobe.collector.sites.SiteView;
-import io.linkprobe.common.wire.ConnectResult;
-import io.linkprobe.common.wire.LatencyWindow;
-import io.linkprobe.common.wire.ThroughputResult;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,16 +10,16 @@ final class SiteDetail {
     static final int PLOTTED_TARGETS = 6;
     private static final int PLOT_WIDTH = 860;
     private static final int PLOT_HEIGHT = 200;
-    /** Windows are 60 s apart: a longer hole is missing data and is drawn as a gap. */
-    private static final long WINDOW_GAP_MILLIS = 150_000;
 
     private final SitePage.Data data;
     private final SiteView view;
+    private final SiteHistory history;
     private final long now;
 
     SiteDetail(SitePage.Data data) {
         this.data = data;
         this.view = data.view();
+        this.history = data.history();
         this.now = data.nowMillis();
     }
 
@@ -43,11 +36,15 @@ final class SiteDetail {
         page.append("<h2>Video readiness</h2>\n");
         VideoTables.latest(page, view.video());
         VideoTables.recent(page, data.videos().subList(0, Math.min(RECENT_ROWS, data.videos().size())));
-        page.append("<h2>RTT, last 24 h</h2>\n").append(rttPlot());
-        page.append("<h2>Loss per direction, last 24 h</h2>\n").append(lossPlot());
-        page.append("<h2>Throughput, last 7 days</h2>\n").append(throughputPlot());
-        if (!data.connects().isEmpty()) {
-            page.append("<h2>TCP connect time, last 24 h</h2>\n").append(connectPlot());
+        rangePicker(page);
+        String span = history.range.label;
+        page.append("<h2>RTT, last ").append(span).append("</h2>\n").append(rttPlot());
+        page.append("<h2>Loss per direction, last ").append(span).append("</h2>\n").append(lossPlot());
+        page.append("<h2>Throughput, last ").append(history.range.throughputLabel()).append("</h2>\n")
+                .append("<p class=\"small\">Each successful test, from the ").append(history.throughputTier.wireName())
+                .append(" tier.</p>\n").append(throughputPlot());
+        if (!history.connect.isEmpty()) {
+            page.append("<h2>TCP connect time, last ").append(span).append("</h2>\n").append(connectPlot());
         }
         page.append("<h2>Recent latency windows</h2>\n");
         if (data.windowsTruncated()) {
@@ -104,21 +101,32 @@ final class SiteDetail {
         out.append("</dd></dl>\n");
     }
 
-    private String rttPlot() {
-        Plot plot = new Plot(now - SitePage.LATENCY_SPAN.toMillis(), now, "ms", WINDOW_GAP_MILLIS);
-        int i = 0;
-        for (Map.Entry<String, List<LatencyWindow>> e : byTarget().entrySet()) {
-            List<LatencyWindow> ws = e.getValue();
-            long[] t = new long[ws.size()];
-            double[] p50 = new double[ws.size()];
-            double[] p90 = new double[ws.size()];
-            for (int k = 0; k < ws.size(); k++) {
-                LatencyWindow w = ws.get(k);
-                t[k] = w.endEpochMillis();
-                p50[k] = w.rtt() == null ? Double.NaN : w.rtt().p50() / 1000;
-                p90[k] = w.rtt() == null ? Double.NaN : w.rtt().p90() / 1000;
+    /** The links that choose the plots' span; the current one is plain text. */
+    private void rangePicker(StringBuilder out) {
+        String path = SitePage.PREFIX + Html.pathSegment(view.site());
+        out.append("<p class=\"range\">Plots over ");
+        for (PlotRange r : PlotRange.values()) {
+            out.append(r.ordinal() == 0 ? "" : " · ");
+            if (r == history.range) {
+                out.append("<strong>").append(r.label).append("</strong>");
+            } else {
+                out.append("<a href=\"").append(Html.escape(path + (r == PlotRange.DEFAULT ? "" : "?range=" + r.key)))
+                        .append("\">").append(r.label).append("</a>");
             }
-            plot.line(e.getKey() + " p50", Plot.p50Color(i), false, t, p50).line(e.getKey() + " p90", Plot.p90Color(i), true, t, p90);
+        }
+        out.append(" <span class=\"small\">(").append(Html.escape(history.note)).append(")</span></p>\n");
+        if (history.truncated) {
+            out.append("<p class=\"small\">A day of this range held more than ").append(ArchivedResults.MAX_WINDOWS)
+                    .append(" windows: the plots show the newest windows of that day.</p>\n");
+        }
+    }
+
+    private String rttPlot() {
+        Plot plot = new Plot(history.fromMillis, now, "ms", history.gapMillis);
+        int i = 0;
+        for (SiteHistory.Series s : history.rtt) {
+            plot.line(s.name() + " p50", Plot.p50Color(i), false, s.times(), s.first())
+                    .line(s.name() + " p90", Plot.p90Color(i), true, s.times(), s.second());
             if (++i == PLOTTED_TARGETS) {
                 break;
             }
@@ -126,54 +134,24 @@ final class SiteDetail {
         return plot.html(PLOT_WIDTH, PLOT_HEIGHT);
     }
 
-    /** Loss summed over targets per minute, so that one plot answers "which direction loses". */
+    /** Loss summed over targets, so that one plot answers "which direction loses". */
     private String lossPlot() {
-        TreeMap<Long, long[]> perMinute = new TreeMap<>();
-        for (LatencyWindow w : data.windows()) {
-            if (w.received() == 0) {
-                continue; // no reply at all: shown as "no reply", not as loss in one direction
-            }
-            long[] sums = perMinute.computeIfAbsent(w.endEpochMillis() / 60_000 * 60_000, m -> new long[3]);
-            sums[0] += w.sent();
-            sums[1] += w.lostForward();
-            sums[2] += w.lostBackward();
-        }
-        long[] t = new long[perMinute.size()];
-        double[] up = new double[t.length];
-        double[] down = new double[t.length];
-        int k = 0;
-        for (Map.Entry<Long, long[]> e : perMinute.entrySet()) {
-            long[] s = e.getValue();
-            t[k] = e.getKey();
-            up[k] = s[0] == 0 ? Double.NaN : 100.0 * s[1] / s[0];
-            down[k] = s[0] == 0 ? Double.NaN : 100.0 * s[2] / s[0];
-            k++;
-        }
-        return new Plot(now - SitePage.LATENCY_SPAN.toMillis(), now, "%", WINDOW_GAP_MILLIS)
-                .line("up (site → hub)", Plot.color(1), false, t, up)
-                .line("down (hub → site)", Plot.color(0), false, t, down)
+        SiteHistory.Series loss = history.loss;
+        return new Plot(history.fromMillis, now, "%", history.gapMillis)
+                .line("up (site → hub)", Plot.color(1), false, loss.times(), loss.first())
+                .line("down (hub → site)", Plot.color(0), false, loss.times(), loss.second())
                 .html(PLOT_WIDTH, PLOT_HEIGHT);
     }
 
     private String throughputPlot() {
-        Plot plot = new Plot(now - SitePage.THROUGHPUT_SPAN.toMillis(), now, "Mbit/s", 0);
+        Plot plot = new Plot(history.throughputFromMillis, now, "Mbit/s", 0);
+        SiteHistory.Series[] measured = {history.down, history.up};
         String[] directions = {"down", "up"};
         Double[] contract = {view.expectedDownBytesPerSecond(), view.expectedUpBytesPerSecond()};
         for (int d = 0; d < 2; d++) {
-            List<ThroughputResult> tests = new ArrayList<>();
-            for (ThroughputResult r : data.tests()) {
-                if (directions[d].equals(r.direction()) && "ok".equals(r.result())) {
-                    tests.add(r);
-                }
-            }
-            Collections.reverse(tests);
-            long[] t = new long[tests.size()];
-            double[] rate = new double[tests.size()];
-            for (int k = 0; k < tests.size(); k++) {
-                t[k] = tests.get(k).endEpochMillis();
-                rate[k] = tests.get(k).steadyBytesPerSecond() * 8 / 1e6;
-            }
-            plot.points(directions[d], Plot.color(d), t, rate);
+            SiteHistory.Series s = measured[d];
+            plot.points(directions[d], Plot.color(d), s == null ? new long[0] : s.times(),
+                    s == null ? new double[0] : s.first());
             if (contract[d] != null) {
                 plot.reference("contract " + directions[d], Plot.contractColor(d), contract[d] * 8 / 1e6);
             }
@@ -182,36 +160,14 @@ final class SiteDetail {
     }
 
     private String connectPlot() {
-        Map<String, List<ConnectResult>> byTarget = new LinkedHashMap<>();
-        for (ConnectResult c : data.connects()) {
-            byTarget.computeIfAbsent(c.target(), x -> new ArrayList<>()).add(c);
-        }
-        Plot plot = new Plot(now - SitePage.LATENCY_SPAN.toMillis(), now, "ms", WINDOW_GAP_MILLIS);
+        Plot plot = new Plot(history.fromMillis, now, "ms", history.gapMillis);
         int i = 0;
-        for (Map.Entry<String, List<ConnectResult>> e : byTarget.entrySet()) {
-            List<ConnectResult> cs = e.getValue();
-            Collections.reverse(cs);
-            long[] t = new long[cs.size()];
-            double[] ms = new double[cs.size()];
-            for (int k = 0; k < cs.size(); k++) {
-                t[k] = cs.get(k).endEpochMillis();
-                ms[k] = cs.get(k).connectMicros() == null ? Double.NaN : cs.get(k).connectMicros() / 1000;
-            }
-            plot.line(e.getKey(), Plot.color(i), false, t, ms);
+        for (SiteHistory.Series s : history.connect) {
+            plot.line(s.name(), Plot.color(i), false, s.times(), s.first());
             if (++i == PLOTTED_TARGETS) {
                 break;
             }
         }
         return plot.html(PLOT_WIDTH, PLOT_HEIGHT);
-    }
-
-    /** The windows per target, oldest first, targets in order of first appearance (newest first). */
-    private Map<String, List<LatencyWindow>> byTarget() {
-        Map<String, List<LatencyWindow>> byTarget = new LinkedHashMap<>();
-        for (LatencyWindow w : data.windows()) {
-            byTarget.computeIfAbsent(w.target(), x -> new ArrayList<>()).add(w);
-        }
-        byTarget.values().forEach(Collections::reverse);
-        return byTarget;
     }
 }

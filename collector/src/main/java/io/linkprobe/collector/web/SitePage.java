@@ -23,13 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /sites/{site}}: one site's latest figures, 24 h plots of RTT and loss, 7 days of
- * throughput against the contract, and the recent results as tables. Reads the archive on a
- * worker; an unknown site is a 404 page.
+ * {@code GET /sites/{site}?range=24h|7d|30d}: one site's latest figures; plots of RTT, loss and
+ * connect time over the range and of throughput against the contract over the range or at least 7
+ * days, each read from the archive tier that covers it ({@link SiteHistory}); the recent results
+ * as tables. Reads the archive on a worker; an unknown site is a 404 page, an unknown range a 400.
  */
 public final class SitePage implements Endpoint {
     public static final String PREFIX = "/sites/";
-    static final Duration LATENCY_SPAN = ArchivedResults.DAY;
     static final Duration THROUGHPUT_SPAN = Duration.ofDays(7);
     static final int MAX_TESTS = 500;
     static final int MAX_CONNECTS = 2_880;
@@ -57,7 +57,8 @@ public final class SitePage implements Endpoint {
 
     /** What the page shows, newest first in each list. */
     record Data(SiteView view, long nowMillis, List<LatencyWindow> windows, boolean windowsTruncated,
-            List<ThroughputResult> tests, List<ConnectResult> connects, List<VideoResult> videos, String grafanaUrl) {}
+            List<ThroughputResult> tests, List<ConnectResult> connects, List<VideoResult> videos, String grafanaUrl,
+            SiteHistory history) {}
 
     @Override
     public CompletionStage<Reply> handle(Request request) {
@@ -67,9 +68,15 @@ public final class SitePage implements Endpoint {
         if (view.isEmpty()) {
             return CompletableFuture.completedFuture(Page.notFound("No site '" + site + "' is known to this collector."));
         }
+        PlotRange range;
+        try {
+            range = PlotRange.parse(request.param("range"));
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(Page.badRequest(e.getMessage()));
+        }
         return CompletableFuture.supplyAsync(() -> {
             try {
-                Data data = load(view.get(), now);
+                Data data = load(view.get(), now, range);
                 return Page.reply(HttpResponseStatus.OK, new SiteDetail(data).render());
             } catch (ArchiveException e) {
                 log.warn("site page of {}: {}", site, e.getMessage());
@@ -79,7 +86,7 @@ public final class SitePage implements Endpoint {
         }, readers);
     }
 
-    private Data load(SiteView view, long now) throws ArchiveException {
+    private Data load(SiteView view, long now, PlotRange range) throws ArchiveException {
         String site = view.site();
         List<LatencyWindow> windows = archived.windows(site, now, ArchivedResults.MAX_WINDOWS + 1);
         boolean truncated = windows.size() > ArchivedResults.MAX_WINDOWS;
@@ -87,8 +94,10 @@ public final class SitePage implements Endpoint {
             windows = windows.subList(0, ArchivedResults.MAX_WINDOWS);
         }
         archived.refillDay(sites, site, now, windows);
-        return new Data(view, now, windows, truncated, archived.tests(site, now, THROUGHPUT_SPAN, MAX_TESTS),
-                archived.connects(site, now, MAX_CONNECTS), archived.videos(site, now, THROUGHPUT_SPAN, MAX_TESTS),
-                grafanaUrl);
+        List<ThroughputResult> tests = archived.tests(site, now, THROUGHPUT_SPAN, MAX_TESTS);
+        List<ConnectResult> connects = archived.connects(site, now, MAX_CONNECTS);
+        return new Data(view, now, windows, truncated, tests, connects,
+                archived.videos(site, now, THROUGHPUT_SPAN, MAX_TESTS), grafanaUrl,
+                SiteHistory.load(archived, site, range, now, windows, connects, tests));
     }
 }

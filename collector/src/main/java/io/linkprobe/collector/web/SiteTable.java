@@ -104,14 +104,14 @@ final class SiteTable {
 
     private void row(StringBuilder out, SiteRow r, DaySeries.Points day) {
         SiteView v = r.view();
-        out.append("<tr><td><a href=\"/sites/").append(Html.escape(Html.pathSegment(v.site()))).append("\">")
-                .append(Html.escape(v.site())).append("</a></td><td>").append(Html.escape(r.region()))
-                .append("</td><td>").append(Html.escape(r.link())).append("</td><td><span class=\"badge ")
+        out.append("<tr><td class=\"name\"><a href=\"/sites/").append(Html.escape(Html.pathSegment(v.site()))).append("\">")
+                .append(Html.escape(v.site())).append("</a></td><td class=\"name\">").append(Html.escape(r.region()))
+                .append("</td><td class=\"name\">").append(Html.escape(r.link())).append("</td><td><span class=\"badge ")
                 .append(Html.escape(v.health())).append("\">").append(Html.escape(v.health())).append("</span>");
         if (v.healthReason() != null) {
             out.append("<br><span class=\"small wrap\">").append(Html.escape(v.healthReason())).append("</span>");
         }
-        out.append("</td><td>").append(Format.ago(v.lastSeenEpochMillis(), nowMillis))
+        out.append("</td><td class=\"time\">").append(Format.ago(v.lastSeenEpochMillis(), nowMillis))
                 .append("<br><span class=\"small\">").append(Format.utc(v.lastSeenEpochMillis()))
                 .append("</span></td><td class=\"num\"");
         if (r.rttTarget() != null) {
@@ -119,7 +119,7 @@ final class SiteTable {
         }
         out.append('>').append(Format.millis(r.rttP50Seconds())).append("</td><td class=\"num\">");
         if (r.noReplyTarget() != null) {
-            out.append("<span class=\"bad\">no reply</span> <span class=\"small\">(")
+            out.append("<span class=\"bad\">no reply</span> <span class=\"small name\">(")
                     .append(Html.escape(r.noReplyTarget())).append(")</span>").append(r.lossUp() == null ? "" : "<br>");
         }
         if (r.lossUp() != null || r.noReplyTarget() == null) {
@@ -127,9 +127,9 @@ final class SiteTable {
             out.append(" / ");
             loss(out, r.lossDown());
         }
-        out.append("</td><td class=\"num\">");
+        out.append("</td><td class=\"num pair\">");
         rate(out, r.down());
-        out.append("</td><td class=\"num\">");
+        out.append("</td><td class=\"num pair\">");
         rate(out, r.up());
         out.append("</td><td>").append(grade(r.down())).append(" / ").append(grade(r.up())).append("</td><td>");
         video(out, r.video());
@@ -143,7 +143,10 @@ final class SiteTable {
         out.append(bad ? "<span class=\"bad\">" : "").append(Format.percent(ratio)).append(bad ? "</span>" : "");
     }
 
-    /** "78.1 / 80 Mbit/s, 98 %", red under the health rule's share of the contract, amber under 80 %. */
+    /**
+     * "78.1 / 80 Mbit/s, 98 %" (breakable only around the "/" and after the comma), red under the
+     * health rule's share of the contract, amber under 80 %.
+     */
     static void rate(StringBuilder out, SiteRow.Rate rate) {
         if (rate == null) {
             out.append(Format.NONE);
@@ -160,9 +163,9 @@ final class SiteTable {
         if (rate.expectedBytesPerSecond() != null) {
             out.append(" / ").append(Format.mbit(rate.expectedBytesPerSecond()));
         }
-        out.append(" Mbit/s");
+        out.append(Html.keep(" Mbit/s"));
         if (rate.ratio() != null) {
-            out.append(", ").append(Math.round(rate.ratio() * 100)).append(" %");
+            out.append(", ").append(Html.keep(Math.round(rate.ratio() * 100) + " %"));
         }
         out.append(css == null ? "" : "</span>");
     }

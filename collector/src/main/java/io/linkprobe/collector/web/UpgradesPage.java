@@ -71,9 +71,9 @@ public final class UpgradesPage implements Endpoint {
         for (Map.Entry<String, Map<Verdict.Outcome, Integer>> e : counts.entrySet()) {
             String[] key = e.getKey().split("\u0000", 2);
             int total = e.getValue().values().stream().mapToInt(Integer::intValue).sum();
-            page.append("<tr><td>").append(key[0].isEmpty() ? "–" : "<a href=\"/upgrades?region="
+            page.append("<tr><td class=\"name\">").append(key[0].isEmpty() ? "–" : "<a href=\"/upgrades?region="
                             + Html.escape(Html.queryValue(key[0])) + "\">" + Html.escape(key[0]) + "</a>")
-                    .append("</td><td>").append(Html.escape(key[1])).append("</td><td class=\"num\">").append(total)
+                    .append("</td><td class=\"name\">").append(Html.escape(key[1])).append("</td><td class=\"num\">").append(total)
                     .append("</td>");
             for (Verdict.Outcome o : COLUMNS) {
                 page.append("<td class=\"num\">").append(e.getValue().getOrDefault(o, 0)).append("</td>");
@@ -88,18 +88,19 @@ public final class UpgradesPage implements Endpoint {
         for (SiteUpgrade u : rows) {
             Figures b = u.before();
             Figures a = u.after();
-            page.append("<tr><td><a href=\"").append(SitePage.PREFIX).append(Html.escape(Html.pathSegment(u.site())))
-                    .append("\">").append(Html.escape(u.site())).append("</a></td><td>")
-                    .append(Html.escape(u.region() == null ? "" : u.region())).append("</td><td>")
+            page.append("<tr><td class=\"name\"><a href=\"").append(SitePage.PREFIX).append(Html.escape(Html.pathSegment(u.site())))
+                    .append("\">").append(Html.escape(u.site())).append("</a></td><td class=\"name\">")
+                    .append(Html.escape(u.region() == null ? "" : u.region())).append("</td><td class=\"name\">")
                     .append(Html.escape(u.cutOver().link())).append("</td><td>")
                     .append(Instant.ofEpochMilli(u.cutOver().atMillis()).toString(), 0, 10).append("</td><td>")
                     .append("<span class=\"badge ").append(css(u.verdict().outcome())).append("\">")
-                    .append(label(u.verdict().outcome())).append("</span></td><td class=\"num\">")
+                    .append(label(u.verdict().outcome())).append("</span></td><td class=\"num pair\">")
                     .append(mbps(u.cutOver().downMbps())).append(" / ").append(mbps(u.cutOver().upMbps()))
-                    .append("</td><td class=\"num\">").append(mbps(b.downMedianMbps())).append(" → ")
-                    .append(mbps(a.downMedianMbps())).append("</td><td class=\"num\">").append(mbps(b.upMedianMbps()))
-                    .append(" → ").append(mbps(a.upMedianMbps())).append("</td><td class=\"num\">")
-                    .append(ms(b.rttP95Ms())).append(" → ").append(ms(a.rttP95Ms())).append("</td><td class=\"num\">")
+                    .append("</td><td class=\"num pair\">").append(mbps(b.downMedianMbps())).append(" → ")
+                    .append(mbps(a.downMedianMbps())).append("</td><td class=\"num pair\">").append(mbps(b.upMedianMbps()))
+                    .append(" → ").append(mbps(a.upMedianMbps())).append("</td><td class=\"num pair\">")
+                    .append(Html.keep(ms(b.rttP95Ms()))).append(" → ").append(Html.keep(ms(a.rttP95Ms())))
+                    .append("</td><td class=\"num pair\">")
                     .append(b.tests()).append(" / ").append(a.tests()).append("</td><td>");
             plot(page, b.downMedianMbps(), a.downMedianMbps(), u.cutOver().downMbps());
             page.append("</td><td class=\"wrap small\">").append(Html.escape(String.join("; ", u.verdict().reasons())))

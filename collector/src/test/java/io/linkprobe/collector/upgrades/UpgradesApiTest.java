@@ -66,7 +66,7 @@ class UpgradesApiTest {
             HttpResponse<String> page = c.get("/upgrades");
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("<a href=\"/sites/gp2\">gp2</a>"), "links to the site page");
-            assertTrue(page.body().contains("<td>fttp</td><td class=\"num\">1</td><td class=\"num\">0</td>"),
+            assertTrue(page.body().contains("<td class=\"name\">fttp</td><td class=\"num\">1</td><td class=\"num\">0</td>"),
                     "counts per region and link type: gp2 is 1 upgraded, 0 delivered");
             assertTrue(page.body().contains("<svg class=\"plot\""), "before/after plot");
             assertTrue(lines.get(2).startsWith("gp2,,fttp,2026-03-01T00:00:00Z,330,50,insufficient_data,0,"), lines.get(2));

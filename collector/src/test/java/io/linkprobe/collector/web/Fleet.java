@@ -65,7 +65,7 @@ final class Fleet {
 
     /** Site names in the order the table lists them. */
     static List<String> siteOrder(String html) {
-        Matcher m = Pattern.compile("<tr><td><a href=\"/sites/[^\"]*\">([^<]*)</a>").matcher(html);
+        Matcher m = Pattern.compile("<tr><td class=\"name\"><a href=\"/sites/[^\"]*\">([^<]*)</a>").matcher(html);
         List<String> sites = new ArrayList<>();
         while (m.find()) {
             sites.add(m.group(1));
@@ -75,7 +75,7 @@ final class Fleet {
 
     /** The table row of {@code site}. */
     static String row(String html, String site) {
-        int start = html.indexOf("<tr><td><a href=\"/sites/" + site + "\">");
+        int start = html.indexOf("<tr><td class=\"name\"><a href=\"/sites/" + site + "\">");
         assertTrue(start >= 0, "no row for " + site);
         return html.substring(start, html.indexOf("</tr>", start));
     }

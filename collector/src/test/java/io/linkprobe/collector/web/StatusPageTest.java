@@ -58,10 +58,10 @@ class StatusPageTest {
         assertEquals(List.of("hull-clinic", "york-hosp", "leeds-gp", "quiet-site"), Fleet.siteOrder(html),
                 "down, then degraded, then ok; ties by name");
         String leeds = Fleet.row(html, "leeds-gp");
-        assertTrue(leeds.contains("78.1 / 80 Mbit/s, 98 %"), leeds);
-        assertTrue(leeds.contains("19.2 / 20 Mbit/s, 96 %"), leeds);
+        assertTrue(leeds.contains("78.1 / 80\u00a0Mbit/s, 98\u00a0%"), leeds);
+        assertTrue(leeds.contains("19.2 / 20\u00a0Mbit/s, 96\u00a0%"), leeds);
         assertTrue(leeds.contains("<span class=\"warn\">C</span>"), "grade C from the throughput samples: " + leeds);
-        assertTrue(Fleet.row(html, "york-hosp").contains("<span class=\"bad\">8 / 20 Mbit/s, 40 %</span>"),
+        assertTrue(Fleet.row(html, "york-hosp").contains("<span class=\"bad\">8 / 20\u00a0Mbit/s, 40\u00a0%</span>"),
                 "up at 40 % of contract is red: " + Fleet.row(html, "york-hosp"));
         assertTrue(Fleet.row(html, "york-hosp").contains("<span class=\"bad\">20 %</span> / 0 %"), Fleet.row(html, "york-hosp"));
         assertTrue(Fleet.row(html, "york-hosp").contains("32 ms"), "RTT p50 of the latest window");
@@ -179,12 +179,12 @@ class StatusPageTest {
         assertEquals(4, Fleet.count(html, "<svg class=\"plot\""), "RTT, loss, throughput and connect plots");
         assertTrue(html.contains("hub p50</span>") && html.contains("hub p90 (dashed)</span>"), html);
         assertTrue(html.contains("contract down (dotted): 80 Mbit/s"), html);
-        assertTrue(html.contains("<td>down</td><td class=\"wrap\">ok</td><td class=\"num\">78.1 / 80 Mbit/s, 98 %</td>"), html);
-        assertTrue(html.contains("49 ms / 80 ms"), "loaded RTT p50 / p90");
+        assertTrue(html.contains("<td>down</td><td class=\"wrap\">ok</td><td class=\"num pair\">78.1 / 80\u00a0Mbit/s, 98\u00a0%</td>"), html);
+        assertTrue(html.contains("49\u00a0ms / 80\u00a0ms"), "loaded RTT p50 / p90");
         assertTrue(html.contains("<span class=\"warn\">C</span>"), "grade");
         assertTrue(html.contains("<td class=\"num\">12</td><td>cubic</td>"), "retransmits and the sender's algorithm");
         String recent = html.substring(html.indexOf("Recent latency windows"), html.indexOf("Throughput tests</h2>"));
-        assertEquals(SiteDetail.RECENT_ROWS, Fleet.count(recent, "<td>hub</td>"), "the newest windows, not all 360");
+        assertEquals(SiteDetail.RECENT_ROWS, Fleet.count(recent, "<td class=\"name\">hub</td>"), "the newest windows, not all 360");
         assertTrue(html.contains("12.5 ms"), "connect time");
     }
 
