@@ -31,6 +31,9 @@ usage: lab.sh up [--name N] [--down-rate R] [--up-rate R] [--buffer-ms MS]
                  [--jitter-ms MS] [--jitter-down-ms MS] [--jitter-up-ms MS]
                  [--loss-down PCT] [--loss-up PCT] [--seed N] [--cc ALGORITHM|default]
                  [--no-delayline] [--owner-pid PID]
+       lab.sh change --name N [--down-rate R] [--up-rate R] [--buffer-ms MS] [--buffer-down-ms MS]
+                     [--buffer-up-ms MS] [--delay-ms MS] [--delay-down-ms MS] [--delay-up-ms MS]
+                                     switch a running lab's line (rates, buffers, delays)
        lab.sh down --name N          remove the lab (idempotent)
        lab.sh exec N site|hub|router -- CMD...
        lab.sh stats --name N         delay line counters (JSON)
@@ -229,20 +232,7 @@ cmd_up() {
         # Only forwarded packets: the local table (pref 0) still answers for the router's own addresses.
         ip -n "$R" rule add pref 100 iif site lookup 100
         ip -n "$R" rule add pref 101 iif hub lookup 101
-        local args=(--up-in tsite --up-out thub --down-in thub --down-out tsite
-            --delay-up-us "$delay_up" --delay-down-us "$delay_down"
-            --jitter-up-us "$jitter_up" --jitter-down-us "$jitter_down"
-            --loss-up "$loss_up" --loss-down "$loss_down" --rt 10
-            --stats "$dir/stats.json" --pidfile "$dir/delayline.pid")
-        [[ -n $seed ]] && args+=(--seed "$seed")
-        # shellcheck disable=SC2206 # extra delay line options for experiments, word-split on purpose
-        args+=(${LINKPROBE_LAB_DELAYLINE_OPTS:-})
-        # Own session and no inherited stdio: whoever ran lab.sh (a test JVM reading our output)
-        # must not wait on the delay line's file descriptors.
-        in_ns "$R" setsid "$BUILD_DIR/delayline" "${args[@]}" </dev/null >"$dir/delayline.log" 2>&1 &
-        local i
-        for ((i = 0; i < 100; i++)); do [[ -s $dir/delayline.pid ]] && break; sleep 0.03; done
-        [[ -s $dir/delayline.pid ]] || die "delay line did not start: $(cat "$dir/delayline.log")"
+        start_delayline "$R" "$dir" "$delay_up" "$delay_down" "$jitter_up" "$jitter_down" "$loss_up" "$loss_down" "$seed"
     fi
 
     cat >"$dir/lab.env" <<EOF
@@ -262,11 +252,32 @@ jitter_down_us=$jitter_down
 jitter_up_us=$jitter_up
 loss_down_pct=$loss_down
 loss_up_pct=$loss_up
+seed=$seed
 congestion_control=$(in_ns "$S" sysctl -n net.ipv4.tcp_congestion_control)
 delayline=$delayline
 EOF
     trap - EXIT INT TERM
     cat "$dir/lab.env"
+}
+
+# The delay line between tsite and thub in router namespace $1, state in $2; delays and jitter in
+# microseconds, loss in percent, seed may be empty.
+start_delayline() {
+    local R=$1 dir=$2
+    local args=(--up-in tsite --up-out thub --down-in thub --down-out tsite
+        --delay-up-us "$3" --delay-down-us "$4" --jitter-up-us "$5" --jitter-down-us "$6"
+        --loss-up "$7" --loss-down "$8" --rt 10
+        --stats "$dir/stats.json" --pidfile "$dir/delayline.pid")
+    [[ -n $9 ]] && args+=(--seed "$9")
+    # shellcheck disable=SC2206 # extra delay line options for experiments, word-split on purpose
+    args+=(${LINKPROBE_LAB_DELAYLINE_OPTS:-})
+    rm -f "$dir/delayline.pid"
+    # Own session and no inherited stdio: whoever ran lab.sh (a test JVM reading our output)
+    # must not wait on the delay line's file descriptors.
+    in_ns "$R" setsid "$BUILD_DIR/delayline" "${args[@]}" </dev/null >"$dir/delayline.log" 2>&1 &
+    local i
+    for ((i = 0; i < 100; i++)); do [[ -s $dir/delayline.pid ]] && break; sleep 0.03; done
+    [[ -s $dir/delayline.pid ]] || die "delay line did not start: $(cat "$dir/delayline.log")"
 }
 
 # tbf on the router's egress towards one side: a token bucket of 1 ms at line rate (but at least
@@ -279,6 +290,63 @@ tbf() {
     limit=$(( bps / 8 * buffer_us / 1000000 ))
     ((limit >= burst)) || limit=$burst
     tc -n "$ns" qdisc add dev "$dev" root tbf rate "${bps}bit" burst "$burst" limit "$limit"
+}
+
+# --- change: switch a running lab's line (a cut-over in the lab) ---------------------------------
+
+# Rates and buffers are changed in place (tc qdisc replace); new delays restart the delay line,
+# which drops what it holds at that moment (a line being switched). Settings not given stay.
+cmd_change() {
+    local name= down_rate= up_rate= buffer_ms= buffer_down= buffer_up= delay_ms= delay_down= delay_up=
+    while (($#)); do
+        (($# >= 2)) || usage
+        case $1 in
+            --name) name=$2 ;;
+            --down-rate) down_rate=$2 ;;
+            --up-rate) up_rate=$2 ;;
+            --buffer-ms) buffer_ms=$2 ;;
+            --buffer-down-ms) buffer_down=$2 ;;
+            --buffer-up-ms) buffer_up=$2 ;;
+            --delay-ms) delay_ms=$2 ;;
+            --delay-down-ms) delay_down=$2 ;;
+            --delay-up-ms) delay_up=$2 ;;
+            *) usage ;;
+        esac
+        shift 2
+    done
+    [[ -n $name ]] || usage
+    check_name "$name"
+    local dir=$STATE_ROOT/$name
+    [[ -f $dir/lab.env ]] || die "no lab '$name'"
+    local -A env
+    local k v
+    while IFS='=' read -r k v; do env[$k]=$v; done <"$dir/lab.env"
+    local R=${env[router_ns]}
+    local down_bps=${env[down_rate_bps]} up_bps=${env[up_rate_bps]}
+    [[ -n $down_rate ]] && down_bps=$(rate_bps "$down_rate")
+    [[ -n $up_rate ]] && up_bps=$(rate_bps "$up_rate")
+    local bdown=${env[buffer_down_us]} bup=${env[buffer_up_us]}
+    [[ -n ${buffer_down:-$buffer_ms} ]] && bdown=$(ms_to_us "${buffer_down:-$buffer_ms}")
+    [[ -n ${buffer_up:-$buffer_ms} ]] && bup=$(ms_to_us "${buffer_up:-$buffer_ms}")
+    local ddown=${env[delay_down_us]} dup=${env[delay_up_us]}
+    [[ -n ${delay_down:-$delay_ms} ]] && ddown=$(ms_to_us "${delay_down:-$delay_ms}")
+    [[ -n ${delay_up:-$delay_ms} ]] && dup=$(ms_to_us "${delay_up:-$delay_ms}")
+    if [[ ${env[delayline]} != 1 && $ddown$dup != 00 ]]; then
+        die "lab '$name' runs without the delay line; delay needs one (lab.sh up without --no-delayline)"
+    fi
+    tc -n "$R" qdisc del dev site root 2>/dev/null || true
+    tc -n "$R" qdisc del dev hub root 2>/dev/null || true
+    if ((down_bps > 0)); then tbf "$R" site "$down_bps" "$bdown"; fi
+    if ((up_bps > 0)); then tbf "$R" hub "$up_bps" "$bup"; fi
+    if [[ ${env[delayline]} == 1 && ( $ddown != "${env[delay_down_us]}" || $dup != "${env[delay_up_us]}" ) ]]; then
+        stop_pid "$(cat "$dir/delayline.pid")"
+        start_delayline "$R" "$dir" "$dup" "$ddown" "${env[jitter_up_us]}" "${env[jitter_down_us]}" \
+            "${env[loss_up_pct]}" "${env[loss_down_pct]}" "${env[seed]:-}"
+    fi
+    sed -i -e "s/^down_rate_bps=.*/down_rate_bps=$down_bps/" -e "s/^up_rate_bps=.*/up_rate_bps=$up_bps/" \
+        -e "s/^buffer_down_us=.*/buffer_down_us=$bdown/" -e "s/^buffer_up_us=.*/buffer_up_us=$bup/" \
+        -e "s/^delay_down_us=.*/delay_down_us=$ddown/" -e "s/^delay_up_us=.*/delay_up_us=$dup/" "$dir/lab.env"
+    cat "$dir/lab.env"
 }
 
 # --- the rest ------------------------------------------------------------------------------------
@@ -348,6 +416,7 @@ shift
 case $command in
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
+    change) cmd_change "$@" ;;
     exec) cmd_exec "$@" ;;
     stats) cmd_stats "$@" ;;
     show) cmd_show "$@" ;;

@@ -41,9 +41,11 @@ import io.linkprobe.collector.fleet.FleetUpgrade;
 import io.linkprobe.collector.upgrades.CutOver;
 import io.linkprobe.collector.upgrades.CutOverStore;
 import io.linkprobe.collector.upgrades.RollupEvidence;
+import io.linkprobe.collector.upgrades.TieredEvidence;
 import io.linkprobe.collector.upgrades.UpgradeMetrics;
 import io.linkprobe.collector.upgrades.Upgrades;
 import io.linkprobe.collector.upgrades.UpgradesEndpoint;
+import io.linkprobe.collector.upgrades.Verdict;
 import io.linkprobe.collector.web.Probes;
 import io.linkprobe.collector.web.SitePage;
 import io.linkprobe.collector.web.StatusPage;
@@ -228,9 +230,14 @@ public final class Collector implements AutoCloseable {
 
         SiteRegistry siteRegistry = sites;
         sites.onLinkChange((site, from, to, at) -> readers.execute(() -> recordLinkChange(cutOvers, site, from, to, at)));
-        upgrades = new Upgrades(cutOvers, new RollupEvidence(archive), clock,
+        CollectorConfig.UpgradeSettings windows = config.upgrades();
+        // Whole-hour windows (the default 28 d / 3 d / 28 d) read the hourly rollups; windows of
+        // minutes (a compressed lab run) read the raw results while the raw tier holds them.
+        upgrades = new Upgrades(cutOvers, windows.wholeHours() ? new RollupEvidence(archive)
+                : new TieredEvidence(archive, clock), clock,
                 site -> siteRegistry.identity(site).map(id -> id.labels().get("region")).orElse(null),
-                Upgrades.BEFORE, Upgrades.SETTLE, Upgrades.AFTER);
+                windows.before(), windows.settle(), windows.after(),
+                Verdict.Rule.DEFAULT.withMinimums(windows.minTests(), windows.minWindows()));
         upgradeMetrics = new UpgradeMetrics(registry);
         UpgradesEndpoint upgradesEndpoint = new UpgradesEndpoint(upgrades, readers);
         // Reads by people and Prometheus take basic auth when the web config has users; pushes keep

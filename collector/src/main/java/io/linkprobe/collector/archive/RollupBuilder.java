@@ -15,9 +15,11 @@ import java.util.TreeMap;
 /**
  * Builds the hourly rollups of one site from its raw results: per target and hour, everything that
  * ended in the hour. Fed every sample of the hours being rolled up; samples outside them and
- * samples about no target (the agent's health) are left out.
+ * samples about no target (the agent's health) are left out. Public for the upgrade verdicts,
+ * which build the same summaries in memory from the raw tier when their windows are shorter than
+ * an hour (io.linkprobe.collector.upgrades.RawEvidence).
  */
-final class RollupBuilder implements Sample.Visitor<Void> {
+public final class RollupBuilder implements Sample.Visitor<Void> {
     private final String site;
     private final long fromMillis;
     private final long toMillis;
@@ -55,14 +57,17 @@ final class RollupBuilder implements Sample.Visitor<Void> {
         final List<HourlyRollup.Test> tests = new ArrayList<>();
     }
 
-    /** Rolls up the hours in {@code [fromMillis, toMillis)} (hour boundaries) of {@code site}. */
-    RollupBuilder(String site, long fromMillis, long toMillis) {
+    /**
+     * Rolls up what of {@code site} ended in {@code [fromMillis, toMillis)} (hour boundaries for the
+     * rollup job; any instants for an in-memory summary of a shorter window).
+     */
+    public RollupBuilder(String site, long fromMillis, long toMillis) {
         this.site = site;
         this.fromMillis = fromMillis;
         this.toMillis = toMillis;
     }
 
-    void add(Sample s) {
+    public void add(Sample s) {
         long end = s.endEpochMillis();
         if (s.target() == null || end < fromMillis || end >= toMillis) {
             return;
@@ -135,7 +140,7 @@ final class RollupBuilder implements Sample.Visitor<Void> {
     }
 
     /** The rollups built, by hour then target. */
-    List<HourlyRollup> rollups() {
+    public List<HourlyRollup> rollups() {
         List<HourlyRollup> out = new ArrayList<>(hours.size());
         for (Map.Entry<Key, Hour> e : hours.entrySet()) {
             Hour h = e.getValue();

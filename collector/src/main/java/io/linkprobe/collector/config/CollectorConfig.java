@@ -31,6 +31,7 @@ import java.time.Duration;
  * responder: {enabled: true, stamp_port: 862, throughput_port: 9863, max_concurrent_tests: 1, busy_poll: false}
  * limits: {max_body_bytes: 1MiB, max_header_bytes: 16KiB, read_timeout: 30s, idle_timeout: 120s, ...}
  * grafana_url: https://grafana.example.org   # optional: site pages link the Grafana site dashboard
+ * upgrades: {before: 28d, settle: 3d, after: 28d, min_tests: 10, min_windows: 100}   # verdict windows
  * </pre>
  */
 public record CollectorConfig(
@@ -41,7 +42,8 @@ public record CollectorConfig(
         Duration seriesTtl,
         Responder responder,
         Limits limits,
-        String grafanaUrl) {
+        String grafanaUrl,
+        UpgradeSettings upgrades) {
 
     public static final Duration DEFAULT_SERIES_TTL = Duration.ofHours(1);
 
@@ -51,6 +53,7 @@ public record CollectorConfig(
         seriesTtl = seriesTtl != null ? seriesTtl : DEFAULT_SERIES_TTL;
         responder = responder != null ? responder : Responder.DEFAULT;
         limits = limits != null ? limits : Limits.DEFAULT;
+        upgrades = upgrades != null ? upgrades : UpgradeSettings.DEFAULT;
         if (tokensFile == null) {
             throw new InvalidValue("tokens_file", "'tokens_file' is required; create one with "
                     + "'linkprobe-collector token new --site SITE --tokens-file FILE' and name it here.");
@@ -65,11 +68,11 @@ public record CollectorConfig(
     /** Without a Grafana link (the form every caller had before grafana_url). */
     public CollectorConfig(Http http, Path tokensFile, Path fleetFile, Archive archive, Duration seriesTtl,
             Responder responder, Limits limits) {
-        this(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, null);
+        this(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, null, null);
     }
 
     public CollectorConfig withGrafanaUrl(String url) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, url);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, url, upgrades);
     }
 
     /**
@@ -121,27 +124,32 @@ public record CollectorConfig(
     }
 
     public CollectorConfig withHttp(Http newHttp) {
-        return new CollectorConfig(newHttp, tokensFile, fleetFile, archive, seriesTtl, responder, limits, grafanaUrl);
+        return new CollectorConfig(newHttp, tokensFile, fleetFile, archive, seriesTtl, responder, limits, grafanaUrl, upgrades);
     }
 
     public CollectorConfig withArchive(Archive newArchive) {
-        return new CollectorConfig(http, tokensFile, fleetFile, newArchive, seriesTtl, responder, limits, grafanaUrl);
+        return new CollectorConfig(http, tokensFile, fleetFile, newArchive, seriesTtl, responder, limits, grafanaUrl, upgrades);
     }
 
     public CollectorConfig withSeriesTtl(Duration ttl) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, ttl, responder, limits, grafanaUrl);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, ttl, responder, limits, grafanaUrl, upgrades);
     }
 
     public CollectorConfig withResponder(Responder newResponder) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, newResponder, limits, grafanaUrl);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, newResponder, limits, grafanaUrl, upgrades);
     }
 
     public CollectorConfig withLimits(Limits newLimits) {
-        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, newLimits, grafanaUrl);
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, newLimits, grafanaUrl, upgrades);
+    }
+
+    public CollectorConfig withUpgrades(UpgradeSettings newUpgrades) {
+        return new CollectorConfig(http, tokensFile, fleetFile, archive, seriesTtl, responder, limits, grafanaUrl,
+                newUpgrades);
     }
 
     public CollectorConfig withFleetFile(Path newFleetFile) {
-        return new CollectorConfig(http, tokensFile, newFleetFile, archive, seriesTtl, responder, limits, grafanaUrl);
+        return new CollectorConfig(http, tokensFile, newFleetFile, archive, seriesTtl, responder, limits, grafanaUrl, upgrades);
     }
 
     CollectorConfig resolvedAgainst(Path dir) {
@@ -149,7 +157,7 @@ public record CollectorConfig(
                 : new Tls(resolve(dir, http.tls().certFile()), resolve(dir, http.tls().keyFile()));
         return new CollectorConfig(new Http(http.bind(), http.port(), tls, http.reloadEndpoint()), resolve(dir, tokensFile),
                 fleetFile == null ? null : resolve(dir, fleetFile),
-                archive.resolvedAgainst(dir), seriesTtl, responder, limits, grafanaUrl);
+                archive.resolvedAgainst(dir), seriesTtl, responder, limits, grafanaUrl, upgrades);
     }
 
     private static Path resolve(Path dir, Path p) {
@@ -418,6 +426,44 @@ public record CollectorConfig(
                     throw new InvalidValue("congestion_control", "responder.congestion_control " + problem);
                 }
             }
+        }
+    }
+
+    /**
+     * The windows and evidence thresholds of the upgrade verdicts (README, "Did the upgrade
+     * deliver?"): a {@code before} window ending at the cut-over, a {@code settle} period after it,
+     * then an {@code after} window; a side needs {@code min_tests} ok throughput tests per direction
+     * (after) and {@code min_windows} latency windows (both sides). Whole hours (the default) read
+     * the hourly rollups; windows of minutes (a compressed lab run) read the raw results while the
+     * raw tier holds them, which hourly rollups cannot resolve.
+     */
+    public record UpgradeSettings(Duration before, Duration settle, Duration after, Integer minTests,
+            Long minWindows) {
+        public static final UpgradeSettings DEFAULT = new UpgradeSettings(null, null, null, null, null);
+
+        public UpgradeSettings {
+            before = before != null ? before : Duration.ofDays(28);
+            settle = settle != null ? settle : Duration.ofDays(3);
+            after = after != null ? after : Duration.ofDays(28);
+            minTests = minTests != null ? minTests : 10;
+            minWindows = minWindows != null ? minWindows : 100L;
+            requireAtLeast("before", before, Duration.ofSeconds(1));
+            requireAtLeast("after", after, Duration.ofSeconds(1));
+            for (String key : new String[] {"before", "settle", "after"}) {
+                Duration d = key.equals("before") ? before : key.equals("settle") ? settle : after;
+                if (d.compareTo(Duration.ofDays(400)) > 0) {
+                    throw new InvalidValue(key, "'" + key + "' is " + Durations.format(d)
+                            + "; it must be at most 400d (the longest the hourly tier is meant to keep).");
+                }
+            }
+            requireRange("min_tests", minTests, 1, 100_000);
+            requireRange("min_windows", minWindows, 1, 10_000_000);
+        }
+
+        /** Whether every window is a whole number of hours: then the hourly rollups resolve them exactly. */
+        public boolean wholeHours() {
+            long hour = Duration.ofHours(1).toMillis();
+            return before.toMillis() % hour == 0 && settle.toMillis() % hour == 0 && after.toMillis() % hour == 0;
         }
     }
 }

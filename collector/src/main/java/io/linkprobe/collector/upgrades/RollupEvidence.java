@@ -1,22 +1,14 @@
 package io.linkprobe.collector.upgrades;
 
-import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.linkprobe.collector.archive.Archive;
 import io.linkprobe.collector.archive.ArchiveException;
 import io.linkprobe.collector.archive.HourlyRollup;
-import io.linkprobe.collector.archive.RollupSketches;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 
 /**
  * {@link UpgradeEvidence} from the archive's hourly tier ({@link Archive#rollups}), which covers the
  * 28 days before a cut-over and the 28 after it long after the raw tier's 14 days have gone. Read a
- * week at a time. RTT p50/p95 come from the hours' RTT sketches merged into one (DDSketch merges
- * exactly, bin by bin, so this is the percentile of every RTT of the side within 1 %); loss is the
- * windows' lost packets per direction over their sent packets; throughput takes the steady rate of
- * every {@code ok} test the hours kept, so medians and 10th percentiles are those of the tests
- * themselves; the grade is the median bufferbloat grade of the graded tests.
+ * week at a time; a window counts the hours that start in it (hour granularity). The figures are
+ * computed by {@link FiguresSum}.
  */
 public final class RollupEvidence implements UpgradeEvidence {
     private static final long WEEK = 7 * 86_400_000L;
@@ -29,57 +21,12 @@ public final class RollupEvidence implements UpgradeEvidence {
 
     @Override
     public Figures figures(String site, long fromMillis, long toMillis) throws ArchiveException {
-        List<Double> down = new ArrayList<>();
-        List<Double> up = new ArrayList<>();
-        List<String> grades = new ArrayList<>();
-        DDSketch rtt = RollupSketches.empty();
-        long windows = 0;
-        long sent = 0;
-        long lostUp = 0;
-        long lostDown = 0;
+        FiguresSum sum = new FiguresSum();
         for (long from = fromMillis; from < toMillis; from += WEEK) {
             for (HourlyRollup h : archive.rollups(site, from, Math.min(toMillis, from + WEEK))) {
-                HourlyRollup.Latency l = h.latency();
-                if (l != null && l.sent() > 0) {
-                    windows += l.windows();
-                    sent += l.sent();
-                    lostUp += l.lostForward();
-                    lostDown += l.lostBackward();
-                    if (l.rttMicros() != null) {
-                        rtt.mergeWith(l.rttMicros());
-                    }
-                }
-                for (HourlyRollup.Test t : h.tests()) {
-                    if (!"ok".equals(t.result())) {
-                        continue;
-                    }
-                    ("up".equals(t.direction()) ? up : down).add(t.steadyBytesPerSecond() * 8 / 1e6);
-                    if (t.grade() != null) {
-                        grades.add(t.grade());
-                    }
-                }
+                sum.add(h);
             }
         }
-        grades.sort(null);
-        boolean rtts = !rtt.isEmpty();
-        return new Figures(down.size(), up.size(), quantile(down, 0.5), quantile(down, 0.1),
-                quantile(up, 0.5), quantile(up, 0.1), windows,
-                rtts ? rtt.getValueAtQuantile(0.5) / 1000 : Double.NaN,
-                rtts ? rtt.getValueAtQuantile(0.95) / 1000 : Double.NaN,
-                sent == 0 ? Double.NaN : (double) lostUp / sent, sent == 0 ? Double.NaN : (double) lostDown / sent,
-                grades.isEmpty() ? null : grades.get((grades.size() - 1) / 2), null);
-    }
-
-    /** The {@code q} quantile by linear interpolation between closest ranks; NaN when empty. */
-    static double quantile(List<Double> values, double q) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(v);
-        double rank = q * (v.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = Math.min(v.length - 1, lo + 1);
-        return v[lo] + (v[hi] - v[lo]) * (rank - lo);
+        return sum.figures();
     }
 }

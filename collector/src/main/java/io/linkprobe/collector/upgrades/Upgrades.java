@@ -25,9 +25,16 @@ public final class Upgrades {
     private final Duration before;
     private final Duration settle;
     private final Duration after;
+    private final Verdict.Rule rule;
 
     public Upgrades(CutOverStore store, UpgradeEvidence evidence, Clock clock, Function<String, String> regionOf,
                     Duration before, Duration settle, Duration after) {
+        this(store, evidence, clock, regionOf, before, settle, after, Verdict.Rule.DEFAULT);
+    }
+
+    /** @param rule the verdict's thresholds (collector.yml {@code upgrades:} sets its evidence minimums) */
+    public Upgrades(CutOverStore store, UpgradeEvidence evidence, Clock clock, Function<String, String> regionOf,
+                    Duration before, Duration settle, Duration after, Verdict.Rule rule) {
         this.store = store;
         this.evidence = evidence;
         this.clock = clock;
@@ -35,6 +42,7 @@ public final class Upgrades {
         this.before = before;
         this.settle = settle;
         this.after = after;
+        this.rule = rule;
     }
 
     public CutOverStore store() {
@@ -67,7 +75,7 @@ public final class Upgrades {
         Figures a = now > afterFrom ? evidence.figures(cut.site(), afterFrom, Math.min(afterTo, now)) : Figures.NONE;
         Verdict v = now < afterTo ? new Verdict(Verdict.Outcome.PENDING,
                 List.of("the after window ends " + java.time.Instant.ofEpochMilli(afterTo)))
-                : Verdict.decide(b, a, cut.downMbps(), cut.upMbps());
+                : Verdict.decide(b, a, cut.downMbps(), cut.upMbps(), rule);
         return new SiteUpgrade(cut.site(), region, cut, beforeFrom, afterFrom, afterTo, b, a, v);
     }
 }

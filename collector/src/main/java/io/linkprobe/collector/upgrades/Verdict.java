@@ -52,6 +52,11 @@ public record Verdict(Outcome outcome, List<String> reasons) {
     public record Rule(int minTests, long minWindows, double deliverShare, double failShare,
                        double rttFactor, double rttSlackMs, double lossSlack) {
         public static final Rule DEFAULT = new Rule(10, 100, 0.9, 0.6, 1.1, 2.0, 0.001);
+
+        /** The default rule with other evidence minimums (collector.yml {@code upgrades.min_tests/min_windows}). */
+        public Rule withMinimums(int tests, long windows) {
+            return new Rule(tests, windows, deliverShare, failShare, rttFactor, rttSlackMs, lossSlack);
+        }
     }
 
     public Verdict {

@@ -54,6 +54,12 @@ class CollectorConfigTest {
         assertEquals(16, c.limits().maxTargetsPerSite());
         assertEquals(8, c.limits().maxLabelsPerSite());
         assertEquals(128, c.limits().maxLabelValueLength());
+        assertEquals(Duration.ofDays(28), c.upgrades().before());
+        assertEquals(Duration.ofDays(3), c.upgrades().settle());
+        assertEquals(Duration.ofDays(28), c.upgrades().after());
+        assertEquals(10, c.upgrades().minTests());
+        assertEquals(100L, c.upgrades().minWindows());
+        assertTrue(c.upgrades().wholeHours(), "the default windows read the hourly rollups");
     }
 
     @Test
@@ -79,6 +85,12 @@ class CollectorConfigTest {
         assertEquals(4, c.limits().maxTargetsPerSite());
         assertEquals(6, c.limits().maxLabelsPerSite());
         assertEquals(64, c.limits().maxLabelValueLength());
+        assertEquals(Duration.ofMinutes(10), c.upgrades().before());
+        assertEquals(Duration.ofSeconds(30), c.upgrades().settle());
+        assertEquals(Duration.ofMinutes(10), c.upgrades().after());
+        assertEquals(2, c.upgrades().minTests());
+        assertEquals(20L, c.upgrades().minWindows());
+        assertFalse(c.upgrades().wholeHours(), "windows of minutes read the raw results");
     }
 
     /**
@@ -91,7 +103,7 @@ class CollectorConfigTest {
             "port-zero", "bind-unresolvable", "bind-not-here", "duplicate-key", "duration-without-unit", "yaml-syntax", "type",
             "type-mapping", "archive-not-postgres", "archive-password-in-url", "archive-path-and-url", "archive-bad-port",
             "archive-no-database", "archive-missing-password-file", "archive-empty-password-file",
-            "archive-password-file-for-sqlite"})
+            "archive-password-file-for-sqlite", "upgrades-min-tests", "upgrades-zero-before"})
     void invalidConfigIsRejectedWithFileLineAndReason(String name) throws Exception {
         Path yml = resource("invalid-" + name + ".yml");
         String expected = Files.readString(resource("invalid-" + name + ".msg")).trim()
