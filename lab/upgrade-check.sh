@@ -3,9 +3,9 @@
 # two labs side by side (lab/lab.sh: site, router with tbf and the delay line, hub), each with the
 # real collector in its hub and a real agent in its site, whose plan (the collector's fleet file)
 # says link: copper, contract 2/0.5 Mbit/s, on a 2 Mbit/s / 500 kbit/s line, 15 ms each way, 100 ms
-# buffer. After 75 s the line is switched (lab.sh change) and the fleet file says link: fttp with an
-# 80/20 Mbit/s contract; the collector reloads it (SIGHUP), the agent's next plan carries the new
-# label, and the collector records the cut-over from the changed link label:
+# buffer. After 70 s of that plan the fleet file says link: fttp with an 80/20 Mbit/s contract; the
+# collector reloads it (SIGHUP), the agent's next plan carries the new label (the collector records
+# the cut-over from the changed link label), and the line is switched (lab.sh change):
 #
 #   delivered:      the line becomes 84/21 Mbit/s layer 2 (TCP goodput is 95.6 % of that, ~80/20, as
 #                   a provider provisions an 80 Mbit/s product), 2 ms each way, 50 ms buffer
@@ -19,7 +19,7 @@
 #
 #   lab/upgrade-check.sh [--keep DIR]  (root; ip, tc, gcc, /dev/net/tun; the jars: mvn -B -ntp package)
 #
-# Time bound: about 4-5 minutes (JVM starts, 75 s copper, 10 s settle + 135 s after, teardown);
+# Time bound: about 4-5 minutes (JVM starts, 70 s copper, 10 s settle + 135 s after, teardown);
 # .ci/run runs it under a 6-minute timeout. Exit 0 pass, 1 fail, 2 setup.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,16 +120,23 @@ spool: {path: $d/spool.db}
 EOF
   lab/lab.sh exec "$name" site -- java -jar "$agent_jar" run --config "$d/agent.yml" > "$d/agent.log" 2>&1 &
   echo $! > "$d/agent.pid"
-  echo "upgrade-check: $site: collector ready after ${SECONDS} s; on copper (2 Mbit/s / 500 kbit/s, 15 ms each way) for 75 s"
-  sleep 75
-  alive "$(cat "$d/agent.pid")" || { echo "upgrade-check: $site: the agent stopped: $(tail -5 "$d/agent.log")"; return 2; }
-  # The cut-over: the line is switched, then the fleet file says link fttp with the new contract and
-  # the collector reloads it (SIGHUP); the agent's next plan carries the new label, and the first
-  # push with it records the cut-over (source: label).
-  lab/lab.sh change --name "$name" --down-rate "$2" --up-rate "$3" --buffer-ms 50 --delay-ms 2 > /dev/null
+  plan_running() { grep -c 'Now running plan' "$d/agent.log" 2>/dev/null || true; }
+  for ((i = 0; i < 120 && $(plan_running) == 0; i++)); do sleep 0.5; done
+  alive "$(cat "$d/agent.pid")" && [ "$(plan_running)" -gt 0 ] \
+    || { echo "upgrade-check: $site: the agent is not running its plan: $(tail -5 "$d/agent.log")"; return 2; }
+  echo "upgrade-check: $site: agent on its plan after ${SECONDS} s; on copper (2 Mbit/s / 500 kbit/s, 15 ms each way) for 70 s"
+  sleep 70
+  # The cut-over: the fleet file says link fttp with the new contract and the collector reloads it
+  # (SIGHUP); once the agent runs the new plan (its pushes carry the new label: the collector
+  # records the cut-over at the first of them) the line is switched, within the settle period, so
+  # the before side is all copper and the after side all the new line.
+  local plans
+  plans=$(plan_running)
   fleet_yml "$d/fleet.yml" "$site" fttp 80 20
   kill -HUP "$collector"
-  echo "upgrade-check: $site: switched to fttp after ${SECONDS} s: line $2 / $3, 2 ms each way; contract 80/20 Mbit/s"
+  for ((i = 0; i < 60 && $(plan_running) == plans; i++)); do sleep 0.5; done
+  lab/lab.sh change --name "$name" --down-rate "$2" --up-rate "$3" --buffer-ms 50 --delay-ms 2 > /dev/null
+  echo "upgrade-check: $site: plan says fttp, line switched after ${SECONDS} s: $2 / $3, 2 ms each way; contract 80/20 Mbit/s"
   for ((i = 0; i < 60; i++)); do
     sleep 5
     [ $((i % 6)) -eq 5 ] && echo "upgrade-check: $site: waiting for the verdict (${SECONDS} s)"
@@ -180,11 +187,13 @@ print(f"upgrade-check: {sys.argv[2]}: verdict {u['verdict']} (want {sys.argv[3]}
 def n(v, f="{:.2f}"):
     return "-" if v is None else f.format(v)
 for side in ("before", "after"):
-    x = u[side]
+    x = {k: None for k in ("down_median_mbps", "up_median_mbps", "rtt_p50_ms", "rtt_p95_ms", "loss_up",
+                           "loss_down", "bufferbloat_grade")}
+    x.update(u[side])
     print(f"  {side:6} {x['from'][11:19]}-{x['to'][11:19]}: down {n(x['down_median_mbps'])} Mbit/s median"
           f" ({x['down_tests']} tests), up {n(x['up_median_mbps'])} ({x['up_tests']}), RTT p50/p95"
           f" {n(x['rtt_p50_ms'], '{:.1f}')}/{n(x['rtt_p95_ms'], '{:.1f}')} ms, loss up/down"
-          f" {n(x['loss_up'] and x['loss_up'] * 100, '{:.2f}')}/{n(x['loss_down'] and x['loss_down'] * 100, '{:.2f}')} %,"
+          f" {n(None if x['loss_up'] is None else x['loss_up'] * 100)}/{n(None if x['loss_down'] is None else x['loss_down'] * 100)} %,"
           f" grade {x['bufferbloat_grade'] or '-'}, {x['latency_windows']} windows")
 sys.exit(0 if u.get("verdict") == sys.argv[3] else 1)
 PY
