@@ -88,6 +88,14 @@ NO_LOAD_DATA = {
     "linkprobe-overview/Upgrade verdicts, worst first": "no upgrades in this run",
     "linkprobe-site/TCP connect time p50 / p90": "the load generator sends no TCP connect results",
     "linkprobe-site/Firing alerts": "fires only for S",
+    "linkprobe-overview/Fewest concurrent video calls (last test)": "the load generator sends no video results",
+    "linkprobe-site/Video verdict (one call)": "the load generator sends no video results",
+    "linkprobe-site/Concurrent video calls": "the load generator sends no video results",
+    "linkprobe-site/Call MOS (G.107)": "the load generator sends no video results",
+    "linkprobe-site/Concurrent video calls carried": "the load generator sends no video results",
+    "linkprobe-site/Video call loss per direction": "the load generator sends no video results",
+    "linkprobe-site/Video call jitter per direction (RFC 3550, one-way)": "the load generator sends no video results",
+    "linkprobe-site/Video test traffic per day": "the load generator sends no video results",
 }
 IGNORED_FOR_DOUBLING = {"collector", "instance", "job", "__name__"}
 
