@@ -323,7 +323,7 @@ def site():
         (f"time() - site:linkprobe_agent_last_push_timestamp_seconds:max1d{{{s}}}", "{{site}}"),
     ], unit="s", w=8, h=7, threshold_line=900))
     lay.add(timeseries("Targets answering (1 = yes)", [
-        (f"linkprobe_probe_success{{{st}}}", "{{probe}} {{target}}"),
+        (latest(f"linkprobe_probe_success{{{st}}}", "site, probe, target"), "{{probe}} {{target}}"),
     ], unit="short", w=8, h=7, steps=True,
         description="Did the target answer the latest STAMP window / TCP connect? 0 = no reply at all (the target or the path is down), which is not the same as packet loss."))
     lay.add(timeseries("Spooled results dropped per hour", [
