@@ -29,7 +29,12 @@ class LabLatencyTest {
                     spec, result.rttP50Millis(), result.rttMinMillis(), result.rttMaxMillis(), overheadMillis,
                     result.packetsReceived());
             assertTrue(result.rttMinMillis() >= spec.baseRttMillis(), "a probe came back faster than the delay");
-            assertTrue(overheadMillis < 0.5, "RTT p50 is " + overheadMillis + " ms above 2 x the one-way delay");
+            // This guards the lab's configuration (a delay applied once per direction, no queue in
+            // the way); a mistake there is milliseconds. What remains is irtt's own idle cost
+            // (0.14-0.29 ms on an unshaped pair) and the endpoints waking from an idle vCPU after
+            // 20 ms: 0.26-0.39 ms on a quiet machine here, 0.60 ms on a CI machine. The line's own
+            // cost is bounded to microseconds by the next test, with a C yardstick.
+            assertTrue(overheadMillis < 1.0, "RTT p50 is " + overheadMillis + " ms above 2 x the one-way delay");
         }
     }
 
