@@ -36,7 +36,8 @@ public final class LinkTest {
                           SenderOptions stampOptions) {
         /** The reflector keeps these probes apart from the agent's continuous session (SSID 1) by this SSID. */
         static final int LOADED_SSID = 2;
-        static final Duration IDLE_PERIOD = Duration.ofMillis(1500);
+        /** Idle RTT sampling before each direction; the collector's slots allow for it. */
+        public static final Duration IDLE_PERIOD = Duration.ofMillis(1500);
 
         /**
          * A test whose latency probes are {@code loadedProbes} (built from the latency settings with

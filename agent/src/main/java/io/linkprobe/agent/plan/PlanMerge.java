@@ -57,13 +57,13 @@ public final class PlanMerge {
                     throughput(local.throughput(), t), v == null ? local.video() : video(local.video(), v), local.spool(),
                     targets);
             List<Scheduled> tests = t.enabled()
-                    ? List.of(new Scheduled(responder(t.responder(), targets), new Slot(t.everyMillis(), t.offsetMillis())))
+                    ? List.of(new Scheduled(responder(t.responder(), targets), new Slot(t.everyMillis(), t.offsetMillis(), t.slotMillis())))
                     : List.of();
             Map<Sample.Kind, List<Scheduled>> planned = new java.util.EnumMap<>(Sample.Kind.class);
             planned.put(Sample.Kind.THROUGHPUT, tests);
             if (v != null) {
                 planned.put(Sample.Kind.VIDEO, v.enabled()
-                        ? List.of(new Scheduled(responder(v.responder(), targets), new Slot(v.everyMillis(), v.offsetMillis())))
+                        ? List.of(new Scheduled(responder(v.responder(), targets), new Slot(v.everyMillis(), v.offsetMillis(), v.slotMillis())))
                         : List.of());
             }
             return new Workload(effective, plan.version(), planned, notes);

@@ -11,10 +11,13 @@ import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A scheduled throughput test with latency under load towards a target's responder, signed with
@@ -25,6 +28,14 @@ import java.util.function.Supplier;
  * the responder's own cap applies.
  */
 public final class ThroughputProber implements Prober {
+    private static final Logger log = LoggerFactory.getLogger(ThroughputProber.class);
+    /**
+     * What the collector's slot allows each direction besides its load and its idle RTT: connection
+     * set-up, the hello and clock error (one second per direction, see the collector's slot grid).
+     */
+    static final Duration SET_UP_ALLOWANCE = Duration.ofSeconds(1);
+    /** A direction is never shortened below this: shorter, the figure would be slow start, not the line. */
+    static final Duration MIN_DURATION = Duration.ofSeconds(1);
     private final LinkTest engine;
     private final Supplier<AgentConfig> settings;
     /** The site's token, read when each test starts (it may be rotated while the agent runs). */
@@ -62,7 +73,23 @@ public final class ThroughputProber implements Prober {
 
     @Override
     public CompletionStage<ProbeResult> probe(TargetConfig target, Instant deadline) {
-        return engine.run(request(target), ThroughputListener.NONE).thenApply(ThroughputProber::result);
+        return engine.run(request(target, deadline, Instant.now()), ThroughputListener.NONE)
+                .thenApply(ThroughputProber::result);
+    }
+
+    /**
+     * How long each direction loads the line so that a test starting at {@code now} ends by
+     * {@code deadline}: the configured duration, or less when the test starts late in its slot
+     * (the agent was busy, its first test warmed up the JVM), since the next site's test may start
+     * at the slot's end and would be turned away as busy. Never below {@link #MIN_DURATION}.
+     */
+    static Duration fitted(Duration duration, int directions, Instant now, Instant deadline) {
+        Duration perDirection = Duration.between(now, deadline).dividedBy(directions)
+                .minus(LinkTest.Request.IDLE_PERIOD).minus(SET_UP_ALLOWANCE);
+        if (perDirection.compareTo(duration) >= 0) {
+            return duration;
+        }
+        return perDirection.compareTo(MIN_DURATION) > 0 ? perDirection : MIN_DURATION;
     }
 
     /** Every direction's bytes count against the budget, a busy answer in any direction makes the test busy. */
@@ -76,15 +103,25 @@ public final class ThroughputProber implements Prober {
         return new ProbeResult(List.copyOf(results), bytes, busy);
     }
 
-    /** The test towards {@code target}: its probes under load are the latency settings' at the loaded rate. */
-    LinkTest.Request request(TargetConfig target) {
+    /**
+     * The test towards {@code target}, fitted to end by {@code deadline}: its probes under load are
+     * the latency settings' at the loaded rate.
+     */
+    LinkTest.Request request(TargetConfig target, Instant deadline, Instant now) {
         AgentConfig config = settings.get();
         ThroughputSettings s = config.throughput();
+        List<Direction> directions = Direction.parse(s.direction());
+        Duration duration = fitted(s.duration(), directions.size(), now, deadline);
+        if (duration.compareTo(s.duration()) < 0) {
+            log.info("The throughput test to '{}' starts late in its slot: each direction loads the line for {} ms "
+                    + "instead of {} ms, so that it ends by {}, when the next site's test may start",
+                    target.name(), duration.toMillis(), s.duration().toMillis(), deadline);
+        }
         ThroughputRequest request = ThroughputRequest.to(target.host(), target.throughputPort())
                 .withTarget(target.name())
-                .withDirections(Direction.parse(s.direction()))
+                .withDirections(directions)
                 .withStreams(s.streams())
-                .withLimits(s.duration(), bytesPerTest(config))
+                .withLimits(duration, bytesPerTest(config))
                 .withKey(config.site(), token.get())
                 .withCongestionControl(s.congestionControl());
         InetSocketAddress stamp = target.stampPort() > 0 ? new InetSocketAddress(target.host(), target.stampPort()) : null;

@@ -138,7 +138,7 @@ final class TestLoop {
         }
         CompletionStage<ProbeResult> test;
         try {
-            test = prober.probe(target, Instant.now().plus(schedule.timeout()));
+            test = prober.probe(target, deadline());
         } catch (RuntimeException e) {
             lineInUse.set(false);
             log.error("The {} test to '{}' could not start", prober.kind().wireName(), target.name(), e);
@@ -163,6 +163,17 @@ final class TestLoop {
                 next(busy);
             }
         });
+    }
+
+    /**
+     * When the test must end: a slotted one by the end of its reservation on the responder, where the
+     * collector stated it (the next site's test may start then), otherwise within its timeout.
+     */
+    private Instant deadline() {
+        if (slot != null && slot.lengthMillis() > 0) {
+            return Instant.ofEpochMilli(slotStartMillis + slot.lengthMillis());
+        }
+        return Instant.now().plus(schedule.timeout());
     }
 
     /**

@@ -94,7 +94,7 @@ class PlanKeeperTest {
         return new Plan("s1", version, Map.of(), Plan.Expected.NONE,
                 List.of(new Plan.Target("collector", "127.0.0.1", 862, 0, 0)), 60_000,
                 new Plan.Latency(intervalMillis, "poisson", 44, 3_000),
-                new Plan.Throughput(true, 60_000, 15_000, 3_000, "both", 1, 0, 0,
+                new Plan.Throughput(true, 60_000, 15_000, 3_000, "both", 1, 0, 0, 15_000L,
                         new Plan.Responder("collector", "127.0.0.1", 862, 9863), 1.0), null);
     }
 

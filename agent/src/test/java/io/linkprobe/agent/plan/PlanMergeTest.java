@@ -31,7 +31,7 @@ class PlanMergeTest {
     }
 
     static Plan.Throughput every(long everyMillis, long offsetMillis) {
-        return new Plan.Throughput(true, everyMillis, offsetMillis, 3_000, "down", 2, 0, 1_000_000_000, HUB, 1.0);
+        return new Plan.Throughput(true, everyMillis, offsetMillis, 3_000, "down", 2, 0, 1_000_000_000, 10_000L, HUB, 1.0);
     }
 
     static AgentConfig local(String yaml) throws Exception {
@@ -59,7 +59,7 @@ class PlanMergeTest {
         assertEquals(2, c.throughput().streams());
         assertEquals(1_000_000_000L, c.throughput().maxBytesPerDay());
         assertEquals(Map.of(Sample.Kind.THROUGHPUT, List.of(new Scheduled(
-                new TargetConfig("collector", "hub.example.net", 862, 9863, 0), new Slot(60_000, 15_000)))), w.planned());
+                new TargetConfig("collector", "hub.example.net", 862, 9863, 0), new Slot(60_000, 15_000, 10_000)))), w.planned());
         assertTrue(w.notes().isEmpty());
     }
 
@@ -112,7 +112,7 @@ class PlanMergeTest {
 
     @Test
     void aPlanWithoutThroughputTestsSchedulesNoneAndAgentYmlDoesNotEither() throws Exception {
-        Plan.Throughput off = new Plan.Throughput(false, 14_400_000, 0, 10_000, "both", 1, 0, 0, null, 1.0);
+        Plan.Throughput off = new Plan.Throughput(false, 14_400_000, 0, 10_000, "both", 1, 0, 0, 0L, null, 1.0);
         Workload w = PlanMerge.merge(local("targets: [{name: hub, host: h, throughput_port: 9863}]\n"),
                 plan(List.of(), Map.of(), Plan.Expected.NONE, off));
         assertEquals(List.of(), w.planned().get(Sample.Kind.THROUGHPUT), "the plan carries throughput: its answer is none");
@@ -127,7 +127,7 @@ class PlanMergeTest {
                 plan(List.of(new Plan.Target("collector", "hub.example.net", 862, 0, 0)), every(60_000, 15_000), v));
         List<Scheduled> video = w.planned().get(Sample.Kind.VIDEO);
         assertEquals(1, video.size());
-        assertEquals(new Slot(14_400_000, 3_600_000), video.get(0).slot());
+        assertEquals(new Slot(14_400_000, 3_600_000, 35_000), video.get(0).slot());
         assertEquals("collector", video.get(0).target().name(), "the responder's results carry the target's name");
         assertEquals(862, video.get(0).target().stampPort());
         VideoSettings s = w.config().video();

@@ -154,7 +154,7 @@ class TestLoopTest {
 
     @Test
     void aSlottedTestStartsAtEverySlotStartOfTheWallClockAndNowhereElse() {
-        Slot slot = new Slot(60_000, 15_000);
+        Slot slot = new Slot(60_000, 15_000, 25_000);
         long start = slot.nextStartAtOrAfter(wallClock.get());
         slotted(slot).start();
         RecordingScheduler.Task first = scheduler.next();
@@ -163,6 +163,8 @@ class TestLoopTest {
         prober.answers.add(test);
         advanceAndRun(first);
         assertEquals(start, prober.lastStartMillis);
+        assertEquals(Instant.ofEpochMilli(start + 25_000), prober.lastDeadline,
+                "a slotted test ends by the end of its reservation, where the next site's may start");
         wallClock.addAndGet(9_000); // the test takes 9 s
         test.complete(result(100, false));
         RecordingScheduler.Task second = scheduler.next();

@@ -163,12 +163,12 @@ public final class PlanBook {
             Slot x = slot.get();
             PoolMember r = byName.get(x.responder());
             return new Plan.Throughput(true, x.everyMillis(), x.offsetMillis(), t.duration().toMillis(), t.direction(),
-                    t.streams(), t.maxBytesPerTest(), t.maxBytesPerDay(),
+                    t.streams(), t.maxBytesPerTest(), t.maxBytesPerDay(), x.slotMillis(),
                     new Plan.Responder(r.name(), hostOf(r, requestHost), r.stampPort(), r.throughputPort()), x.stretch());
         }
         // Off, or no slot on the pool (it is far too small; the status page says so): no scheduled tests.
         return new Plan.Throughput(false, t.every().toMillis(), 0, t.duration().toMillis(), t.direction(), t.streams(),
-                t.maxBytesPerTest(), t.maxBytesPerDay(), null, 1.0);
+                t.maxBytesPerTest(), t.maxBytesPerDay(), 0L, null, 1.0);
     }
 
     private static String hostOf(PoolMember r, String requestHost) {

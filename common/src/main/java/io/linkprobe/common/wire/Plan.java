@@ -23,7 +23,7 @@ import java.util.Map;
  *   "latency": {"interval_millis": 200, "schedule": "poisson", "packet_size": 44, "timeout_millis": 3000},
  *   "throughput": {
  *     "enabled": true, "every_millis": 28800000, "offset_millis": 10305000, "duration_millis": 8000,
- *     "direction": "down", "streams": 1, "max_bytes_per_test": 0, "max_bytes_per_day": 0,
+ *     "direction": "down", "streams": 1, "max_bytes_per_test": 0, "max_bytes_per_day": 0, "slot_millis": 15000,
  *     "responder": {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 9863},
  *     "stretch": 1.0
  *   },
@@ -130,6 +130,9 @@ public record Plan(
      * @param responder null when {@code enabled} is false
      * @param maxBytesPerTest 0 = derived by the agent from the contracted rate
      * @param maxBytesPerDay 0 = no daily budget
+     * @param slotMillis how long the collector reserved the responder for one test (both directions,
+     *     their idle RTT and set-up); a test that starts late in its slot is shortened to end by then.
+     *     0 = not stated (absent from an older collector's plan): the test runs its full duration
      */
     public record Throughput(
             boolean enabled,
@@ -140,10 +143,13 @@ public record Plan(
             int streams,
             long maxBytesPerTest,
             long maxBytesPerDay,
+            Long slotMillis,
             Responder responder,
             double stretch) {
 
         public Throughput {
+            // Absent from an older collector's plan: boxed so that such a plan still parses.
+            slotMillis = slotMillis == null ? 0L : slotMillis;
             require("down".equals(direction) || "up".equals(direction) || "both".equals(direction),
                     "throughput.direction must be down, up or both");
             require(everyMillis > 0 && durationMillis > 0 && streams > 0,
@@ -155,6 +161,8 @@ public record Plan(
             require(offsetMillis >= 0 && offsetMillis < everyMillis,
                     "throughput.offset_millis must be at least 0 and less than every_millis");
             require(maxBytesPerTest >= 0 && maxBytesPerDay >= 0, "throughput byte limits cannot be negative");
+            require(slotMillis >= 0 && slotMillis <= everyMillis,
+                    "throughput.slot_millis must be at least 0 and at most every_millis");
             require(!enabled || responder != null, "enabled throughput tests need a responder");
             require(stretch > 0, "throughput.stretch must be positive");
         }

@@ -27,7 +27,7 @@ class PlanRoundTripTest {
               "latency": {"interval_millis": 200, "schedule": "poisson", "packet_size": 44, "timeout_millis": 3000},
               "throughput": {
                 "enabled": true, "every_millis": 28800000, "offset_millis": 10305000, "duration_millis": 8000,
-                "direction": "down", "streams": 1, "max_bytes_per_test": 0, "max_bytes_per_day": 0,
+                "direction": "down", "streams": 1, "max_bytes_per_test": 0, "max_bytes_per_day": 0, "slot_millis": 15000,
                 "responder": {"name": "hub-sw", "host": "linkprobe-sw.example.net", "stamp_port": 862, "throughput_port": 9863},
                 "stretch": 1.0
               },
@@ -46,7 +46,7 @@ class PlanRoundTripTest {
         return new Plan("gp-leeds-0042", "3f1c9a0b7d2e4c55", Map.of("region", "yorkshire", "link", "copper"),
                 new Plan.Expected(20, 2), List.of(new Plan.Target("hub-sw", "linkprobe-sw.example.net", 862, 0, 0)),
                 60_000, new Plan.Latency(200, "poisson", 44, 3_000),
-                new Plan.Throughput(true, 28_800_000, 10_305_000, 8_000, "down", 1, 0, 0, hub, 1.0),
+                new Plan.Throughput(true, 28_800_000, 10_305_000, 8_000, "down", 1, 0, 0, 15_000L, hub, 1.0),
                 new Plan.Video(true, 14_400_000, 5_120_000, 20_000, 5_000, 1200, 1200, 8, "BE", 0, 60_000, hub, 1.0));
     }
 
@@ -62,7 +62,7 @@ class PlanRoundTripTest {
     @Test
     void aPlanWithoutThroughputTestsHasNoResponderAndKeepsItsOtherFields() throws Exception {
         Plan off = new Plan("s1", "v1", null, null, null, 60_000, new Plan.Latency(200, "periodic", 44, 3_000),
-                new Plan.Throughput(false, 14_400_000, 0, 10_000, "both", 1, 0, 0, null, 1.0),
+                new Plan.Throughput(false, 14_400_000, 0, 10_000, "both", 1, 0, 0, 0L, null, 1.0),
                 new Plan.Video(false, 14_400_000, 0, 20_000, 5_000, 1200, 1200, 8, "EF", 0, 60_000, null, 1.0));
         String json = Json.mapper().writeValueAsString(off);
         Plan back = Json.mapper().readValue(json, Plan.class);
@@ -87,6 +87,13 @@ class PlanRoundTripTest {
         Plan read = Json.mapper().readValue(older, Plan.class);
         assertNull(read.video(), "the agent then schedules video tests from agent.yml");
         assertEquals(example().throughput(), read.throughput());
+    }
+
+    @Test
+    void anOlderCollectorsThroughputBlockWithoutASlotLengthReadsAsNotStated() throws Exception {
+        String older = EXAMPLE.replace(" \"slot_millis\": 15000,", "");
+        Plan read = Json.mapper().readValue(older, Plan.class);
+        assertEquals(0L, read.throughput().slotMillis(), "the agent then runs each test's full duration");
     }
 
     @Test
