@@ -71,9 +71,12 @@ class LabLatencyTest {
                     directP50, median(p50s.get(1)), perPassMicros, median(p50s.get(2)), delayedExcessMicros,
                     timing.lateP50Micros(), timing.lateMeanMicros(), timing.lateP99Micros(), p50s);
             // Both yardstick and linkprobe cross the same line, so its cost cancels in every
-            // comparison; it only has to stay far below the delays it emulates (1 % of a 20 ms RTT
-            // is 200 us). Measured 33-54 us per pass on a shared 2-vCPU machine.
-            assertTrue(perPassMicros < 100, "the delay line adds " + perPassMicros + " us per pass");
+            // comparison; it only has to stay far below the delays it emulates. Measured 33-54 us
+            // per pass on a shared 2-vCPU machine, 108 us on a quiet one (its rounds through the
+            // line 139-255 us: where the scheduler put the line's thread). A fault in the line (a
+            // timer tick, a sleep per packet) costs milliseconds; 250 us per pass is 2.5 % of the
+            // smallest RTT the lab emulates (20 ms). How late it releases is the next assertion.
+            assertTrue(perPassMicros < 250, "the delay line adds " + perPassMicros + " us per pass");
             assertTrue(timing.lateP50Micros() < 50, "the delay line releases " + timing.lateP50Micros() + " us late");
         }
     }
