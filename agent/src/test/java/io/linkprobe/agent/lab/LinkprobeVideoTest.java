@@ -112,7 +112,7 @@ class LinkprobeVideoTest {
             LabNetwork.sleep(Duration.ofSeconds(4)); // the upload's queue fills first
             JsonNode video = LinkprobeCli.test(lab, Duration.ofSeconds(75), "--video").path("video");
             Iperf3.Result bulk = upload.join();
-            report("bloated copper + bulk upload (%.2f Mbit/s)", spec, video, bulk.meanBitsPerSecond() / 1e6);
+            report("bloated copper + bulk upload", spec, video, bulk.meanBitsPerSecond() / 1e6);
             assertEquals("not_ready", video.path("verdict").asText(), "verdict: " + video);
             assertEquals(0, video.path("calls").asInt(), "calls: " + video);
         }
