@@ -82,13 +82,24 @@ public final class Names {
         return null;
     }
 
-    /** {@code value} cut short and stripped of control characters, to quote it in a message. */
+    /**
+     * {@code value} cut short, with every control character (C0 and C1: found by fuzzing, a U+009E
+     * in a plan's version), format character and line or paragraph separator shown as {@code ?},
+     * to quote it in a one-line message.
+     */
     public static String printable(String value) {
         if (value == null) {
             return "";
         }
         String cut = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        return cut.replaceAll("\\p{Cntrl}", "?");
+        StringBuilder out = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            boolean hidden = Character.isISOControl(c) || type == Character.FORMAT
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
+            out.appendCodePoint(hidden ? '?' : c);
+        });
+        return out.toString();
     }
 
     private static String lengthProblem(String value, int maxLength) {
