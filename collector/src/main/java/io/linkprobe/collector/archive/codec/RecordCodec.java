@@ -401,7 +401,8 @@ final class RecordCodec {
                 return;
             }
             double milli = Math.rint(d * 1000);
-            if (Math.abs(milli) < LIMIT && milli / 1000 == d) {
+            // -0.0 goes raw: as thousandths it would read back as 0.0 (found by fuzzing)
+            if (Math.abs(milli) < LIMIT && milli / 1000 == d && !isNegativeZero(d)) {
                 out.varint(ByteSink.zigzag((long) milli) << 2 | 1);
                 return;
             }
@@ -430,7 +431,11 @@ final class RecordCodec {
         }
 
         private static boolean isWhole(double d) {
-            return Math.abs(d) < LIMIT && d == Math.rint(d) && !(d == 0 && Double.doubleToRawLongBits(d) != 0);
+            return Math.abs(d) < LIMIT && d == Math.rint(d) && !isNegativeZero(d);
+        }
+
+        private static boolean isNegativeZero(double d) {
+            return d == 0 && Double.doubleToRawLongBits(d) != 0;
         }
     }
 }
