@@ -73,7 +73,7 @@ public record Partition(Tier tier, long index) implements Comparable<Partition> 
     }
 
     private YearMonth month() {
-        return YearMonth.of((int) (1970 + Math.floorDiv(index, 12)), (int) Math.floorMod(index, 12) + 1);
+        return YearMonth.of((int) (1970 + Math.floorDiv(index, 12)), Math.floorMod(index, 12) + 1);
     }
 
     @Override

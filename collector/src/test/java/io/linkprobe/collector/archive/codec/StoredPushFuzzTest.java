@@ -52,7 +52,7 @@ class StoredPushFuzzTest {
     }
 
     private static void check(byte[] bytes) {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         List<Sample>[] read = new List[1];
         if (!Refusals.accepted(() -> read[0] = PushCodec.decode(bytes), CodecException.class)) {
             return;
