@@ -22,6 +22,8 @@ while [ $# -gt 0 ]; do
     *) echo "usage: $0 [--runs N] [--duration S] [--direction down|up]" >&2; exit 2 ;;
   esac
 done
+[[ $duration =~ ^[0-9]+$ ]] && [ "$duration" -gt 0 ] \
+  || { echo "throughput-loopback.sh: --duration is whole seconds, e.g. --duration 10 (was '$duration')" >&2; exit 2; }
 case "$direction" in down) key=download reverse=-R ;; up) key=upload reverse= ;; *) echo "direction: down|up" >&2; exit 2 ;; esac
 for tool in java iperf3 jq python3; do
   command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
@@ -35,7 +37,7 @@ jar=agent/target/linkprobe-agent.jar
 responder=(java -jar "$jar" responder --stamp-port "$stamp_port" --throughput-port "$tp_port")
 linkprobe_test() {
   java -jar "$jar" test 127.0.0.1 --throughput-port "$tp_port" --stamp-port "$stamp_port" \
-    --direction "$direction" --duration "$duration" --json
+    --direction "$direction" --duration "${duration}s" --json
 }
 
 pids=()
