@@ -91,9 +91,16 @@ public final class Names {
         if (value == null) {
             return "";
         }
-        String cut = value.length() > 40 ? value.substring(0, 40) + "…" : value;
-        StringBuilder out = new StringBuilder(cut.length());
-        cut.codePoints().forEach(c -> {
+        return oneLine(value.length() > 40 ? value.substring(0, 40) + "…" : value);
+    }
+
+    /**
+     * {@code text} with every control character, format character and line or paragraph separator
+     * shown as {@code ?}: one printable line, whatever was quoted into it.
+     */
+    public static String oneLine(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
             int type = Character.getType(c);
             boolean hidden = Character.isISOControl(c) || type == Character.FORMAT
                     || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;

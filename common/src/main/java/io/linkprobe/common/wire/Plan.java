@@ -91,9 +91,9 @@ public record Plan(
     public record Target(String name, String host, int stampPort, int throughputPort, int connectPort) {
         public Target {
             require(name != null && !name.isEmpty(), "a target has no name");
-            require(host != null && !host.isEmpty(), "target '" + name + "' has no host");
+            require(host != null && !host.isEmpty(), "target '" + Names.printable(name) + "' has no host");
             require(port(stampPort) && port(throughputPort) && port(connectPort),
-                    "target '" + name + "' has a port outside 0-65535");
+                    "target '" + Names.printable(name) + "' has a port outside 0-65535");
         }
     }
 
@@ -111,9 +111,9 @@ public record Plan(
     public record Responder(String name, String host, int stampPort, int throughputPort) {
         public Responder {
             require(name != null && !name.isEmpty(), "the throughput responder has no name");
-            require(host != null && !host.isEmpty(), "throughput responder '" + name + "' has no host");
+            require(host != null && !host.isEmpty(), "throughput responder '" + Names.printable(name) + "' has no host");
             require(port(stampPort) && throughputPort > 0 && throughputPort <= 65535,
-                    "throughput responder '" + name + "' needs a throughput_port (1-65535)");
+                    "throughput responder '" + Names.printable(name) + "' needs a throughput_port (1-65535)");
         }
     }
 

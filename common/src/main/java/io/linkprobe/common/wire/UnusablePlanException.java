@@ -7,7 +7,8 @@ package io.linkprobe.common.wire;
 public final class UnusablePlanException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** @param reason one line; any control or separator quoted into it (from the plan) is shown as ? */
     public UnusablePlanException(String reason) {
-        super(reason.startsWith(PlanReader.PREFIX) ? reason : PlanReader.PREFIX + reason);
+        super(Names.oneLine(reason.startsWith(PlanReader.PREFIX) ? reason : PlanReader.PREFIX + reason));
     }
 }
