@@ -6,6 +6,7 @@ import io.linkprobe.common.throughput.client.ThroughputClient;
 import io.linkprobe.common.throughput.client.ThroughputListener;
 import io.linkprobe.common.throughput.client.ThroughputRequest;
 import io.linkprobe.common.throughput.protocol.Direction;
+import io.linkprobe.common.wire.Plan;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
@@ -36,8 +37,8 @@ public final class LinkTest {
                           SenderOptions stampOptions) {
         /** The reflector keeps these probes apart from the agent's continuous session (SSID 1) by this SSID. */
         static final int LOADED_SSID = 2;
-        /** Idle RTT sampling before each direction; the collector's slots allow for it. */
-        public static final Duration IDLE_PERIOD = Duration.ofMillis(1500);
+        /** Idle RTT sampling before each direction, as long as the collector's slots allow for it. */
+        static final Duration IDLE_PERIOD = Duration.ofMillis(Plan.Throughput.IDLE_RTT_MILLIS);
 
         /**
          * A test whose latency probes are {@code loadedProbes} (built from the latency settings with

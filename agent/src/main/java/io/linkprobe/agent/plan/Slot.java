@@ -23,11 +23,6 @@ public record Slot(long everyMillis, long offsetMillis, long lengthMillis) {
         }
     }
 
-    /** A slot whose length the collector did not state. */
-    public Slot(long everyMillis, long offsetMillis) {
-        this(everyMillis, offsetMillis, 0);
-    }
-
     /** The first start at or after {@code nowMillis}: {@link Plan#nextStartAtOrAfter(long, long, long)}. */
     public long nextStartAtOrAfter(long nowMillis) {
         return Plan.nextStartAtOrAfter(nowMillis, everyMillis, offsetMillis);

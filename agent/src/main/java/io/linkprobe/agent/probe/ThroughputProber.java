@@ -7,6 +7,7 @@ import io.linkprobe.agent.linktest.LinkTest;
 import io.linkprobe.common.throughput.client.ThroughputListener;
 import io.linkprobe.common.throughput.client.ThroughputRequest;
 import io.linkprobe.common.throughput.protocol.Direction;
+import io.linkprobe.common.wire.Plan;
 import io.linkprobe.common.wire.Sample;
 import io.linkprobe.common.wire.ThroughputResult;
 import io.netty.channel.EventLoopGroup;
@@ -29,11 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ThroughputProber implements Prober {
     private static final Logger log = LoggerFactory.getLogger(ThroughputProber.class);
-    /**
-     * What the collector's slot allows each direction besides its load and its idle RTT: connection
-     * set-up, the hello and clock error (one second per direction, see the collector's slot grid).
-     */
-    static final Duration SET_UP_ALLOWANCE = Duration.ofSeconds(1);
+    /** What the collector's slot allows each direction besides its load (the plan's contract). */
+    private static final Duration PER_DIRECTION_ALLOWANCE =
+            Duration.ofMillis(Plan.Throughput.IDLE_RTT_MILLIS + Plan.Throughput.SET_UP_MILLIS);
     /** A direction is never shortened below this: shorter, the figure would be slow start, not the line. */
     static final Duration MIN_DURATION = Duration.ofSeconds(1);
     private final LinkTest engine;
@@ -84,8 +83,7 @@ public final class ThroughputProber implements Prober {
      * at the slot's end and would be turned away as busy. Never below {@link #MIN_DURATION}.
      */
     static Duration fitted(Duration duration, int directions, Instant now, Instant deadline) {
-        Duration perDirection = Duration.between(now, deadline).dividedBy(directions)
-                .minus(LinkTest.Request.IDLE_PERIOD).minus(SET_UP_ALLOWANCE);
+        Duration perDirection = Duration.between(now, deadline).dividedBy(directions).minus(PER_DIRECTION_ALLOWANCE);
         if (perDirection.compareTo(duration) >= 0) {
             return duration;
         }

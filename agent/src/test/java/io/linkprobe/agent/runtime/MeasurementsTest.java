@@ -90,14 +90,14 @@ class MeasurementsTest {
         assertTrue(localLoop.delay().compareTo(Duration.ofMinutes(24)) >= 0, "agent.yml's own first delay");
 
         TargetConfig hub = new TargetConfig("collector", "hub", 862, 9863, 0);
-        Slot slot = new Slot(60_000, 15_000);
+        Slot slot = new Slot(60_000, 15_000, 0);
         apply(new Workload(withLocalResponder, "v1", Map.of(Sample.Kind.THROUGHPUT, List.of(new Scheduled(hub, slot))),
                 List.of()));
         assertTrue(localLoop.future().isCancelled(), "the plan's test replaces agent.yml's");
         RecordingScheduler.Task planned = scheduler.next();
         assertEquals(slot.nextStartAtOrAfter(NOW) - NOW, planned.delay().toMillis());
 
-        Slot moved = new Slot(60_000, 45_000);
+        Slot moved = new Slot(60_000, 45_000, 0);
         Measurements.Change change = apply(new Workload(withLocalResponder, "v2",
                 Map.of(Sample.Kind.THROUGHPUT, List.of(new Scheduled(hub, moved))), List.of()));
         assertEquals(new Measurements.Change(1, 1, 1), change, "the STAMP session to 'local' kept; the test moved");

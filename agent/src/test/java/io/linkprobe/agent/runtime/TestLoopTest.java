@@ -178,7 +178,7 @@ class TestLoopTest {
 
     @Test
     void aSlottedTimerThatFiresBeforeTheWallClockReachesTheSlotWaitsTheRest() {
-        Slot slot = new Slot(60_000, 0);
+        Slot slot = new Slot(60_000, 0, 0);
         long start = slot.nextStartAtOrAfter(wallClock.get() + 1);
         wallClock.set(start - 30_000);
         slotted(slot).start();
@@ -191,7 +191,7 @@ class TestLoopTest {
 
     @Test
     void aSlottedTestTooLateForItsSlotWaitsForTheNextInsteadOfRunningInAnotherSitesSlot() {
-        Slot slot = new Slot(60_000, 0);
+        Slot slot = new Slot(60_000, 0, 0);
         slotted(slot).start();
         RecordingScheduler.Task first = scheduler.next();
         wallClock.addAndGet(first.delay().toMillis() + TestLoop.LATE_TOLERANCE_MILLIS + 1); // suspended meanwhile
@@ -212,7 +212,7 @@ class TestLoopTest {
         assertEquals(1, filed.size(), "the running test's results are filed");
         assertEquals(0, scheduler.pending(), "and nothing more is scheduled");
 
-        TestLoop waiting = slotted(new Slot(60_000, 0));
+        TestLoop waiting = slotted(new Slot(60_000, 0, 0));
         waiting.start();
         waiting.stop();
         assertEquals(0, scheduler.pending(), "a stopped loop's next test is cancelled");

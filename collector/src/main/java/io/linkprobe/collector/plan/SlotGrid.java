@@ -1,5 +1,7 @@
 package io.linkprobe.collector.plan;
 
+import io.linkprobe.common.wire.Plan;
+
 /**
  * The time grid slots are placed on. A slot holds the responder for each direction's test
  * (sequential), plus the idle-latency measurement before it and a margin for connection set-up and
@@ -8,9 +10,9 @@ package io.linkprobe.collector.plan;
 public final class SlotGrid {
     public static final long GRID_MILLIS = 5_000;
     /** The idle RTT measured before each direction's load (the throughput test's reference). */
-    static final long IDLE_LATENCY_MILLIS = 1_500;
+    static final long IDLE_LATENCY_MILLIS = Plan.Throughput.IDLE_RTT_MILLIS;
     /** Connection set-up, the hello exchange and the agents' clock error (NTP keeps it well under this). */
-    static final long SETUP_MARGIN_MILLIS = 1_000;
+    static final long SETUP_MARGIN_MILLIS = Plan.Throughput.SET_UP_MILLIS;
 
     private SlotGrid() {}
 

@@ -167,6 +167,14 @@ public record Plan(
             require(stretch > 0, "throughput.stretch must be positive");
         }
 
+        /**
+         * What a slot allows each direction besides its load, in the collector's slot grid and in
+         * the agent's test alike: the idle RTT sampled before the load (the bufferbloat reference)...
+         */
+        public static final long IDLE_RTT_MILLIS = 1_500;
+        /** ...and connection set-up, the hello and the agents' clock error (NTP keeps it well under). */
+        public static final long SET_UP_MILLIS = 1_000;
+
         /** Far beyond any real period, and small enough that a slot time never overflows. */
         public static final long MAX_EVERY_MILLIS = 1000L * 365 * 86_400_000L;
 

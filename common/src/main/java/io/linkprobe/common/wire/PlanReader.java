@@ -83,13 +83,9 @@ public final class PlanReader {
         return out.toString();
     }
 
+    /** The first line, cut short; what is left unprintable, UnusablePlanException shows as ?. */
     private static String shorten(String message) {
         String line = message.strip().lines().findFirst().orElse("");
-        StringBuilder printable = new StringBuilder(Math.min(line.length(), MAX_REASON + 1));
-        for (int i = 0; i < line.length() && printable.length() < MAX_REASON; i++) {
-            char c = line.charAt(i);
-            printable.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return line.length() > MAX_REASON ? printable + "…" : printable.toString();
+        return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) + "…" : line;
     }
 }
