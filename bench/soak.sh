@@ -7,7 +7,8 @@
 #   namespaces A1..A3: three real agent jars, each on its own veth to a bridge in C, that take
 #                everything from the plan the collector serves from its fleet file (refreshed every
 #                minute): STAMP continuously and connect probes towards the collector, a throughput
-#                test both ways every 2 minutes on its embedded responder; they push to it
+#                test both ways every 2 minutes and a video-readiness test (a 2-call ladder) every 10
+#                on its embedded responder; they push to it
 #   every 15 minutes the collector is restarted, every 20 minutes one of the agents (in turn)
 #
 # The jars run as they ship: through the launcher deploy/bin/linkprobe-{collector,agent} (its JVM
@@ -131,6 +132,7 @@ defaults:
   targets: [{name: hub, host: $net.1, stamp_port: 862, connect_port: 9862}]
   window: 60s
   throughput: {enabled: true, every: 2m, duration: 3s, direction: both}
+  video: {enabled: true, every: 10m, max_calls: 2}
 sites:
   soak-agent-1: {labels: {region: soak, link: fttp}, expected: {down_mbps: 100, up_mbps: 20}}
   soak-agent-2: {labels: {region: soak, link: fttp}, expected: {down_mbps: 100, up_mbps: 20}}
@@ -249,14 +251,17 @@ stop_pid "$collector_pid"; collector_pid=''
 gen count --archive "$work/collector.db" > "$work/stored.txt" || { echo "counting the archive failed" >&2; exit 2; }
 
 rc=0
-python3 - "$work" "$every" <<'EOF' || rc=$?
+python3 - "$work" "$every" "$minutes" <<'EOF' || rc=$?
 import sqlite3, sys, os, re, glob
-work, every = sys.argv[1], int(sys.argv[2])
+work, every, minutes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 held = {}  # site -> (samples, distinct samples): LoadMain count, the archive's raw tier decoded
+kinds = {}  # site -> "KIND=n,...": its distinct stored samples by kind
 for line in open(os.path.join(work, "stored.txt")):
     f = line.split()
-    if len(f) == 8 and f[0] == "site":
+    if len(f) >= 8 and f[0] == "site":
         held[f[1]] = (int(f[5]), int(f[7]))
+        if len(f) >= 10:
+            kinds[f[1]] = f[9]
 failed = False
 def distinct(sites, inside):
     rows = stored = 0
@@ -276,7 +281,15 @@ for i in (1, 2, 3):
     rows, stored = distinct({site}, True)
     lost, dup = produced - pending - stored, rows - stored
     failed |= lost != 0 or dup != 0
-    print("  %-14s produced %6d  stored %6d  still spooled %3d  -> lost %d, duplicated %d" % (site, produced, stored, pending, lost, dup))
+    print("  %-14s produced %6d  stored %6d  still spooled %3d  -> lost %d, duplicated %d   (stored by kind: %s)"
+          % (site, produced, stored, pending, lost, dup, kinds.get(site, "?")))
+    # Scheduled tests ran: a throughput test every 2 min, a video test every 10 min (first within 10).
+    if minutes >= 15:
+        have = dict(kv.split("=") for kv in kinds.get(site, "").split(",") if "=" in kv)
+        for kind in ("THROUGHPUT", "VIDEO"):
+            if int(have.get(kind, 0)) == 0:
+                failed = True
+                print("  %-14s FAIL: no %s result stored in %d minutes" % (site, kind.lower(), minutes))
 sim = {}
 for line in open(os.path.join(work, "generator.txt")):
     f = line.split()

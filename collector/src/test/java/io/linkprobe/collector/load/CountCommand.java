@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code count}: what a SQLite archive holds, per site: pushes, samples, and distinct samples (by
  * kind, target, end and every value), so that a sample stored twice under two pushes shows as a
- * duplicate. One line per site: {@code site NAME pushes P samples N distinct D}. For
- * {@code bench/soak.sh}'s produced-vs-stored count.
+ * duplicate. One line per site: {@code site NAME pushes P samples N distinct D kinds K=n,...} (the
+ * distinct samples by kind). For {@code bench/soak.sh}'s produced-vs-stored count.
  */
 @Command(name = "count", description = "Count the pushes and samples a SQLite archive holds, per site.")
 final class CountCommand implements Callable<Integer> {
@@ -30,6 +30,7 @@ final class CountCommand implements Callable<Integer> {
         long pushes;
         long samples;
         final Set<String> distinct = new HashSet<>();
+        final Map<String, Long> kinds = new TreeMap<>();
     }
 
     @Override
@@ -40,12 +41,16 @@ final class CountCommand implements Callable<Integer> {
             site.pushes++;
             for (Sample s : push.samples()) {
                 site.samples++;
-                site.distinct.add(s.kind() + "|" + s.target() + "|" + s.endEpochMillis() + "|" + WRITER.writeValueAsString(s));
+                if (site.distinct.add(s.kind() + "|" + s.target() + "|" + s.endEpochMillis() + "|" + WRITER.writeValueAsString(s))) {
+                    site.kinds.merge(String.valueOf(s.kind()), 1L, Long::sum);
+                }
             }
         }
         for (Map.Entry<String, Site> e : sites.entrySet()) {
-            System.out.printf("site %s pushes %d samples %d distinct %d%n", e.getKey(), e.getValue().pushes,
-                    e.getValue().samples, e.getValue().distinct.size());
+            StringBuilder kinds = new StringBuilder();
+            e.getValue().kinds.forEach((k, n) -> kinds.append(kinds.length() == 0 ? "" : ",").append(k).append('=').append(n));
+            System.out.printf("site %s pushes %d samples %d distinct %d kinds %s%n", e.getKey(), e.getValue().pushes,
+                    e.getValue().samples, e.getValue().distinct.size(), kinds.length() == 0 ? "-" : kinds);
         }
         return 0;
     }
