@@ -22,7 +22,7 @@
 #   probe sent), started one at a time
 #
 # usage: bench/agent-footprint.sh [--quick] [--warmup S] [--measure S] [--before-jar JAR] [--keep]
-#                                 [--classlist FILE]
+#                                 [--classlist FILE] [--try NAME='JVM OPTIONS']...
 #   --quick      CI mode: 60 s warm-up, 60 s measured, the two situations side by side instead of
 #                one after the other (~3 min in all; the machine then carries both at once)
 #   --warmup S   seconds before measuring (default 120)
@@ -32,14 +32,19 @@
 #   --classlist FILE  also write the class list the launcher's archive is made from (a run of
 #                the launcher with -XX:DumpLoadedClassList in the "up" situation), e.g.
 #                deploy/cds/linkprobe-agent.classlist
+#   --try NAME='OPTS'  one more variant: the launcher (with its archive) and LINKPROBE_JAVA_OPTS=OPTS,
+#                side by side with the others, to measure an option before shipping it; repeatable
+#   --only-launcher  leave out the two "before" variants (with --try: fewer JVMs, less noise)
 # Exit status: 0 when the launcher met both targets (RSS max <= 64 MiB, CPU <= 0.5 %) in both
 # situations, 1 when it missed one, 2 on usage or setup errors (an agent that did not probe or
 # push is a setup error, not a figure).
 set -euo pipefail
 
-usage() { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; }
 
-warmup=120 measure=180 keep=0 classlist_out='' before_jar='' parallel=0
+warmup=120 measure=180 keep=0 classlist_out='' before_jar='' parallel=0 only_launcher=0
+declare -A try_opts
+tries=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) warmup=60 measure=60 parallel=1 ;;
@@ -48,6 +53,12 @@ while [ $# -gt 0 ]; do
     --keep) keep=1 ;;
     --before-jar) [ $# -ge 2 ] || { usage >&2; exit 2; }; before_jar=$(realpath "$2"); shift ;;
     --classlist) [ $# -ge 2 ] || { usage >&2; exit 2; }; classlist_out=$(realpath -m "$2"); shift ;;
+    --try)
+      [ $# -ge 2 ] || { usage >&2; exit 2; }
+      [[ $2 =~ ^([a-z0-9-]{1,20})=(.*)$ ]] || { echo "--try takes NAME='JVM OPTIONS' (NAME: a-z, 0-9, -; up to 20), not '$2'" >&2; exit 2; }
+      [ -z "${try_opts[try-${BASH_REMATCH[1]}]+x}" ] || { echo "--try ${BASH_REMATCH[1]} is given twice" >&2; exit 2; }
+      tries+=("try-${BASH_REMATCH[1]}"); try_opts[try-${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; shift ;;
+    --only-launcher) only_launcher=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -112,6 +123,8 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 variants=(java-jar unit-opts launcher)
+[ "$only_launcher" = 1 ] && variants=(launcher)
+variants+=("${tries[@]}")
 token_of() { printf 'lp-footprint-token-%s' "$1"; }
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 
@@ -183,6 +196,8 @@ EOF
       # shellcheck disable=SC2086
       unit-opts) java $unit_opts -jar "$before_jar" run --config "$dir/$v/agent.yml" > "$dir/$v/log" 2>&1 & ;;
       launcher) LINKPROBE_CLASS_ARCHIVE=$work/linkprobe-agent.jsa "$launcher" run --config "$dir/$v/agent.yml" > "$dir/$v/log" 2>&1 & ;;
+      try-*) LINKPROBE_CLASS_ARCHIVE=$work/linkprobe-agent.jsa LINKPROBE_JAVA_OPTS=${try_opts[$v]} \
+               "$launcher" run --config "$dir/$v/agent.yml" > "$dir/$v/log" 2>&1 & ;;
     esac
     pid=$!
     pids+=("$pid")
@@ -298,7 +313,7 @@ else
 fi
 
 label() { case $1 in java-jar) echo "java -jar (before)" ;; unit-opts) echo "unit's JVM options (before)" ;;
-  launcher) echo "launcher (after)" ;; irtt) echo "irtt client (Go)" ;; esac; }
+  launcher) echo "launcher (after)" ;; irtt) echo "irtt client (Go)" ;; try-*) echo "launcher + ${1#try-}" ;; esac; }
 echo
 echo "Agent footprint, steady ${measure} s after ${warmup} s, one target at ~5 probes/s, pushes every 60 s"
 echo "$(java -version 2>&1 | sed -n 1p); $(irtt version 2>/dev/null | sed -n 1p); $(nproc) CPUs"
@@ -312,6 +327,7 @@ for s in up down; do
 done
 echo "up: ${note[up]}; down: ${note[down]}"
 [ -n "${note[classes]:-}" ] && echo "launcher: ${note[classes]}"
+for v in "${tries[@]}"; do echo "launcher + ${v#try-}: LINKPROBE_JAVA_OPTS='${try_opts[$v]}'"; done
 
 status=0
 for s in up down; do
